@@ -1,0 +1,299 @@
+"""The `api` entrypoint: one declaration per HTTP route, cross-cutting concerns handled here once.
+
+    @api("POST", "/api/auth/register", body=RegisterBody, response=AuthResult, status=201, rate="auth")
+    def register(self, request, body):
+        return self.accounts_rpc.register(**body)
+
+Before the route method runs, in this order: request id, rate limit (per client IP, per account on
+auth routes), bearer token and role, JSON body and query string loaded with their schemas (a 400
+names the bad fields, 415 a wrong content type), and a response-cache lookup for public GETs. The
+method receives `request`, the path values, and `body`, `query`, `user` where declared; it returns
+data (dumped with `response`), `(status, data)`, or a werkzeug `Response`. Any exception becomes the
+error shape of ARCHITECTURE §3 through `gateway.errors.describe`. The declarations also generate the
+OpenAPI document (`gateway/openapi.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from functools import partial
+
+from eventlet.event import Event
+from marshmallow import Schema, ValidationError
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
+from werkzeug.wrappers import Request, Response
+
+from gateway.auth import Principal, TokenVerifier
+from gateway.cache import ResponseCache
+from gateway.errors import (
+    Forbidden,
+    MalformedJson,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RateLimited,
+    RouteNotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+    describe,
+)
+from gateway.metrics import LATENCY, RATE_LIMITED, REQUESTS
+from gateway.ratelimit import RateLimiter
+from services.common.config import CACHE, CORS_ORIGINS, RATE_LIMITS
+from services.common.context import REQUEST_ID_KEY, USER_ID_KEY, new_request_id
+from services.common.errors import ValidationFailed
+from services.common.redis import RedisClient
+
+log = logging.getLogger("gateway.access")
+
+MAX_JSON_BODY = 1024 * 1024
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{8,128}$")
+CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id, Stripe-Signature"
+
+
+def json_response(status: int, data, headers: dict | None = None) -> Response:
+    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return Response(body, status=status, headers=headers, content_type="application/json")
+
+
+def error_response(exc: BaseException, request_id: str) -> Response:
+    status, body = describe(exc)
+    body["requestId"] = request_id
+    headers = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.details["retryAfter"])
+    return json_response(status, body, headers)
+
+
+class ApiWsgiApp(WsgiApp):
+    """Nameko's WSGI app, plus: request id, CORS (preflight and headers on every response), and
+    JSON errors for unknown paths and methods."""
+
+    def __init__(self, server):
+        super().__init__(server)
+        origins = server.container.config.get(CORS_ORIGINS) or ""
+        self.cors_origins = {o.strip() for o in str(origins).split(",") if o.strip()}
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        supplied = request.headers.get("X-Request-Id", "")
+        request.request_id = supplied if _REQUEST_ID.match(supplied) else new_request_id()
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            if request.method == "OPTIONS":
+                response = self.preflight(request, adapter)
+            else:
+                provider, values = adapter.match()
+                request.path_values = values
+                response = provider.handle_request(request)
+        except WerkzeugMethodNotAllowed as exc:
+            response = error_response(
+                MethodNotAllowed(f"{request.method} is not allowed here",
+                                 {"allowed": sorted(exc.valid_methods or [])}),
+                request.request_id,
+            )
+        except HTTPException:
+            response = error_response(
+                RouteNotFound(f"no route for {request.path}"), request.request_id
+            )
+        response.headers["X-Request-Id"] = request.request_id
+        self.add_cors(request, response)
+        return response(environ, start_response)
+
+    def preflight(self, request, adapter) -> Response:
+        methods = adapter.allowed_methods()
+        if not methods:
+            raise RouteNotFound(f"no route for {request.path}")
+        response = Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(set(methods)))
+        response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+        response.headers["Access-Control-Max-Age"] = "600"
+        return response
+
+    def add_cors(self, request, response) -> None:
+        origin = request.headers.get("Origin")
+        if origin and origin in self.cors_origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = "X-Request-Id, Retry-After"
+            response.headers.add("Vary", "Origin")
+
+
+class ApiServer(WebServer):
+    def get_wsgi_app(self):
+        return ApiWsgiApp(self)
+
+
+class ApiRoute(HttpRequestHandler):
+    server = ApiServer()
+    redis = RedisClient()
+    tokens = TokenVerifier()
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: type[Schema] | None = None,
+        query: type[Schema] | None = None,
+        response: type[Schema] | None = None,
+        status: int = 200,
+        auth: bool | str = False,
+        roles: tuple[str, ...] = (),
+        rate: str | None = None,
+        cache: str | None = None,
+        summary: str = "",
+        tags: tuple[str, ...] = (),
+        max_body: int = MAX_JSON_BODY,
+        **kwargs,
+    ):
+        """`auth`: False (public), "optional" (user passed when a token is sent) or True;
+        `roles` implies auth; `rate`: a route class of config RATE_LIMITS (default: "read" for
+        GET, "write" otherwise; None-able via rate=""); `cache`: a response-cache namespace."""
+        super().__init__(method, url, **kwargs)
+        self.body_schema = body() if body else None
+        self.query_schema = query() if query else None
+        self.response_schema = response() if response else None
+        self.schemas = {"body": body, "query": query, "response": response}
+        self.status = status
+        self.auth = True if roles else auth
+        self.roles = tuple(roles)
+        self.rate = ("read" if method == "GET" else "write") if rate is None else rate
+        self.cache_namespace = cache
+        self.summary = summary
+        self.tags = tuple(tags)
+        self.max_body = max_body
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.limiter = RateLimiter(self.redis.client, config.get(RATE_LIMITS) or {})
+        self.cache = ResponseCache(self.redis.client, int((config.get(CACHE) or {}).get("ttl", 30)))
+
+    # -- request handling -------------------------------------------------------------------
+
+    def handle_request(self, request):
+        started = time.perf_counter()
+        request_id = getattr(request, "request_id", None) or new_request_id()
+        request.shallow = False
+        try:
+            response = self._handle(request, request_id)
+        except Exception as exc:
+            response = error_response(exc, request_id)
+        elapsed = time.perf_counter() - started
+        REQUESTS.labels(self.method, self.url, response.status_code).inc()
+        LATENCY.labels(self.method, self.url).observe(elapsed)
+        log.info(
+            "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed * 1000,
+            extra={"request_id": request_id, "status": response.status_code},
+        )
+        return response
+
+    def _handle(self, request, request_id: str) -> Response:
+        client = request.remote_addr or "unknown"
+        if self.rate:
+            self._limit(self.rate, f"ip:{client}")
+        user = self._authenticate(request)
+        kwargs = dict(request.path_values)
+        if self.body_schema is not None:
+            kwargs["body"] = self._load_body(request)
+            email = kwargs["body"].get("email") if isinstance(kwargs["body"], dict) else None
+            if self.rate == "auth" and email:
+                self._limit(self.rate, f"account:{str(email).strip().lower()}")
+        if self.query_schema is not None:
+            kwargs["query"] = self._load(self.query_schema, request.args.to_dict(flat=True))
+        if self.auth:
+            kwargs["user"] = user
+
+        cacheable = self.cache_namespace and request.method == "GET" and user is None
+        if cacheable:
+            generation, cached = self.cache.lookup(self.cache_namespace, request.full_path)
+            if cached is not None:
+                return Response(cached, status=200, content_type="application/json",
+                                headers={"X-Cache": "HIT"})
+
+        context_data = {REQUEST_ID_KEY: request_id}
+        if user is not None:
+            context_data[USER_ID_KEY] = user.user_id
+        args = (request,)
+        self.check_signature(args, kwargs)
+        event = Event()
+        self.container.spawn_worker(
+            self, args, kwargs, context_data=context_data,
+            handle_result=partial(self.handle_result, event),
+        )
+        response = self.response_from_result(event.wait())
+        if cacheable and response.status_code == 200:
+            self.cache.store(self.cache_namespace, generation, request.full_path,
+                             response.get_data(as_text=True))
+            response.headers["X-Cache"] = "MISS"
+        return response
+
+    def _limit(self, route_class: str, subject: str) -> None:
+        try:
+            self.limiter.hit(route_class, subject)
+        except RateLimited:
+            RATE_LIMITED.labels(route_class).inc()
+            raise
+
+    def _authenticate(self, request) -> Principal | None:
+        header = request.headers.get("Authorization")
+        if not self.auth:
+            return None
+        if self.auth == "optional" and not header:
+            return None
+        user = self.tokens.from_header(header)
+        if user is None:
+            raise Unauthorized("authentication required", {"reason": "missing"})
+        if self.roles and user.role not in self.roles:
+            raise Forbidden("your role may not do this", {"requiredRoles": list(self.roles)})
+        return user
+
+    def _load_body(self, request):
+        if request.content_length is not None and request.content_length > self.max_body:
+            raise PayloadTooLarge(f"body over {self.max_body} bytes", {"limit": self.max_body})
+        mimetype = request.mimetype or ""
+        if mimetype != "application/json" and not mimetype.endswith("+json"):
+            raise UnsupportedMediaType(
+                "send the body as application/json", {"contentType": request.content_type}
+            )
+        raw = request.get_data(cache=True)
+        if len(raw) > self.max_body:
+            raise PayloadTooLarge(f"body over {self.max_body} bytes", {"limit": self.max_body})
+        try:
+            data = json.loads(raw or b"null")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+        if data is None:
+            data = {}
+        return self._load(self.body_schema, data)
+
+    @staticmethod
+    def _load(schema: Schema, data):
+        try:
+            return schema.load(data)
+        except ValidationError as exc:
+            messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+            raise ValidationFailed("invalid request", {"fields": messages}) from exc
+
+    def response_from_result(self, result) -> Response:
+        if isinstance(result, Response):
+            return result
+        status, headers, data = self.status, None, result
+        if isinstance(result, tuple):
+            if len(result) == 3:
+                status, headers, data = result
+            else:
+                status, data = result
+        if status == 204 or data is None:
+            return Response(status=204 if data is None else status, headers=headers)
+        if self.response_schema is not None:
+            data = self.response_schema.dump(data)
+        return json_response(status, data, headers)
+
+
+api = ApiRoute.decorator

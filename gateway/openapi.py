@@ -1,0 +1,108 @@
+"""The OpenAPI 3.1 document, generated from the `api` route declarations and their schemas."""
+
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from nameko.extensions import DependencyProvider
+
+from gateway.api import ApiRoute
+from gateway.errors import ERRORS
+from gateway.schemas.base import ErrorSchema
+
+_PATH_PARAM = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def build_spec(routes: list[ApiRoute], version: str = "1.0.0") -> dict:
+    spec = APISpec(
+        title="Bazaar API",
+        version=version,
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Storefront and back-office HTTP API of Bazaar."},
+    )
+    spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    spec.components.schema("Error", schema=ErrorSchema)
+    codes = sorted({code for _, code in ERRORS.values()})
+    error = {"description": f"Error; `error` is one of {', '.join(codes)}",
+             "content": {"application/json": {"schema": "Error"}}}
+    paths: dict[str, dict] = {}
+    for route in sorted(routes, key=lambda r: (r.url, r.method)):
+        path = _PATH_PARAM.sub(lambda m: "{" + _camel(m.group(1)) + "}", route.url)
+        for method in route.method.split(","):
+            operation: dict = {
+                "operationId": route.method_name,
+                "summary": route.summary or route.method_name.replace("_", " "),
+                "tags": list(route.tags) or ["operations"],
+                "responses": {"default": error},
+            }
+            params = [
+                {"in": "path", "name": _camel(name), "required": True, "schema": {"type": "string"}}
+                for name in _PATH_PARAM.findall(route.url)
+            ]
+            if route.schemas["query"]:
+                params.append({"in": "query", "schema": route.schemas["query"]})
+            if params:
+                operation["parameters"] = params
+            if route.schemas["body"]:
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": route.schemas["body"]}},
+                }
+            ok: dict = {"description": "Success"}
+            if route.schemas["response"]:
+                ok["content"] = {"application/json": {"schema": route.schemas["response"]}}
+            operation["responses"][str(route.status)] = ok
+            if route.auth:
+                operation["security"] = [{"bearer": []}]
+                if route.roles:
+                    operation["description"] = f"Roles: {', '.join(route.roles)}."
+            paths.setdefault(path, {})[method.lower()] = operation
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+class OpenApiDocument(DependencyProvider):
+    """Builds the document once per container from every `api` entrypoint it runs."""
+
+    document: dict | None = None
+
+    def get_dependency(self, worker_ctx):
+        if self.document is None:
+            routes = [e for e in self.container.entrypoints if isinstance(e, ApiRoute)]
+            self.document = build_spec(routes)
+        return self.document
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bazaar API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .25rem}.op{border-top:1px solid #ddd;padding:.5rem 0}
+.m{display:inline-block;width:4.5rem;font-weight:bold}</style></head>
+<body><h1>Bazaar API</h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>
+(OpenAPI 3.1). Load it in any OpenAPI viewer; this page lists it without external assets.</p>
+<div id="ops">Loading…</div>
+<script>
+fetch('/api/openapi.json').then(r => r.json()).then(spec => {
+  const out = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const lock = op.security ? ' 🔒' : '';
+      out.push(`<div class="op"><span class="m">${method.toUpperCase()}</span><code>${path}</code>`
+        + `${lock} — ${op.summary || ''} <small>${op.description || ''}</small></div>`);
+    }
+  }
+  document.getElementById('ops').innerHTML = out.join('');
+});
+</script></body></html>
+"""

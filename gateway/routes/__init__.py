@@ -1,0 +1,1 @@
+"""Route mixins, one module per resource; `gateway.service.GatewayService` composes them."""

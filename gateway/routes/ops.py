@@ -1,0 +1,33 @@
+"""Operations: liveness, readiness, metrics, the OpenAPI document and its page."""
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from werkzeug.wrappers import Response
+
+from gateway.api import api, json_response
+from gateway.openapi import DOCS_PAGE
+
+TAGS = ("operations",)
+
+
+class OpsRoutes:
+    @api("GET", "/health", rate="", tags=TAGS, summary="The gateway process is alive")
+    def health(self, request):
+        return {"status": "ok"}
+
+    @api("GET", "/ready", rate="", tags=TAGS,
+         summary="RabbitMQ, Redis, PostgreSQL and every service answer (503 names what is down)")
+    def ready(self, request):
+        ready, report = self.readiness(self.redis)
+        return json_response(200 if ready else 503, report)
+
+    @api("GET", "/metrics", rate="", tags=TAGS, summary="Prometheus metrics of this process")
+    def metrics(self, request):
+        return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+    @api("GET", "/api/openapi.json", tags=TAGS, summary="This API as OpenAPI 3.1")
+    def openapi(self, request):
+        return self.openapi_document
+
+    @api("GET", "/api/docs", tags=TAGS, summary="A readable list of the API")
+    def docs(self, request):
+        return Response(DOCS_PAGE, content_type="text/html; charset=utf-8")

@@ -1,0 +1,1 @@
+"""HTTP schemas (camelCase JSON), one module per resource; the base pieces live in `base`."""

@@ -1,0 +1,48 @@
+"""The HTTP gateway: JWT auth, routing to RPC, caching, rate limits. Routes live in gateway/routes.
+
+Run: `nameko run --config config/bazaar.yaml gateway.service`.
+"""
+
+from gateway.health import Readiness
+from gateway.invalidation import CatalogCacheInvalidation
+from gateway.openapi import OpenApiDocument
+from gateway.routes.auth import AuthRoutes
+from gateway.routes.cart import CartRoutes
+from gateway.routes.categories import CategoryRoutes
+from gateway.routes.coupons import CouponRoutes
+from gateway.routes.inventory import InventoryRoutes
+from gateway.routes.ops import OpsRoutes
+from gateway.routes.products import ProductRoutes
+from gateway.routes.reviews import AdminReviewRoutes, ReviewRoutes
+from gateway.routes.users import AdminUserRoutes, UserRoutes
+from services.common.context import RequestContext
+from services.common.redis import Redis
+from services.common.rpc import RpcProxy
+
+
+class GatewayService(
+    OpsRoutes,
+    AuthRoutes,
+    UserRoutes,
+    AdminUserRoutes,
+    ProductRoutes,
+    CategoryRoutes,
+    InventoryRoutes,
+    CatalogCacheInvalidation,
+    CartRoutes,
+    CouponRoutes,
+    ReviewRoutes,
+    AdminReviewRoutes,
+):
+    name = "gateway"
+
+    context = RequestContext()
+    redis = Redis()
+    readiness = Readiness()
+    openapi_document = OpenApiDocument()
+
+    accounts_rpc = RpcProxy("accounts")
+    catalog_rpc = RpcProxy("catalog")
+    inventory_rpc = RpcProxy("inventory")
+    cart_rpc = RpcProxy("cart")
+    reviews_rpc = RpcProxy("reviews")

@@ -1,0 +1,181 @@
+"""Routine tasks behind the Makefile: check, createdb, migrate, keys, seed, revision.
+
+    python scripts/manage.py check          name any of RabbitMQ, PostgreSQL, Redis that is down
+    python scripts/manage.py createdb       one database per service (DB_SUFFIX selects test ones)
+    python scripts/manage.py migrate        alembic upgrade head for every service with migrations
+    python scripts/manage.py keys           development JWT signing keys under var/keys, if absent
+    python scripts/manage.py seed           demo data of every service that has a seed module
+    python scripts/manage.py revision SVC "message"   autogenerate a migration for one service
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+
+from services.common.config import (  # noqa: E402
+    AMQP_URI,
+    JWT,
+    REDIS_URL,
+    load_config,
+    service_databases,
+)
+
+HOW_TO_START = {
+    "RabbitMQ": "rabbitmq-server -detached",
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": (
+        'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
+        "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log"
+    ),
+}
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def check(config: dict) -> int:
+    """Exit 1 naming every component that does not answer, and how to start it."""
+    import psycopg2
+    import redis
+    from kombu import Connection
+
+    down = []
+    try:
+        with Connection(config[AMQP_URI], connect_timeout=3) as conn:
+            conn.connect()
+    except Exception as exc:
+        down.append(("RabbitMQ", config[AMQP_URI], exc))
+    any_db = next(iter(service_databases(config).values()))
+    server = any_db.rsplit("/", 1)[0] + "/postgres"
+    try:
+        psycopg2.connect(server, connect_timeout=3).close()
+    except Exception as exc:
+        down.append(("PostgreSQL", server, exc))
+    try:
+        redis.Redis.from_url(config[REDIS_URL], socket_connect_timeout=3).ping()
+    except Exception as exc:
+        down.append(("Redis", config[REDIS_URL], exc))
+    for name, url, exc in down:
+        print(f"{name} is not reachable at {url}: {exc}", file=sys.stderr)
+        print(f"  start it with: {HOW_TO_START[name]}", file=sys.stderr)
+    if not down:
+        print("RabbitMQ, PostgreSQL and Redis are up")
+    return 1 if down else 0
+
+
+def createdb(config: dict) -> int:
+    import psycopg2
+
+    for service, uri in service_databases(config).items():
+        server, name = uri.rsplit("/", 1)
+        conn = psycopg2.connect(server + "/postgres")
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cur.fetchone() is None:
+                cur.execute(f'CREATE DATABASE "{name}"')
+                print(f"created database {name} ({service})")
+        conn.close()
+    return 0
+
+
+def alembic_config(config: dict, service: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "migrations" / service))
+    # one template for every service (migrations/script.py.mako)
+    cfg.set_main_option("revision_environment", "false")
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    cfg.set_main_option("sqlalchemy.url", service_databases(config)[service].replace("%", "%%"))
+    return cfg
+
+
+def migrated_services(config: dict) -> list[str]:
+    return [s for s in service_databases(config) if (ROOT / "migrations" / s / "env.py").exists()]
+
+
+def migrate(config: dict) -> int:
+    from alembic import command
+
+    for service in migrated_services(config):
+        command.upgrade(alembic_config(config, service), "head")
+        print(f"migrated {service}")
+    return 0
+
+
+def revision(config: dict, service: str, message: str) -> int:
+    from alembic import command
+
+    command.revision(alembic_config(config, service), message=message, autogenerate=True)
+    return 0
+
+
+def keys(config: dict) -> int:
+    """Create an Ed25519 signing key pair when absent (development only; production mounts its own)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private_path = Path(config[JWT]["private_key_path"])
+    public_path = Path(config[JWT]["public_key_path"])
+    if private_path.exists() and public_path.exists():
+        return 0
+    private_path.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    private_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    private_path.chmod(0o600)
+    public_path.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    print(f"created JWT signing keys in {private_path.parent}")
+    return 0
+
+
+def seed(config: dict) -> int:
+    """Run `services/<name>/seed.py: seed(config)` for every service that has one, in order."""
+    order = ["accounts", "catalog", "inventory", "cart", "orders", "payments", "reviews"]
+    for service in order:
+        if (ROOT / "services" / service / "seed.py").exists():
+            importlib.import_module(f"services.{service}.seed").seed(config)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("command", choices=["check", "createdb", "migrate", "keys", "seed", "revision"])
+    parser.add_argument("args", nargs="*")
+    args = parser.parse_args(argv)
+    config = load_config()
+    if args.command == "revision":
+        return revision(config, *args.args)
+    return {"check": check, "createdb": createdb, "migrate": migrate, "keys": keys, "seed": seed}[
+        args.command
+    ](config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""What every Bazaar service truly shares: config keys, errors, money, logging, RPC, database."""

@@ -1,0 +1,49 @@
+"""Redis for services and the gateway: one connection pool per container, made in `setup()`."""
+
+from __future__ import annotations
+
+import redis
+from nameko.extensions import DependencyProvider, SharedExtension
+
+from services.common.config import REDIS_URL
+
+
+class RedisClient(SharedExtension):
+    """The container's Redis client; entrypoints and dependencies share its pool."""
+
+    _client: redis.Redis | None = None
+
+    @property
+    def client(self) -> redis.Redis:
+        # Built on first use, not in setup(): nameko sets extensions up concurrently, so an
+        # entrypoint's setup() may run before this one's. Building the client does not connect.
+        if self._client is None:
+            self._client = self._build()
+        return self._client
+
+    def _build(self) -> redis.Redis:
+        workers = int(self.container.config.get("max_workers", 10))
+        return redis.Redis.from_url(
+            self.container.config[REDIS_URL],
+            decode_responses=True,
+            max_connections=workers * 4,
+            socket_timeout=5,
+            socket_connect_timeout=3,
+            health_check_interval=30,
+        )
+
+    def stop(self):
+        if self._client is not None:
+            self._client.close()
+
+    def kill(self):
+        self.stop()
+
+
+class Redis(DependencyProvider):
+    """Injects the container's `redis.Redis` client (decoded strings)."""
+
+    shared = RedisClient()
+
+    def get_dependency(self, worker_ctx):
+        return self.shared.client
