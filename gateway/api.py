@@ -1,6 +1,6 @@
 """The `api` entrypoint: one declaration per HTTP route, cross-cutting concerns handled here once.
 
-    @api("POST", "/api/auth/register", body=RegisterBody, response=AuthResult, status=201, rate="auth")
+    @api("POST", "/api/auth/register", body=RegisterBody, response=AuthResult, status=201)
     def register(self, request, body):
         return self.accounts_rpc.register(**body)
 
@@ -93,8 +93,10 @@ class ApiWsgiApp(WsgiApp):
                 response = provider.handle_request(request)
         except WerkzeugMethodNotAllowed as exc:
             response = error_response(
-                MethodNotAllowed(f"{request.method} is not allowed here",
-                                 {"allowed": sorted(exc.valid_methods or [])}),
+                MethodNotAllowed(
+                    f"{request.method} is not allowed here",
+                    {"allowed": sorted(exc.valid_methods or [])},
+                ),
                 request.request_id,
             )
         except HTTPException:
@@ -188,7 +190,11 @@ class ApiRoute(HttpRequestHandler):
         REQUESTS.labels(self.method, self.url, response.status_code).inc()
         LATENCY.labels(self.method, self.url).observe(elapsed)
         log.info(
-            "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed * 1000,
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            response.status_code,
+            elapsed * 1000,
             extra={"request_id": request_id, "status": response.status_code},
         )
         return response
@@ -213,8 +219,9 @@ class ApiRoute(HttpRequestHandler):
         if cacheable:
             generation, cached = self.cache.lookup(self.cache_namespace, request.full_path)
             if cached is not None:
-                return Response(cached, status=200, content_type="application/json",
-                                headers={"X-Cache": "HIT"})
+                return Response(
+                    cached, status=200, content_type="application/json", headers={"X-Cache": "HIT"}
+                )
 
         context_data = {REQUEST_ID_KEY: request_id}
         if user is not None:
@@ -223,13 +230,17 @@ class ApiRoute(HttpRequestHandler):
         self.check_signature(args, kwargs)
         event = Event()
         self.container.spawn_worker(
-            self, args, kwargs, context_data=context_data,
+            self,
+            args,
+            kwargs,
+            context_data=context_data,
             handle_result=partial(self.handle_result, event),
         )
         response = self.response_from_result(event.wait())
         if cacheable and response.status_code == 200:
-            self.cache.store(self.cache_namespace, generation, request.full_path,
-                             response.get_data(as_text=True))
+            self.cache.store(
+                self.cache_namespace, generation, request.full_path, response.get_data(as_text=True)
+            )
             response.headers["X-Cache"] = "MISS"
         return response
 

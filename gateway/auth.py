@@ -56,7 +56,9 @@ class TokenVerifier(SharedExtension):
             raise Unauthorized("access token expired", {"reason": "expired"}) from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthorized("invalid access token", {"reason": "invalid"}) from exc
-        return Principal(user_id=str(claims["sub"]), role=str(claims["role"]), token_id=claims["jti"])
+        return Principal(
+            user_id=str(claims["sub"]), role=str(claims["role"]), token_id=claims["jti"]
+        )
 
     def from_header(self, header: str | None) -> Principal | None:
         """The principal of an `Authorization: Bearer` header; None when the header is absent."""

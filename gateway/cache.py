@@ -23,8 +23,12 @@ class ResponseCache:
 
     def lookup(self, namespace: str, resource: str) -> tuple[str, str | None]:
         """(generation, cached body or None)."""
-        generation, body = self._get(keys=[f"cache:gen:{namespace}"], args=[f"cache:{namespace}:", resource])
-        CACHE_LOOKUPS.labels(namespace=namespace, result="hit" if body is not None else "miss").inc()
+        generation, body = self._get(
+            keys=[f"cache:gen:{namespace}"], args=[f"cache:{namespace}:", resource]
+        )
+        CACHE_LOOKUPS.labels(
+            namespace=namespace, result="hit" if body is not None else "miss"
+        ).inc()
         return generation, body
 
     def store(self, namespace: str, generation: str, resource: str, body: str) -> None:

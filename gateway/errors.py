@@ -15,6 +15,7 @@ from nameko.exceptions import UnknownService
 from services.accounts import exceptions as accounts
 from services.cart import exceptions as cart
 from services.catalog import exceptions as catalog
+from services.common.deadletter import DeadLetterNotFound
 from services.common.errors import (
     BazaarError,
     Conflict,
@@ -23,11 +24,14 @@ from services.common.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from services.common.idempotency import IdempotencyKeyReused, RequestInFlight
 from services.common.rpc import RpcTimeout
 from services.inventory import exceptions as inventory
 from services.media import exceptions as media
 from services.moderation import exceptions as moderation
 from services.notifications import exceptions as notifications
+from services.orders import exceptions as orders
+from services.payments import exceptions as payments
 from services.reviews import exceptions as reviews
 
 log = logging.getLogger(__name__)
@@ -139,6 +143,28 @@ ERRORS: dict[type[BaseException], tuple[int, str]] = {
     inventory.ReservationNotFound: (404, "RESERVATION_NOT_FOUND"),
     inventory.ReservationNotActive: (409, "RESERVATION_NOT_ACTIVE"),
     inventory.NegativeStock: (409, "INSUFFICIENT_STOCK"),
+    # orders
+    orders.OrderNotFound: (404, "ORDER_NOT_FOUND"),
+    orders.OutOfStock: (409, "OUT_OF_STOCK"),
+    orders.CartEmpty: (409, "CART_EMPTY"),
+    orders.ProductUnavailable: (409, "PRODUCT_UNAVAILABLE"),
+    orders.IllegalTransition: (409, "ILLEGAL_STATUS_TRANSITION"),
+    orders.NotCancellable: (409, "ORDER_NOT_CANCELLABLE"),
+    orders.InvalidAddress: (400, "INVALID_ADDRESS"),
+    orders.CouponUnavailable: (409, "COUPON_UNAVAILABLE"),
+    IdempotencyKeyReused: (409, "IDEMPOTENCY_KEY_REUSED"),
+    RequestInFlight: (409, "REQUEST_IN_FLIGHT"),
+    DeadLetterNotFound: (404, "DEAD_LETTER_NOT_FOUND"),
+    # payments
+    payments.PaymentNotFound: (404, "PAYMENT_NOT_FOUND"),
+    payments.InvalidSignature: (400, "INVALID_SIGNATURE"),
+    payments.InvalidWebhook: (400, "INVALID_WEBHOOK"),
+    payments.PaymentDeclined: (402, "PAYMENT_DECLINED"),
+    payments.UnknownTestCard: (400, "UNKNOWN_TEST_CARD"),
+    payments.NotSimulated: (409, "NOT_SIMULATED_PROVIDER"),
+    payments.PaymentNotConfirmable: (409, "PAYMENT_NOT_CONFIRMABLE"),
+    payments.PaymentNotRefundable: (409, "PAYMENT_NOT_REFUNDABLE"),
+    payments.ProviderError: (502, "PAYMENT_PROVIDER_ERROR"),
 }
 
 

@@ -66,12 +66,16 @@ class Readiness(DependencyProvider):
             components = {
                 "rabbitmq": "up" if answers[0] else "down",
                 "redis": "up" if redis_up else "down",
-                "postgresql": "up" if databases and all(databases) else
-                              ("unknown" if not databases else "down"),
+                "postgresql": "up"
+                if databases and all(databases)
+                else ("unknown" if not databases else "down"),
             }
             down = [name for name, state in components.items() if state == "down"]
-            down += [name for name, state in services.items()
-                     if state["status"] == "down" or state.get("database") == "down"]
+            down += [
+                name
+                for name, state in services.items()
+                if state["status"] == "down" or state.get("database") == "down"
+            ]
             report = {
                 "status": "ready" if not down else "not_ready",
                 "down": down,

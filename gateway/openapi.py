@@ -33,8 +33,10 @@ def build_spec(routes: list[ApiRoute], version: str = "1.0.0") -> dict:
     )
     spec.components.schema("Error", schema=ErrorSchema)
     codes = sorted({code for _, code in ERRORS.values()})
-    error = {"description": f"Error; `error` is one of {', '.join(codes)}",
-             "content": {"application/json": {"schema": "Error"}}}
+    error = {
+        "description": f"Error; `error` is one of {', '.join(codes)}",
+        "content": {"application/json": {"schema": "Error"}},
+    }
     paths: dict[str, dict] = {}
     for route in sorted(routes, key=lambda r: (r.url, r.method)):
         path = _PATH_PARAM.sub(lambda m: "{" + _camel(m.group(1)) + "}", route.url)

@@ -6,12 +6,15 @@ Run: `nameko run --config config/bazaar.yaml gateway.service`.
 from gateway.health import Readiness
 from gateway.invalidation import CatalogCacheInvalidation
 from gateway.openapi import OpenApiDocument
+from gateway.routes.admin_stats import AdminStatsRoutes
 from gateway.routes.auth import AuthRoutes
 from gateway.routes.cart import CartRoutes
 from gateway.routes.categories import CategoryRoutes
 from gateway.routes.coupons import CouponRoutes
 from gateway.routes.inventory import InventoryRoutes
 from gateway.routes.ops import OpsRoutes
+from gateway.routes.orders import AdminOrderRoutes, OrderRoutes
+from gateway.routes.payments import AdminPaymentRoutes, PaymentRoutes
 from gateway.routes.products import ProductRoutes
 from gateway.routes.reviews import AdminReviewRoutes, ReviewRoutes
 from gateway.routes.users import AdminUserRoutes, UserRoutes
@@ -33,6 +36,11 @@ class GatewayService(
     CouponRoutes,
     ReviewRoutes,
     AdminReviewRoutes,
+    OrderRoutes,
+    AdminOrderRoutes,
+    PaymentRoutes,
+    AdminPaymentRoutes,
+    AdminStatsRoutes,
 ):
     name = "gateway"
 
@@ -46,3 +54,5 @@ class GatewayService(
     inventory_rpc = RpcProxy("inventory")
     cart_rpc = RpcProxy("cart")
     reviews_rpc = RpcProxy("reviews")
+    orders_rpc = RpcProxy("orders")
+    payments_rpc = RpcProxy("payments")

@@ -29,8 +29,6 @@ def run(target_metadata: MetaData) -> None:
         poolclass=pool.NullPool,
     )
     with engine.connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, compare_type=True
-        )
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()

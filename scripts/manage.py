@@ -1,11 +1,11 @@
 """Routine tasks behind the Makefile: check, createdb, migrate, keys, seed, revision.
 
-    python scripts/manage.py check          name any of RabbitMQ, PostgreSQL, Redis that is down
-    python scripts/manage.py createdb       one database per service (DB_SUFFIX selects test ones)
-    python scripts/manage.py migrate        alembic upgrade head for every service with migrations
-    python scripts/manage.py keys           development JWT signing keys under var/keys, if absent
-    python scripts/manage.py seed           demo data of every service that has a seed module
-    python scripts/manage.py revision SVC "message"   autogenerate a migration for one service
+python scripts/manage.py check          name any of RabbitMQ, PostgreSQL, Redis that is down
+python scripts/manage.py createdb       one database per service (DB_SUFFIX selects test ones)
+python scripts/manage.py migrate        alembic upgrade head for every service with migrations
+python scripts/manage.py keys           development JWT signing keys under var/keys, if absent
+python scripts/manage.py seed           demo data of every service that has a seed module
+python scripts/manage.py revision SVC "message"   autogenerate a migration for one service
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ HOW_TO_START = {
 def _reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -128,7 +130,8 @@ def revision(config: dict, service: str, message: str) -> int:
 
 
 def keys(config: dict) -> int:
-    """Create an Ed25519 signing key pair when absent (development only; production mounts its own)."""
+    """Create an Ed25519 signing key pair when absent (development only; production mounts its
+    own)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -165,8 +168,12 @@ def seed(config: dict) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("command", choices=["check", "createdb", "migrate", "keys", "seed", "revision"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "command", choices=["check", "createdb", "migrate", "keys", "seed", "revision"]
+    )
     parser.add_argument("args", nargs="*")
     args = parser.parse_args(argv)
     config = load_config()

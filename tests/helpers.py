@@ -24,12 +24,16 @@ def truncate_tables(config: dict, service: str) -> None:
     """Empty every table of a service's test database except Alembic's version table."""
     engine = engine_for(config, service)
     with engine.begin() as conn:
-        tables = conn.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version'"
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 

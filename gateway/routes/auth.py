@@ -15,43 +15,98 @@ TAGS = ("auth",)
 
 
 class AuthRoutes:
-    @api("POST", "/api/auth/register", body=RegisterBody, response=AuthResultSchema, status=201,
-         rate="auth", tags=TAGS, summary="Create a customer account and sign in")
+    @api(
+        "POST",
+        "/api/auth/register",
+        body=RegisterBody,
+        response=AuthResultSchema,
+        status=201,
+        rate="auth",
+        tags=TAGS,
+        summary="Create a customer account and sign in",
+    )
     def register(self, request, body):
         return self.accounts_rpc.register(**body)
 
-    @api("POST", "/api/auth/login", body=LoginBody, response=AuthResultSchema, rate="auth",
-         tags=TAGS, summary="Sign in with email and password")
+    @api(
+        "POST",
+        "/api/auth/login",
+        body=LoginBody,
+        response=AuthResultSchema,
+        rate="auth",
+        tags=TAGS,
+        summary="Sign in with email and password",
+    )
     def login(self, request, body):
         return self.accounts_rpc.authenticate(body["email"], body["password"])
 
-    @api("POST", "/api/auth/refresh", body=RefreshBody, response=AuthResultSchema, rate="auth",
-         tags=TAGS, summary="Exchange a refresh token for a new pair (the old one is spent)")
+    @api(
+        "POST",
+        "/api/auth/refresh",
+        body=RefreshBody,
+        response=AuthResultSchema,
+        rate="auth",
+        tags=TAGS,
+        summary="Exchange a refresh token for a new pair (the old one is spent)",
+    )
     def refresh(self, request, body):
         return self.accounts_rpc.refresh(body["refresh_token"])
 
-    @api("POST", "/api/auth/logout", body=RefreshBody, status=204, rate="auth", tags=TAGS,
-         summary="Revoke this login (the refresh token's family)")
+    @api(
+        "POST",
+        "/api/auth/logout",
+        body=RefreshBody,
+        status=204,
+        rate="auth",
+        tags=TAGS,
+        summary="Revoke this login (the refresh token's family)",
+    )
     def logout(self, request, body):
         self.accounts_rpc.revoke(body["refresh_token"])
 
-    @api("POST", "/api/auth/logout-all", auth=True, rate="auth", tags=TAGS,
-         summary="Revoke every login of the signed-in user")
+    @api(
+        "POST",
+        "/api/auth/logout-all",
+        auth=True,
+        rate="auth",
+        tags=TAGS,
+        summary="Revoke every login of the signed-in user",
+    )
     def logout_all(self, request, user):
         return self.accounts_rpc.revoke_all(user.user_id)
 
-    @api("POST", "/api/auth/forgot-password", body=ForgotPasswordBody, status=202, rate="auth",
-         tags=TAGS, summary="Email a reset link (202 whether or not the email exists)")
+    @api(
+        "POST",
+        "/api/auth/forgot-password",
+        body=ForgotPasswordBody,
+        status=202,
+        rate="auth",
+        tags=TAGS,
+        summary="Email a reset link (202 whether or not the email exists)",
+    )
     def forgot_password(self, request, body):
         self.accounts_rpc.request_password_reset(body["email"])
         return {"message": "If the address has an account, a reset link is on its way."}
 
-    @api("POST", "/api/auth/reset-password", body=ResetPasswordBody, status=204, rate="auth",
-         tags=TAGS, summary="Set a new password with a reset token; signs out everywhere")
+    @api(
+        "POST",
+        "/api/auth/reset-password",
+        body=ResetPasswordBody,
+        status=204,
+        rate="auth",
+        tags=TAGS,
+        summary="Set a new password with a reset token; signs out everywhere",
+    )
     def reset_password(self, request, body):
         self.accounts_rpc.reset_password(body["token"], body["password"])
 
-    @api("GET", "/api/auth/profile", auth=True, response=UserSchema, tags=TAGS,
-         summary="The signed-in user")
+    @api(
+        "GET",
+        "/api/auth/profile",
+        auth=True,
+        response=UserSchema,
+        tags=TAGS,
+        summary="The signed-in user",
+    )
     def auth_profile(self, request, user):
         return self.accounts_rpc.get_user(user.user_id)

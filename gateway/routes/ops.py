@@ -14,8 +14,13 @@ class OpsRoutes:
     def health(self, request):
         return {"status": "ok"}
 
-    @api("GET", "/ready", rate="", tags=TAGS,
-         summary="RabbitMQ, Redis, PostgreSQL and every service answer (503 names what is down)")
+    @api(
+        "GET",
+        "/ready",
+        rate="",
+        tags=TAGS,
+        summary="RabbitMQ, Redis, PostgreSQL and every service answer (503 names what is down)",
+    )
     def ready(self, request):
         ready, report = self.readiness(self.redis)
         return json_response(200 if ready else 503, report)

@@ -65,7 +65,9 @@ class AddressBody(CamelSchema):
     city = fields.String(required=True, validate=validate.Length(min=1, max=100))
     state = fields.String(allow_none=True, validate=validate.Length(max=100))
     postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2 code"))
+    country = fields.String(
+        required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2 code")
+    )
     phone = fields.String(allow_none=True, validate=validate.Length(max=32))
     is_default = fields.Boolean(load_default=False)
 

@@ -32,7 +32,7 @@ class Money(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         currency = (data.get("currency") if isinstance(data, dict) else None) or "USD"
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise ValidationError("Must be a decimal string such as \"19.99\".")
+            raise ValidationError('Must be a decimal string such as "19.99".')
         try:
             return to_minor(str(value), currency)
         except InvalidAmount as exc:

@@ -9,7 +9,9 @@ them available to log records for the lifetime of the worker (greenthread-local 
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 import uuid
 
 from nameko.extensions import DependencyProvider
@@ -18,6 +20,7 @@ REQUEST_ID_KEY = "request_id"
 USER_ID_KEY = "user_id"
 
 _current = threading.local()
+log = logging.getLogger("bazaar.worker")
 
 
 def current_request_id() -> str | None:
@@ -45,13 +48,35 @@ class WorkerContextView:
 
 class RequestContext(DependencyProvider):
     """Binds the worker's request id to log records; a worker started by a timer or an event with
-    no request id gets a fresh one so that its own log lines and downstream calls still correlate."""
+    no request id gets a fresh one, so that its own log lines and downstream calls correlate."""
+
+    def __init__(self):
+        self._started: dict = {}
 
     def worker_setup(self, worker_ctx):
         worker_ctx.data.setdefault(REQUEST_ID_KEY, new_request_id())
         _current.request_id = worker_ctx.data[REQUEST_ID_KEY]
+        self._started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        """One line per handled RPC, event or timer: what ran, how it ended, how long it took."""
+        started = self._started.pop(worker_ctx, None)
+        name = worker_ctx.entrypoint.method_name
+        if name == "ping" or started is None:
+            return
+        elapsed = (time.perf_counter() - started) * 1000
+        outcome = "ok" if exc_info is None else exc_info[0].__name__
+        log.info(
+            "%s.%s %s %.1fms",
+            worker_ctx.service_name,
+            name,
+            outcome,
+            elapsed,
+            extra={"entrypoint": name, "outcome": outcome, "duration_ms": round(elapsed, 1)},
+        )
 
     def worker_teardown(self, worker_ctx):
+        self._started.pop(worker_ctx, None)
         _current.request_id = None
 
     def get_dependency(self, worker_ctx):

@@ -1,7 +1,8 @@
 """The one exception hierarchy every service raises across RPC.
 
 Every subclass of `BazaarError` registers itself with nameko's exception registry, so a caller that
-imports the defining module receives the exception as itself (not a `RemoteError`). Arguments must
+imports the defining module receives the exception as itself (not a `RemoteError`).
+Arguments must
 stay JSON-serialisable: `(message, details)`.
 """
 
@@ -13,7 +14,7 @@ from nameko.exceptions import deserialize_to_instance
 
 
 class BazaarError(Exception):
-    """Base of every expected error. `details` carries machine-readable context (field errors...)."""
+    """Base of every expected error; `details` carries machine-readable context (fields...)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

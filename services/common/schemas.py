@@ -1,4 +1,4 @@
-"""Validation at the RPC boundary: marshmallow errors become `ValidationFailed` (400 at the edge)."""
+"""Validation at the RPC boundary: marshmallow errors become `ValidationFailed` (a 400)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,14 @@ from services.common.money import InvalidAmount, percent_of, to_decimal_string, 
 
 @pytest.mark.parametrize(
     ("text", "currency", "minor"),
-    [("19.99", "USD", 1999), ("0", "USD", 0), ("5", "USD", 500), ("1000", "JPY", 1000),
-     ("1.234", "KWD", 1234), ("0.10", "EUR", 10)],
+    [
+        ("19.99", "USD", 1999),
+        ("0", "USD", 0),
+        ("5", "USD", 500),
+        ("1000", "JPY", 1000),
+        ("1.234", "KWD", 1234),
+        ("0.10", "EUR", 10),
+    ],
 )
 def test_decimal_strings_parse_to_minor_units(text, currency, minor):
     assert to_minor(text, currency) == minor

@@ -79,22 +79,27 @@ def test_supplied_request_id_is_echoed_and_a_missing_one_is_made(gateway, http):
 
 
 def test_non_json_body_is_415(gateway, http):
-    response = http.post("/api/auth/login", data="email=a&password=b",
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = http.post(
+        "/api/auth/login",
+        data="email=a&password=b",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 415
     assert response.json()["error"] == "UNSUPPORTED_MEDIA_TYPE"
 
 
 def test_malformed_json_is_400(gateway, http):
-    response = http.post("/api/auth/login", data="{not json",
-                         headers={"Content-Type": "application/json"})
+    response = http.post(
+        "/api/auth/login", data="{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "MALFORMED_JSON"
 
 
 def test_invalid_body_is_400_naming_each_field(gateway, http):
-    response = http.post("/api/auth/register", json={"email": "not-an-email", "password": "x",
-                                                       "surprise": 1})
+    response = http.post(
+        "/api/auth/register", json={"email": "not-an-email", "password": "x", "surprise": 1}
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == "VALIDATION_ERROR"
@@ -105,8 +110,15 @@ def test_invalid_body_is_400_naming_each_field(gateway, http):
 
 def test_a_remote_service_error_maps_to_its_status_and_code(gateway, http):
     gateway.register.side_effect = EmailTaken("an account with this email exists")
-    response = http.post("/api/auth/register", json={
-        "email": "a@example.com", "password": "Long-enough-123", "firstName": "A", "lastName": "B"})
+    response = http.post(
+        "/api/auth/register",
+        json={
+            "email": "a@example.com",
+            "password": "Long-enough-123",
+            "firstName": "A",
+            "lastName": "B",
+        },
+    )
     assert response.status_code == 409
     assert response.json()["error"] == "EMAIL_TAKEN"
 
@@ -122,8 +134,18 @@ def test_an_unexpected_error_is_a_500_without_internals(gateway, http, config):
     assert "secret" not in response.text
 
 
-@pytest.mark.parametrize("forge", ["unsigned", "hs256_with_public_key", "tampered", "expired",
-                                   "wrong_audience", "wrong_issuer", "garbage"])
+@pytest.mark.parametrize(
+    "forge",
+    [
+        "unsigned",
+        "hs256_with_public_key",
+        "tampered",
+        "expired",
+        "wrong_audience",
+        "wrong_issuer",
+        "garbage",
+    ],
+)
 def test_forged_or_invalid_tokens_are_401(gateway, http, config, forge):
     token = {
         "unsigned": lambda: tokens.unsigned(config),
@@ -158,8 +180,9 @@ def test_admin_reaches_the_admin_route(gateway, http, config):
         "meta": {"page": 1, "limit": 20, "total": 1, "total_pages": 1},
     }
     token = tokens.mint(config, role="admin")
-    response = http.get("/api/admin/users?role=seller",
-                        headers={"Authorization": f"Bearer {token}"})
+    response = http.get(
+        "/api/admin/users?role=seller", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200
     assert response.json()["data"][0]["firstName"] == "A"
     assert response.json()["meta"]["totalPages"] == 1
@@ -167,8 +190,12 @@ def test_admin_reaches_the_admin_route(gateway, http, config):
 
 
 def test_auth_routes_are_rate_limited_per_client_with_retry_after(gateway, http):
-    gateway.authenticate.return_value = {"user": {}, "access_token": "a", "refresh_token": "r",
-                                          "expires_in": 900}
+    gateway.authenticate.return_value = {
+        "user": {},
+        "access_token": "a",
+        "refresh_token": "r",
+        "expires_in": 900,
+    }
     statuses = [
         http.post("/api/auth/login", json={"email": f"u{i}@x.io", "password": "p"}).status_code
         for i in range(4)
@@ -180,8 +207,12 @@ def test_auth_routes_are_rate_limited_per_client_with_retry_after(gateway, http)
 
 
 def test_auth_routes_are_rate_limited_per_account(gateway, http, gateway_config, redis_client):
-    gateway.authenticate.return_value = {"user": {}, "access_token": "a", "refresh_token": "r",
-                                          "expires_in": 900}
+    gateway.authenticate.return_value = {
+        "user": {},
+        "access_token": "a",
+        "refresh_token": "r",
+        "expires_in": 900,
+    }
     # different client addresses are not possible here; clear the per-IP counter between tries
     for _ in range(3):
         http.post("/api/auth/login", json={"email": "Victim@x.io", "password": "guess"})
@@ -192,8 +223,10 @@ def test_auth_routes_are_rate_limited_per_account(gateway, http, gateway_config,
 
 
 def test_cors_preflight_and_headers_for_configured_origins_only(gateway, http):
-    preflight = http.options("/api/auth/login", headers={
-        "Origin": "http://shop.example", "Access-Control-Request-Method": "POST"})
+    preflight = http.options(
+        "/api/auth/login",
+        headers={"Origin": "http://shop.example", "Access-Control-Request-Method": "POST"},
+    )
     assert preflight.status_code == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "http://shop.example"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]

@@ -1,0 +1,93 @@
+# Bazaar: every routine task has one entry point here. `make help` lists them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PYTHON ?= python3
+MANAGE := $(PY) scripts/manage.py
+# the test tiers run against test resources only (tests/conftest.py sets the same defaults)
+TEST_ENV := DB_SUFFIX=_test REDIS_DB=15 JWT_PRIVATE_KEY_PATH=var/test/keys/jwt_private.pem \
+	JWT_PUBLIC_KEY_PATH=var/test/keys/jwt_public.pem
+RABBIT_API ?= http://guest:guest@127.0.0.1:15672
+
+.DEFAULT_GOAL := help
+.PHONY: help venv check rabbit-management db migrate keys seed seed-large run test test-unit \
+	test-integration test-e2e lint format typecheck shell bench compose-check clean reconcile
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade 'pip<26'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed ## create the virtualenv and install pinned packages
+
+check: venv ## say which of RabbitMQ, PostgreSQL, Redis is down and how to start it
+	@$(MANAGE) check
+
+rabbit-management: ## enable RabbitMQ's management API (per-test vhosts need it)
+	@curl -sf -o /dev/null $(RABBIT_API)/api/overview || { \
+	  command -v rabbitmq-plugins >/dev/null || { echo "enable the rabbitmq_management plugin on your broker"; exit 1; }; \
+	  rabbitmq-plugins enable rabbitmq_management >/dev/null; \
+	  for i in $$(seq 60); do curl -sf -o /dev/null $(RABBIT_API)/api/overview && break; sleep 1; done; \
+	  curl -sf -o /dev/null $(RABBIT_API)/api/overview || { echo "RabbitMQ management API did not come up"; exit 1; }; }
+
+db: check ## create one database per service (bazaar_<service>)
+	@$(MANAGE) createdb
+
+migrate: db ## upgrade every service's database to its latest migration
+	@$(MANAGE) migrate
+
+keys: venv ## development JWT signing keys under var/keys (created once)
+	@$(MANAGE) keys
+
+seed: migrate keys ## demo users, catalog, stock and coupons
+	@$(MANAGE) seed
+
+seed-large: migrate ## a million products for benchmarks: make seed-large N=1000000
+	$(PY) scripts/seed_large.py $(or $(N),1000000)
+
+run: migrate keys seed ## the whole platform on http://localhost:8000 (Ctrl-C stops it)
+	@echo ""
+	@echo "  Bazaar is starting on http://localhost:8000  (API docs: http://localhost:8000/api/docs)"
+	@echo "  readiness: curl localhost:8000/ready      stop: Ctrl-C"
+	@echo ""
+	@$(BIN)/honcho start -f Procfile
+
+test: venv rabbit-management ## unit, integration and end-to-end tiers against local servers
+	@$(TEST_ENV) $(MANAGE) check
+	@$(TEST_ENV) $(MANAGE) createdb >/dev/null
+	$(TEST_ENV) $(BIN)/pytest tests/unit tests/integration tests/e2e
+
+test-unit: venv ## unit tier only (no servers needed)
+	$(TEST_ENV) $(BIN)/pytest tests/unit
+
+test-integration: venv rabbit-management ## integration tier
+	$(TEST_ENV) $(BIN)/pytest tests/integration
+
+test-e2e: venv rabbit-management ## end-to-end tier (starts the whole stack itself)
+	$(TEST_ENV) $(BIN)/pytest tests/e2e
+
+lint: venv ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: venv ## apply ruff's formatting and fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+shell: venv ## nameko shell with the project's config (n.rpc.accounts.ping())
+	$(BIN)/nameko shell --config config/bazaar.yaml
+
+bench: venv ## run the k6 scenarios in k6/ against a running platform (make run first)
+	@BASE_URL=$${BASE_URL:-http://localhost:8000} scripts/bench.sh
+
+compose-check: ## validate docker-compose.yml
+	docker-compose -f docker-compose.yml config -q
+
+clean: ## remove the virtualenv and var/ (databases are kept)
+	rm -rf $(VENV) var
