@@ -84,7 +84,7 @@ shell: venv ## nameko shell with the project's config (n.rpc.accounts.ping())
 	$(BIN)/nameko shell --config config/bazaar.yaml
 
 bench: venv ## run the k6 scenarios in k6/ against a running platform (make run first)
-	@BASE_URL=$${BASE_URL:-http://localhost:8000} scripts/bench.sh
+	@BASE_URL=$${BASE_URL:-http://localhost:8000} SCENARIO=$(SCENARIO) scripts/bench.sh
 
 compose-check: ## validate docker-compose.yml
 	docker-compose -f docker-compose.yml config -q
