@@ -113,10 +113,13 @@ def migrated_services(config: dict) -> list[str]:
     return [s for s in service_databases(config) if (ROOT / "migrations" / s / "env.py").exists()]
 
 
-def migrate(config: dict) -> int:
+def migrate(config: dict, only: set[str] | None = None) -> int:
+    """Upgrade every service that has migrations (or those of `only`) to head."""
     from alembic import command
 
     for service in migrated_services(config):
+        if only is not None and service not in only:
+            continue
         command.upgrade(alembic_config(config, service), "head")
         print(f"migrated {service}")
     return 0
@@ -179,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     config = load_config()
     if args.command == "revision":
         return revision(config, *args.args)
+    if args.command == "migrate" and args.args:
+        return migrate(config, set(args.args))
     return {"check": check, "createdb": createdb, "migrate": migrate, "keys": keys, "seed": seed}[
         args.command
     ](config)

@@ -38,11 +38,12 @@ def truncate_tables(config: dict, service: str) -> None:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
-def migrate_test_databases(config: dict) -> None:
+def migrate_test_databases(config: dict, services: set[str] | None = None) -> None:
+    """Create every test database and migrate `services` (all that have migrations if None)."""
     from scripts.manage import createdb, migrate
 
     createdb(config)
-    migrate(config)
+    migrate(config, services)
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05) -> Any:
