@@ -44,7 +44,7 @@ class GatewayService(
 ):
     name = "gateway"
 
-    context = RequestContext()
+    context = RequestContext(log_workers=False)
     redis = Redis()
     readiness = Readiness()
     openapi_document = OpenApiDocument()

@@ -50,7 +50,10 @@ class RequestContext(DependencyProvider):
     """Binds the worker's request id to log records; a worker started by a timer or an event with
     no request id gets a fresh one, so that its own log lines and downstream calls correlate."""
 
-    def __init__(self):
+    def __init__(self, log_workers: bool = True):
+        """`log_workers`: log one line per worker (off for the gateway, whose access log says
+        the same per request)."""
+        self.log_workers = log_workers
         self._started: dict = {}
 
     def worker_setup(self, worker_ctx):
@@ -62,7 +65,7 @@ class RequestContext(DependencyProvider):
         """One line per handled RPC, event or timer: what ran, how it ended, how long it took."""
         started = self._started.pop(worker_ctx, None)
         name = worker_ctx.entrypoint.method_name
-        if name == "ping" or started is None:
+        if not self.log_workers or name == "ping" or started is None:
             return
         elapsed = (time.perf_counter() - started) * 1000
         outcome = "ok" if exc_info is None else exc_info[0].__name__
