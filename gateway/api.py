@@ -21,6 +21,7 @@ import re
 import time
 from functools import partial
 
+import eventlet
 from eventlet.event import Event
 from marshmallow import Schema, ValidationError
 from nameko.web.handlers import HttpRequestHandler
@@ -126,6 +127,21 @@ class ApiWsgiApp(WsgiApp):
 
 
 class ApiServer(WebServer):
+    """nameko's WebServer with a listen backlog fit for bursts (eventlet's default is 50), and
+    SO_REUSEPORT (eventlet's default), so several gateway processes can share one port and the
+    kernel spreads connections across them."""
+
+    backlog = 2048
+
+    def start(self):
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, backlog=self.backlog)
+            # as nameko does: work around https://github.com/celery/kombu/issues/838
+            self._sock.settimeout(None)
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
     def get_wsgi_app(self):
         return ApiWsgiApp(self)
 
