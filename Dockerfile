@@ -14,4 +14,4 @@ RUN useradd --system --home /app bazaar && mkdir -p var && chown -R bazaar var
 USER bazaar
 
 EXPOSE 8000
-CMD ["nameko", "run", "--config", "config/bazaar.yaml", "gateway.service"]
+CMD ["nameko", "run", "--config", "config/bazaar.yaml", "gateway.service:GatewayService"]

@@ -146,6 +146,15 @@ class ApiServer(WebServer):
         return ApiWsgiApp(self)
 
 
+def _instance(schema: type[Schema] | Schema | None) -> Schema | None:
+    """A schema class or a configured instance (e.g. `AddressBody(partial=True)`)."""
+    return schema() if isinstance(schema, type) else schema
+
+
+def _class(schema: type[Schema] | Schema | None) -> type[Schema] | None:
+    return schema if schema is None or isinstance(schema, type) else type(schema)
+
+
 class ApiRoute(HttpRequestHandler):
     server = ApiServer()
     redis = RedisClient()
@@ -156,9 +165,9 @@ class ApiRoute(HttpRequestHandler):
         method: str,
         url: str,
         *,
-        body: type[Schema] | None = None,
-        query: type[Schema] | None = None,
-        response: type[Schema] | None = None,
+        body: type[Schema] | Schema | None = None,
+        query: type[Schema] | Schema | None = None,
+        response: type[Schema] | Schema | None = None,
         status: int = 200,
         auth: bool | str = False,
         roles: tuple[str, ...] = (),
@@ -173,10 +182,14 @@ class ApiRoute(HttpRequestHandler):
         `roles` implies auth; `rate`: a route class of config RATE_LIMITS (default: "read" for
         GET, "write" otherwise; None-able via rate=""); `cache`: a response-cache namespace."""
         super().__init__(method, url, **kwargs)
-        self.body_schema = body() if body else None
-        self.query_schema = query() if query else None
-        self.response_schema = response() if response else None
-        self.schemas = {"body": body, "query": query, "response": response}
+        self.body_schema = _instance(body)
+        self.query_schema = _instance(query)
+        self.response_schema = _instance(response)
+        self.schemas = {
+            "body": _class(body),
+            "query": _class(query),
+            "response": _class(response),
+        }
         self.status = status
         self.auth = True if roles else auth
         self.roles = tuple(roles)

@@ -161,10 +161,13 @@ def keys(config: dict) -> int:
     return 0
 
 
-def seed(config: dict) -> int:
-    """Run `services/<name>/seed.py: seed(config)` for every service that has one, in order."""
+def seed(config: dict, only: set[str] | None = None) -> int:
+    """Run `services/<name>/seed.py: seed(config)` for every service that has one (or those of
+    `only`), in dependency order."""
     order = ["accounts", "catalog", "inventory", "cart", "orders", "payments", "reviews"]
     for service in order:
+        if only is not None and service not in only:
+            continue
         if (ROOT / "services" / service / "seed.py").exists():
             importlib.import_module(f"services.{service}.seed").seed(config)
     return 0

@@ -69,12 +69,7 @@ class AddressBody(CamelSchema):
         required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2 code")
     )
     phone = fields.String(allow_none=True, validate=validate.Length(max=32))
-    is_default = fields.Boolean(load_default=False)
-
-
-class AddressUpdateBody(AddressBody):
-    class Meta:
-        partial = True
+    is_default = fields.Boolean()
 
 
 class AddressSchema(AddressBody):

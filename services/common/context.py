@@ -15,6 +15,7 @@ import time
 import uuid
 
 from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
 
 REQUEST_ID_KEY = "request_id"
 USER_ID_KEY = "user_id"
@@ -69,7 +70,10 @@ class RequestContext(DependencyProvider):
             return
         elapsed = (time.perf_counter() - started) * 1000
         outcome = "ok" if exc_info is None else exc_info[0].__name__
-        log.info(
+        # timers (outbox relay, expiry sweeps) tick several times a second: DEBUG unless they fail
+        quiet = isinstance(worker_ctx.entrypoint, Timer) and exc_info is None
+        log.log(
+            logging.DEBUG if quiet else logging.INFO,
             "%s.%s %s %.1fms",
             worker_ctx.service_name,
             name,

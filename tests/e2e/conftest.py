@@ -31,13 +31,18 @@ SEEDED = {
 }
 
 
-def procfile_services() -> list[str]:
-    names = []
+def procfile_entries() -> dict[str, str]:
+    """The Procfile's processes; `E2E_SERVICES=accounts,catalog` limits them (plus the gateway)."""
+    wanted = {s.strip() for s in os.environ.get("E2E_SERVICES", "").split(",") if s.strip()}
+    entries = {}
     for line in (ROOT / "Procfile").read_text().splitlines():
-        name = line.split(":", 1)[0].strip()
-        if name and not line.lstrip().startswith("#") and name != "gateway":
-            names.append(name)
-    return names
+        name, _, command = line.partition(":")
+        name = name.strip()
+        if not name or line.lstrip().startswith("#"):
+            continue
+        if not wanted or name in wanted or name == "gateway":
+            entries[name] = command.strip()
+    return entries
 
 
 def _fresh_vhost(api_uri: str) -> None:
@@ -64,8 +69,10 @@ def stack(config, request):
     from scripts.manage import seed
     from services.common.config import service_databases
 
-    migrate_test_databases(config)
-    for service in service_databases(config):
+    entries = procfile_entries()
+    services = {name for name in entries if name != "gateway"}
+    migrate_test_databases(config, services)
+    for service in services & set(service_databases(config)):
         if (ROOT / "migrations" / service / "env.py").exists():
             truncate_tables(config, service)
     import redis
@@ -73,8 +80,11 @@ def stack(config, request):
     redis.Redis.from_url(config["REDIS_URL"]).flushdb()
     api_uri = request.config.getoption("RABBIT_API_URI")
     _fresh_vhost(api_uri)
-    seed(config)
+    seed(config, services)
 
+    procfile = ROOT / "var" / "test" / "Procfile.e2e"
+    procfile.parent.mkdir(parents=True, exist_ok=True)
+    procfile.write_text("".join(f"{name}: {command}\n" for name, command in entries.items()))
     port = find_free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -85,13 +95,21 @@ def stack(config, request):
         "VAR_DIR": "var/test",
         "LOG_FORMAT": "json",
         "RATE_LIMIT_AUTH": "300",
-        "READY_SERVICES": ",".join(procfile_services()),
+        "READY_SERVICES": ",".join(name for name in entries if name != "gateway"),
         "PYTHONUNBUFFERED": "1",
     }
     LOG_PATH.parent.mkdir(parents=True, exist_ok=True)
     log = LOG_PATH.open("w")
     process = STACK["process"] = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "-f", "Procfile", "--no-colour"],
+        [
+            str(ROOT / ".venv" / "bin" / "honcho"),
+            "start",
+            "-f",
+            str(procfile),
+            "-d",
+            str(ROOT),
+            "--no-colour",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -1,0 +1,628 @@
+"""Accounts rules: registration, passwords, access/refresh tokens, resets, profiles, addresses.
+
+Pure Python: the repository, password hasher and token signer are ports (abstract classes below)
+implemented with SQLAlchemy, argon2 and PyJWT in `repository.py` / `dependencies.py`, and by fakes
+in the unit tests. Every method works inside the caller's unit of work; the caller commits.
+
+Refresh tokens are opaque random strings stored only as SHA-256 hashes, grouped in families (one
+per login). Refreshing spends the presented token and issues the next one of the family; a spent
+token presented again revokes the whole family. A token lives `refresh_ttl` from its issue
+(sliding), and never beyond its family's absolute expiry (`refresh_absolute_ttl` from the login).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.accounts.exceptions import (
+    AccountDisabled,
+    AddressNotFound,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    InvalidResetToken,
+    RefreshTokenReused,
+    UserNotFound,
+    WeakPassword,
+)
+
+ROLES = ("customer", "seller", "admin")
+DEFAULT_ROLE = "customer"
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+# The email's local part is only checked when it is long enough to be meaningful ("jo@x.io").
+MIN_LOCAL_PART_CHECKED = 3
+
+# Common passwords of 10+ characters (shorter ones already fail the length rule), lowercase.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "0987654321",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qwertyuiop",
+        "qwerty1234",
+        "qwerty12345",
+        "qwerty123456",
+        "password1234",
+        "password123",
+        "password12",
+        "password01",
+        "password1!",
+        "passw0rd123",
+        "p@ssword123",
+        "p@ssw0rd123",
+        "abc1234567",
+        "abcd123456",
+        "a123456789",
+        "1234567890a",
+        "iloveyou123",
+        "welcome123",
+        "welcome1234",
+        "letmein123",
+        "admin12345",
+        "admin123456",
+        "administrator1",
+        "changeme123",
+        "football123",
+        "baseball123",
+        "sunshine123",
+        "princess123",
+        "monkey12345",
+        "dragon12345",
+        "trustno1234",
+        "starwars123",
+        "superman123",
+        "michael1234",
+        "whatever123",
+        "q1w2e3r4t5",
+        "zaq12wsxcde",
+        "1q2w3e4r5t6y",
+        "test123456",
+        "testing123",
+        "default123",
+        "secret1234",
+        "computer123",
+        "internet123",
+        "bazaar12345",
+        "bazaar123456",
+    }
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def new_opaque_token() -> str:
+    """A refresh or reset token: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """What is stored of an opaque token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored stripped and lowercased."""
+    return email.strip().lower()
+
+
+def password_problems(password: str, email: str = "") -> list[str]:
+    """Every reason `password` is too weak (empty when it is acceptable)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(f"Must be at most {MAX_PASSWORD_LENGTH} characters long.")
+    if not any(ch.isalpha() for ch in password):
+        problems.append("Must contain at least one letter.")
+    if not any(ch.isdigit() for ch in password):
+        problems.append("Must contain at least one digit.")
+    if password.lower() in COMMON_PASSWORDS:
+        problems.append("Is too common.")
+    local_part = normalise_email(email).split("@", 1)[0]
+    if len(local_part) >= MIN_LOCAL_PART_CHECKED and local_part in password.lower():
+        problems.append("Must not contain your email address.")
+    return problems
+
+
+def check_password(password: str, email: str) -> None:
+    """Raise `WeakPassword` naming every problem of `password`."""
+    problems = password_problems(password, email)
+    if problems:
+        raise WeakPassword("password is too weak", {"fields": {"password": problems}})
+
+
+# --- entities (mapped to tables imperatively in models.py) -------------------------------------
+
+
+@dataclass(eq=False)
+class User:
+    id: str
+    email: str
+    password_hash: str
+    first_name: str
+    last_name: str
+    created_at: datetime
+    updated_at: datetime
+    phone: str | None = None
+    role: str = DEFAULT_ROLE
+    is_active: bool = True
+
+
+@dataclass(eq=False)
+class TokenFamily:
+    """The refresh tokens descending from one login; `expires_at` is its absolute lifetime."""
+
+    id: str
+    user_id: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+    def revoke(self, now: datetime, reason: str) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = now
+            self.revoked_reason = reason
+
+
+@dataclass(eq=False)
+class RefreshToken:
+    id: str
+    family_id: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(eq=False)
+class PasswordReset:
+    id: str
+    user_id: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(eq=False)
+class Address:
+    id: str
+    user_id: str
+    first_name: str
+    last_name: str
+    address1: str
+    city: str
+    postal_code: str
+    country: str
+    created_at: datetime
+    updated_at: datetime
+    address2: str | None = None
+    state: str | None = None
+    phone: str | None = None
+    is_default: bool = False
+
+
+@dataclass
+class AuthResult:
+    user: User
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Lifetimes in seconds (config JWT.access_ttl, JWT.refresh_ttl, JWT.refresh_absolute_ttl,
+    PASSWORD_RESET_TTL)."""
+
+    access_ttl: int = 900
+    refresh_ttl: int = 7 * 24 * 3600
+    refresh_absolute_ttl: int = 30 * 24 * 3600
+    reset_ttl: int = 3600
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    limit: int
+
+
+# --- ports ----------------------------------------------------------------------------------
+
+
+class AccountsRepository(ABC):
+    """Storage of the accounts aggregates, within one transaction."""
+
+    @abstractmethod
+    def add_user(self, user: User) -> None:
+        """Raises EmailTaken when another user has the email (also under concurrency)."""
+
+    @abstractmethod
+    def get_user(self, user_id: str, *, for_update: bool = False) -> User | None: ...
+
+    @abstractmethod
+    def get_user_by_email(self, email: str) -> User | None: ...
+
+    @abstractmethod
+    def list_users(
+        self, *, page: int, limit: int, q: str | None, role: str | None
+    ) -> tuple[list[User], int]: ...
+
+    @abstractmethod
+    def add_family(self, family: TokenFamily) -> None: ...
+
+    @abstractmethod
+    def get_family(self, family_id: str, *, for_update: bool = False) -> TokenFamily | None: ...
+
+    @abstractmethod
+    def active_families(self, user_id: str) -> list[TokenFamily]:
+        """The user's families not revoked yet, locked for update."""
+
+    @abstractmethod
+    def add_refresh_token(self, token: RefreshToken) -> None: ...
+
+    @abstractmethod
+    def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
+        """The token row, locked for update: concurrent refreshes of one token serialise here."""
+
+    @abstractmethod
+    def add_password_reset(self, reset: PasswordReset) -> None: ...
+
+    @abstractmethod
+    def get_password_reset(self, token_hash: str) -> PasswordReset | None:
+        """The reset row, locked for update."""
+
+    @abstractmethod
+    def pending_password_resets(self, user_id: str) -> list[PasswordReset]: ...
+
+    @abstractmethod
+    def addresses(self, user_id: str) -> list[Address]:
+        """The user's addresses, the default first, then oldest first."""
+
+    @abstractmethod
+    def add_address(self, address: Address) -> None: ...
+
+    @abstractmethod
+    def delete_address(self, address: Address) -> None:
+        """Delete at once (before later changes are written)."""
+
+    @abstractmethod
+    def flush(self) -> None:
+        """Write pending changes now (the one-default-address index checks each statement)."""
+
+    @abstractmethod
+    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        """Dispatch an event once the transaction commits (outbox)."""
+
+
+class PasswordHasher(ABC):
+    @abstractmethod
+    def hash(self, password: str) -> str: ...
+
+    @abstractmethod
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    @abstractmethod
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+    @abstractmethod
+    def waste_time(self, password: str) -> None:
+        """Spend a verification's time when there is no user, so timing says little."""
+
+
+class AccessTokenSigner(ABC):
+    @abstractmethod
+    def sign(self, user: User, now: datetime, ttl: int) -> str:
+        """A signed access token for `user`, valid `ttl` seconds from `now`."""
+
+
+# --- the use cases --------------------------------------------------------------------------
+
+
+@dataclass
+class Accounts:
+    """The accounts use cases over one unit of work."""
+
+    repo: AccountsRepository
+    hasher: PasswordHasher
+    signer: AccessTokenSigner
+    settings: Settings = field(default_factory=Settings)
+    clock: Callable[[], datetime] = utcnow
+    new_token: Callable[[], str] = new_opaque_token
+
+    # authentication
+
+    def register(self, email: str, password: str, first_name: str, last_name: str) -> AuthResult:
+        """Create a customer and log them in; raises EmailTaken, WeakPassword.
+        Event: user_registered {user_id, email, first_name}."""
+        email = normalise_email(email)
+        check_password(password, email)
+        if self.repo.get_user_by_email(email) is not None:
+            raise EmailTaken("an account with this email already exists", {"email": email})
+        now = self.clock()
+        user = User(
+            id=new_id(),
+            email=email,
+            password_hash=self.hasher.hash(password),
+            first_name=first_name,
+            last_name=last_name,
+            created_at=now,
+            updated_at=now,
+        )
+        self.repo.add_user(user)
+        self.repo.record_event(
+            "user_registered", {"user_id": user.id, "email": email, "first_name": first_name}
+        )
+        return self._login(user, now)
+
+    def authenticate(self, email: str, password: str) -> AuthResult:
+        """Log in with email and password; raises InvalidCredentials, AccountDisabled.
+        Rehashes the password when the hashing parameters changed."""
+        user = self.repo.get_user_by_email(normalise_email(email))
+        if user is None:
+            self.hasher.waste_time(password)
+            raise InvalidCredentials("invalid email or password")
+        if not self.hasher.verify(user.password_hash, password):
+            raise InvalidCredentials("invalid email or password")
+        if not user.is_active:
+            raise AccountDisabled("this account has been deactivated")
+        now = self.clock()
+        if self.hasher.needs_rehash(user.password_hash):
+            user.password_hash = self.hasher.hash(password)
+        return self._login(user, now)
+
+    def refresh(self, raw_token: str) -> AuthResult:
+        """Spend a refresh token for a new access and refresh token.
+        Raises InvalidRefreshToken (unknown, expired, revoked), RefreshTokenReused (the token was
+        spent already: its family is now revoked, and the caller must commit that), AccountDisabled.
+        """
+        now = self.clock()
+        token = self.repo.get_refresh_token(hash_token(raw_token))
+        if token is None:
+            raise InvalidRefreshToken("unknown refresh token")
+        family = self.repo.get_family(token.family_id, for_update=True)
+        if family is None or family.revoked_at is not None:
+            raise InvalidRefreshToken("refresh token revoked")
+        if token.used_at is not None:
+            family.revoke(now, "reuse")
+            raise RefreshTokenReused(
+                "refresh token already used; every session of this login is revoked"
+            )
+        if now >= token.expires_at or now >= family.expires_at:
+            raise InvalidRefreshToken("refresh token expired")
+        user = self.repo.get_user(family.user_id)
+        if user is None:
+            raise InvalidRefreshToken("unknown refresh token")
+        if not user.is_active:
+            family.revoke(now, "disabled")
+            raise AccountDisabled("this account has been deactivated")
+        token.used_at = now
+        return AuthResult(
+            user=user,
+            access_token=self.signer.sign(user, now, self.settings.access_ttl),
+            refresh_token=self._issue_refresh_token(family, now),
+            expires_in=self.settings.access_ttl,
+        )
+
+    def revoke(self, raw_token: str) -> None:
+        """Log out: revoke the token's family. Unknown or already revoked tokens are ignored."""
+        token = self.repo.get_refresh_token(hash_token(raw_token))
+        if token is None:
+            return
+        family = self.repo.get_family(token.family_id, for_update=True)
+        if family is not None:
+            family.revoke(self.clock(), "logout")
+
+    def revoke_all(self, user_id: str, reason: str = "logout_all") -> int:
+        """Revoke every refresh-token family of the user; returns how many were active."""
+        now = self.clock()
+        families = self.repo.active_families(user_id)
+        for family in families:
+            family.revoke(now, reason)
+        return len(families)
+
+    # password reset
+
+    def request_password_reset(self, email: str) -> None:
+        """Issue a single-use reset token to an active user; silently nothing for unknown emails.
+        Event: password_reset_requested {user_id, email, first_name, token, expires_at}."""
+        user = self.repo.get_user_by_email(normalise_email(email))
+        if user is None or not user.is_active:
+            return
+        now = self.clock()
+        raw = self.new_token()
+        reset = PasswordReset(
+            id=new_id(),
+            user_id=user.id,
+            token_hash=hash_token(raw),
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.settings.reset_ttl),
+        )
+        self.repo.add_password_reset(reset)
+        self.repo.record_event(
+            "password_reset_requested",
+            {
+                "user_id": user.id,
+                "email": user.email,
+                "first_name": user.first_name,
+                "token": raw,
+                "expires_at": reset.expires_at.isoformat(),
+            },
+        )
+
+    def reset_password(self, raw_token: str, password: str) -> None:
+        """Set a new password with a reset token; raises InvalidResetToken, WeakPassword.
+        Spends every pending reset token of the user and revokes all their refresh families.
+        Event: password_changed {user_id}."""
+        now = self.clock()
+        reset = self.repo.get_password_reset(hash_token(raw_token))
+        if reset is None or reset.used_at is not None or now >= reset.expires_at:
+            raise InvalidResetToken("this password-reset link is invalid or has expired")
+        user = self.repo.get_user(reset.user_id, for_update=True)
+        if user is None or not user.is_active:
+            raise InvalidResetToken("this password-reset link is invalid or has expired")
+        check_password(password, user.email)
+        user.password_hash = self.hasher.hash(password)
+        user.updated_at = now
+        for pending in self.repo.pending_password_resets(user.id):
+            pending.used_at = now
+        reset.used_at = now
+        self.revoke_all(user.id, "password_reset")
+        self.repo.record_event("password_changed", {"user_id": user.id})
+
+    # profile and administration
+
+    def get_user(self, user_id: str) -> User:
+        user = self.repo.get_user(user_id)
+        if user is None:
+            raise UserNotFound("no such user", {"user_id": user_id})
+        return user
+
+    def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
+        """Change first_name, last_name and/or phone."""
+        user = self.get_user(user_id)
+        for name in ("first_name", "last_name", "phone"):
+            if name in changes:
+                setattr(user, name, changes[name])
+        user.updated_at = self.clock()
+        return user
+
+    def list_users(
+        self, page: int = 1, limit: int = 20, q: str | None = None, role: str | None = None
+    ) -> Page:
+        users, total = self.repo.list_users(page=page, limit=limit, q=q, role=role)
+        return Page(items=users, total=total, page=page, limit=limit)
+
+    def admin_update_user(self, user_id: str, changes: dict[str, Any]) -> User:
+        """Change role and/or is_active; deactivating revokes every refresh family."""
+        user = self.repo.get_user(user_id, for_update=True)
+        if user is None:
+            raise UserNotFound("no such user", {"user_id": user_id})
+        if "role" in changes:
+            user.role = changes["role"]
+        if "is_active" in changes:
+            user.is_active = changes["is_active"]
+            if not user.is_active:
+                self.revoke_all(user.id, "disabled")
+        user.updated_at = self.clock()
+        return user
+
+    # addresses
+
+    def list_addresses(self, user_id: str) -> list[Address]:
+        return self.repo.addresses(user_id)
+
+    def get_address(self, user_id: str, address_id: str) -> Address:
+        for address in self.repo.addresses(user_id):
+            if address.id == address_id:
+                return address
+        raise AddressNotFound("no such address", {"address_id": address_id})
+
+    def add_address(self, user_id: str, data: dict[str, Any]) -> Address:
+        """Add an address; the user's first address, or one with is_default, becomes default."""
+        self._lock_user(user_id)
+        existing = self.repo.addresses(user_id)
+        now = self.clock()
+        make_default = bool(data.get("is_default")) or not existing
+        fields = {k: v for k, v in data.items() if k != "is_default"}
+        if make_default:
+            self._clear_default(existing)
+        address = Address(
+            id=new_id(),
+            user_id=user_id,
+            created_at=now,
+            updated_at=now,
+            is_default=make_default,
+            **fields,
+        )
+        self.repo.add_address(address)
+        return address
+
+    def update_address(self, user_id: str, address_id: str, changes: dict[str, Any]) -> Address:
+        """Change an address; is_default=True moves the default here (it cannot be unset, only
+        moved, so a user with addresses always has one default)."""
+        self._lock_user(user_id)
+        address = self.get_address(user_id, address_id)
+        for name, value in changes.items():
+            if name != "is_default":
+                setattr(address, name, value)
+        if changes.get("is_default") and not address.is_default:
+            self._clear_default(self.repo.addresses(user_id))
+            address.is_default = True
+        address.updated_at = self.clock()
+        return address
+
+    def delete_address(self, user_id: str, address_id: str) -> None:
+        """Delete an address; if it was the default, the oldest remaining one becomes default."""
+        self._lock_user(user_id)
+        address = self.get_address(user_id, address_id)
+        self.repo.delete_address(address)
+        if address.is_default:
+            remaining = [a for a in self.repo.addresses(user_id) if a.id != address.id]
+            if remaining:
+                oldest = min(remaining, key=lambda a: a.created_at)
+                oldest.is_default = True
+
+    # helpers
+
+    def _lock_user(self, user_id: str) -> User:
+        """Serialise a user's address changes (one default address)."""
+        user = self.repo.get_user(user_id, for_update=True)
+        if user is None:
+            raise UserNotFound("no such user", {"user_id": user_id})
+        return user
+
+    def _clear_default(self, addresses: list[Address]) -> None:
+        for address in addresses:
+            address.is_default = False
+        self.repo.flush()
+
+    def _login(self, user: User, now: datetime) -> AuthResult:
+        family = TokenFamily(
+            id=new_id(),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.settings.refresh_absolute_ttl),
+        )
+        self.repo.add_family(family)
+        return AuthResult(
+            user=user,
+            access_token=self.signer.sign(user, now, self.settings.access_ttl),
+            refresh_token=self._issue_refresh_token(family, now),
+            expires_in=self.settings.access_ttl,
+        )
+
+    def _issue_refresh_token(self, family: TokenFamily, now: datetime) -> str:
+        raw = self.new_token()
+        expires_at = min(now + timedelta(seconds=self.settings.refresh_ttl), family.expires_at)
+        self.repo.add_refresh_token(
+            RefreshToken(
+                id=new_id(),
+                family_id=family.id,
+                token_hash=hash_token(raw),
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+        return raw

@@ -1,0 +1,162 @@
+"""RPC argument schemas (validated in the service) and the JSON shapes of results."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from services.accounts import domain
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _normalise_email(value: Any) -> Any:
+    return domain.normalise_email(value) if isinstance(value, str) else value
+
+
+def _blank_to_none(value: Any) -> Any:
+    value = _strip(value)
+    return None if value == "" else value
+
+
+def _name(**kwargs: Any) -> fields.String:
+    return fields.String(pre_load=_strip, validate=validate.Length(min=1, max=100), **kwargs)
+
+
+def _optional(max_length: int) -> fields.String:
+    return fields.String(
+        pre_load=_blank_to_none, allow_none=True, validate=validate.Length(max=max_length)
+    )
+
+
+class Email(fields.Email):
+    def __init__(self, **kwargs: Any):
+        super().__init__(pre_load=_normalise_email, validate=validate.Length(max=320), **kwargs)
+
+
+class RegisterSchema(Schema):
+    email = Email(required=True)
+    password = fields.String(required=True)
+    first_name = _name(required=True)
+    last_name = _name(required=True)
+
+
+class CredentialsSchema(Schema):
+    # not validated as an email: a malformed one is simply not found (401, not 400)
+    email = fields.String(required=True, validate=validate.Length(max=320))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=512))
+
+
+class ResetPasswordSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=512))
+    password = fields.String(required=True)
+
+
+class UserIdSchema(Schema):
+    user_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class ProfileChangesSchema(Schema):
+    first_name = _name()
+    last_name = _name()
+    phone = _optional(32)
+
+
+class AddressSchema(Schema):
+    first_name = _name(required=True)
+    last_name = _name(required=True)
+    address1 = fields.String(pre_load=_strip, required=True, validate=validate.Length(1, 200))
+    address2 = _optional(200)
+    city = fields.String(pre_load=_strip, required=True, validate=validate.Length(1, 100))
+    state = _optional(100)
+    postal_code = fields.String(pre_load=_strip, required=True, validate=validate.Length(1, 20))
+    country = fields.String(
+        pre_load=lambda v: _strip(v).upper() if isinstance(v, str) else v,
+        required=True,
+        validate=validate.Regexp(r"^[A-Z]{2}$", error="Must be an ISO 3166-1 alpha-2 code."),
+    )
+    phone = _optional(32)
+    is_default = fields.Boolean(load_default=False)
+
+
+class AddressChangesSchema(AddressSchema):
+    """Every address field, all optional (`load(..., partial=True)`)."""
+
+
+class ListUsersSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    q = fields.String(load_default=None, allow_none=True, pre_load=_blank_to_none)
+    role = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(domain.ROLES))
+
+
+class AdminChangesSchema(Schema):
+    role = fields.String(validate=validate.OneOf(domain.ROLES))
+    is_active = fields.Boolean(truthy={True}, falsy={False})
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
+
+def dump_user(user: domain.User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "role": user.role,
+        "is_active": user.is_active,
+        "created_at": iso(user.created_at),
+        "updated_at": iso(user.updated_at),
+    }
+
+
+def dump_auth(result: domain.AuthResult) -> dict[str, Any]:
+    return {
+        "user": dump_user(result.user),
+        "access_token": result.access_token,
+        "refresh_token": result.refresh_token,
+        "expires_in": result.expires_in,
+    }
+
+
+def dump_address(address: domain.Address) -> dict[str, Any]:
+    return {
+        "id": address.id,
+        "first_name": address.first_name,
+        "last_name": address.last_name,
+        "address1": address.address1,
+        "address2": address.address2,
+        "city": address.city,
+        "state": address.state,
+        "postal_code": address.postal_code,
+        "country": address.country,
+        "phone": address.phone,
+        "is_default": address.is_default,
+    }
+
+
+def dump_user_page(page: domain.Page) -> dict[str, Any]:
+    return {
+        "data": [dump_user(user) for user in page.items],
+        "meta": {
+            "page": page.page,
+            "limit": page.limit,
+            "total": page.total,
+            "total_pages": math.ceil(page.total / page.limit) if page.total else 0,
+        },
+    }

@@ -1,0 +1,146 @@
+"""The outbox relay against real Postgres and RabbitMQ, on the accounts test database."""
+
+from unittest import mock
+
+import pytest
+from nameko.events import EventDispatcher, event_handler
+from nameko.rpc import rpc
+from nameko.standalone.rpc import ServiceRpcProxy
+from sqlalchemy import MetaData, text
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from services.common.database import Database, naming_convention
+from services.common.outbox import Outbox, OutboxRelay, add_event, outbox_table
+from tests.helpers import engine_for, truncate_tables, wait_for
+
+received: list[dict] = []
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=naming_convention())
+
+
+outbox_table(Base.metadata)
+
+
+class OutboxProbe(OutboxRelay):
+    name = "outbox_probe"
+    db = Database(Base)
+    outbox = Outbox()
+
+    @rpc
+    def emit(self, n, commit=True):
+        self.outbox.add(self.db.session, "thing_happened", {"n": n})
+        if commit:
+            self.db.session.commit()
+        else:
+            self.db.session.rollback()
+
+
+class Consumer:
+    name = "outbox_consumer"
+
+    @event_handler("outbox_probe", "thing_happened")
+    def handle_thing_happened(self, payload):
+        received.append(payload)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_databases(config):
+    """This module needs only the accounts test database (it has an outbox table)."""
+    from alembic import command
+
+    from scripts.manage import alembic_config, createdb
+
+    createdb(config)
+    command.upgrade(alembic_config(config, "accounts"), "head")
+
+
+@pytest.fixture(autouse=True)
+def clean(config):
+    truncate_tables(config, "accounts")
+    received.clear()
+    yield
+    truncate_tables(config, "accounts")
+
+
+@pytest.fixture
+def probe_config(service_config):
+    uris = {**service_config["DB_URIS"]}
+    uris["outbox_probe:Base"] = uris["accounts:Base"]
+    return {**service_config, "DB_URIS": uris, "OUTBOX": {"interval": 0.05}}
+
+
+@pytest.fixture
+def consumer(container_factory, probe_config):
+    container = container_factory(Consumer, probe_config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def probe(container_factory, probe_config, consumer):
+    container = container_factory(OutboxProbe, probe_config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def engine(config):
+    return engine_for(config, "accounts")
+
+
+def outbox_rows(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM outbox")).scalar()
+
+
+def write_events(engine, *numbers):
+    with Session(engine) as session:
+        for n in numbers:
+            add_event(session, "thing_happened", {"n": n})
+        session.commit()
+
+
+def test_committed_events_are_published_in_order_with_id_and_time_then_deleted(
+    probe, probe_config, engine
+):
+    with ServiceRpcProxy("outbox_probe", probe_config, timeout=10) as proxy:
+        proxy.emit(1, commit=False)  # rolled back: never published
+        proxy.emit(2)
+        proxy.emit(3)
+    wait_for(lambda: len(received) >= 2)
+    assert [p["n"] for p in received] == [2, 3]
+    assert all(p["event_id"] and p["occurred_at"].endswith("+00:00") for p in received)
+    wait_for(lambda: outbox_rows(engine) == 0)
+
+
+def test_events_stay_in_the_outbox_while_publishing_fails_and_go_out_later(probe, engine):
+    dispatcher = next(ext for ext in probe.dependencies if isinstance(ext, EventDispatcher))
+    with mock.patch.object(
+        dispatcher.publisher, "publish", side_effect=ConnectionError("broker down")
+    ) as publish:
+        write_events(engine, 1, 2)
+        wait_for(lambda: publish.call_count >= 3)  # several ticks tried and failed
+        assert outbox_rows(engine) == 2
+        assert received == []
+    wait_for(lambda: len(received) >= 2)
+    assert [p["n"] for p in received] == [1, 2]
+    wait_for(lambda: outbox_rows(engine) == 0)
+
+
+def test_a_row_claimed_by_another_relay_is_skipped_not_published_twice(
+    container_factory, probe_config, consumer, engine
+):
+    write_events(engine, 1)
+    with Session(engine) as other_relay:
+        # another relay process has claimed row 1 and not finished yet
+        other_relay.execute(text("SELECT id FROM outbox FOR UPDATE")).all()
+        container_factory(OutboxProbe, probe_config).start()
+        write_events(engine, 2)
+        wait_for(lambda: [p["n"] for p in received] == [2])
+        wait_for(lambda: outbox_rows(engine) == 1)  # the relay deletes after publishing
+        assert [p["n"] for p in received] == [2]
+        other_relay.rollback()  # that relay failed: the row is free again
+    wait_for(lambda: [p["n"] for p in received] == [2, 1])
+    wait_for(lambda: outbox_rows(engine) == 0)
