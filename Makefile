@@ -12,7 +12,8 @@ RABBIT_API ?= http://guest:guest@127.0.0.1:15672
 
 .DEFAULT_GOAL := help
 .PHONY: help venv check rabbit-management db migrate keys seed seed-large run test test-unit \
-	test-integration test-e2e lint format typecheck shell bench compose-check clean reconcile
+	test-integration test-e2e lint format typecheck shell bench bench-moderation compose-check \
+	clean reconcile
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -85,6 +86,12 @@ shell: venv ## nameko shell with the project's config (n.rpc.accounts.ping())
 
 bench: venv ## run the k6 scenarios in k6/ against a running platform (make run first)
 	@BASE_URL=$${BASE_URL:-http://localhost:8000} SCENARIO=$(SCENARIO) scripts/bench.sh
+
+bench-moderation: venv ## time the moderation models (text and image) on this machine
+	$(PY) -m services.moderation.bench
+
+reconcile: venv ## compare the payment provider's intents with orders; list every mismatch
+	$(PY) scripts/reconcile.py
 
 compose-check: ## validate docker-compose.yml
 	docker-compose -f docker-compose.yml config -q

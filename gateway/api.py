@@ -47,7 +47,7 @@ from gateway.metrics import LATENCY, RATE_LIMITED, REQUESTS
 from gateway.ratelimit import RateLimiter
 from services.common.config import CACHE, CORS_ORIGINS, RATE_LIMITS
 from services.common.context import REQUEST_ID_KEY, USER_ID_KEY, new_request_id
-from services.common.errors import ValidationFailed
+from services.common.errors import BazaarError, ValidationFailed
 from services.common.redis import RedisClient
 
 log = logging.getLogger("gateway.access")
@@ -181,6 +181,8 @@ class ApiRoute(HttpRequestHandler):
         """`auth`: False (public), "optional" (user passed when a token is sent) or True;
         `roles` implies auth; `rate`: a route class of config RATE_LIMITS (default: "read" for
         GET, "write" otherwise; None-able via rate=""); `cache`: a response-cache namespace."""
+        # typed errors (404, 409...) are answers, not faults: nameko logs only unexpected ones
+        kwargs.setdefault("expected_exceptions", (BazaarError,))
         super().__init__(method, url, **kwargs)
         self.body_schema = _instance(body)
         self.query_schema = _instance(query)

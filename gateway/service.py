@@ -12,12 +12,15 @@ from gateway.routes.cart import CartRoutes
 from gateway.routes.categories import CategoryRoutes
 from gateway.routes.coupons import CouponRoutes
 from gateway.routes.inventory import InventoryRoutes
+from gateway.routes.media import MediaRoutes
+from gateway.routes.notifications import NotificationRoutes
 from gateway.routes.ops import OpsRoutes
 from gateway.routes.orders import AdminOrderRoutes, OrderRoutes
 from gateway.routes.payments import AdminPaymentRoutes, PaymentRoutes
 from gateway.routes.products import ProductRoutes
 from gateway.routes.reviews import AdminReviewRoutes, ReviewRoutes
 from gateway.routes.users import AdminUserRoutes, UserRoutes
+from gateway.ws import LiveUpdateRoutes
 from services.common.context import RequestContext
 from services.common.redis import Redis
 from services.common.rpc import RpcProxy
@@ -41,6 +44,9 @@ class GatewayService(
     PaymentRoutes,
     AdminPaymentRoutes,
     AdminStatsRoutes,
+    MediaRoutes,
+    NotificationRoutes,
+    LiveUpdateRoutes,
 ):
     name = "gateway"
 
@@ -56,3 +62,5 @@ class GatewayService(
     reviews_rpc = RpcProxy("reviews")
     orders_rpc = RpcProxy("orders")
     payments_rpc = RpcProxy("payments")
+    media_rpc = RpcProxy("media")
+    notifications_rpc = RpcProxy("notifications")

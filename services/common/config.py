@@ -34,6 +34,9 @@ CACHE = "CACHE"  # {ttl}
 READY = "READY"  # {timeout, services}
 PASSWORD_RESET_TTL = "PASSWORD_RESET_TTL"
 PASSWORD_HASHING = "PASSWORD_HASHING"  # argon2 parameters
+MODERATION = "MODERATION"  # text and image thresholds
+CART = "CART"  # guest_ttl, user_ttl, line_max, product_cache_ttl
+PRICING = "PRICING"  # tax, shipping
 
 
 def config_path() -> Path:

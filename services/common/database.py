@@ -17,7 +17,9 @@ class Database(NamekoDatabase):
         workers = int(self.container.config.get("max_workers", DEFAULT_MAX_WORKERS))
         self.engine_options = {
             "pool_size": workers,
-            "max_overflow": 2,
+            # exactly max_workers: ten services on one dev Postgres stay under its default
+            # max_connections of 100
+            "max_overflow": 0,
             "pool_pre_ping": True,
             "pool_timeout": 10,
             **self.engine_options,

@@ -2,12 +2,13 @@
 
 Every subclass of `BazaarError` registers itself with nameko's exception registry, so a caller that
 imports the defining module receives the exception as itself (not a `RemoteError`).
-Arguments must
-stay JSON-serialisable: `(message, details)`.
+`details` travels as a JSON string inside the exception's args: nameko's serializer stringifies
+every non-string value (`3` would arrive as `"3"`), but passes strings through untouched.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from nameko.exceptions import deserialize_to_instance
@@ -20,8 +21,15 @@ class BazaarError(Exception):
         super().__init_subclass__(**kwargs)
         deserialize_to_instance(cls)
 
-    def __init__(self, message: str = "", details: dict[str, Any] | None = None):
-        super().__init__(message or self.__doc__ or type(self).__name__, details or {})
+    def __init__(self, message: str = "", details: dict[str, Any] | str | None = None):
+        # a str is the JSON form received over RPC
+        parsed = json.loads(details) if isinstance(details, str) else details
+        self._details: dict[str, Any] = parsed or {}
+        encoded = json.dumps(self._details, default=str, separators=(",", ":"))
+        super().__init__(message or self.__doc__ or type(self).__name__, encoded)
+
+    def __str__(self) -> str:
+        return self.message
 
     @property
     def message(self) -> str:
@@ -29,7 +37,7 @@ class BazaarError(Exception):
 
     @property
     def details(self) -> dict[str, Any]:
-        return self.args[1]
+        return self._details
 
 
 deserialize_to_instance(BazaarError)

@@ -1,0 +1,184 @@
+"""HTTP schemas of carts and coupons: camelCase JSON, money as decimal strings."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+
+from gateway.schemas.base import CamelSchema, Money, PageQuery
+from services.common.money import to_decimal_string
+
+
+class IsoDateTime(fields.AwareDateTime):
+    """An ISO 8601 time with an offset in JSON; passed on to RPC as an ISO string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()
+
+
+# -- carts -------------------------------------------------------------------------------------
+
+
+class CartItemSchema(CamelSchema):
+    product_id = fields.String()
+    name = fields.String(allow_none=True)
+    price = Money()
+    quantity = fields.Integer()
+    image = fields.String(allow_none=True)
+    line_total = Money()
+    price_changed = fields.Boolean()
+    previous_price = Money(
+        allow_none=True,
+        metadata={
+            "description": "the unit price when the line was last set, when it has changed since"
+        },
+    )
+    available = fields.Boolean(metadata={"description": "false: no longer on sale, not counted"})
+
+
+def _percent_off(coupon):
+    return coupon.get("value") if coupon.get("type") == "percent" else None
+
+
+def _amount_off(coupon):
+    if coupon.get("type") != "fixed":
+        return None
+    return to_decimal_string(coupon["value"], coupon.get("currency") or "USD")
+
+
+class CartCouponSchema(CamelSchema):
+    code = fields.String()
+    type = fields.String(metadata={"description": "percent or fixed"})
+    percent_off = fields.Function(_percent_off, metadata={"description": "percent coupons"})
+    amount_off = fields.Function(_amount_off, metadata={"description": "fixed coupons"})
+
+
+class CouponProblemSchema(CamelSchema):
+    error = fields.Function(lambda problem: _coupon_error_code(problem.get("error")))
+    message = fields.String()
+    details = fields.Dict()
+
+
+def _coupon_error_code(name: str | None) -> str | None:
+    """The error code of the gateway's one error table for a cart exception's class name."""
+    from gateway.errors import ERRORS
+
+    for klass, (_status, code) in ERRORS.items():
+        if klass.__name__ == name:
+            return code
+    return "COUPON_INVALID"
+
+
+class CartSchema(CamelSchema):
+    id = fields.String()
+    items = fields.List(fields.Nested(CartItemSchema), attribute="lines", data_key="items")
+    coupon = fields.Nested(CartCouponSchema, allow_none=True)
+    coupon_error = fields.Nested(
+        CouponProblemSchema,
+        allow_none=True,
+        metadata={"description": "why the attached coupon gives no discount right now"},
+    )
+    subtotal = Money()
+    discount = Money()
+    tax = Money()
+    shipping = Money()
+    total = Money()
+    currency = fields.String()
+    expires_at = fields.String()
+
+
+class AddItemBody(CamelSchema):
+    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1))
+
+
+class UpdateItemBody(CamelSchema):
+    quantity = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "0 removes the line"},
+    )
+
+
+class CouponCodeBody(CamelSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class MergeBody(CamelSchema):
+    guest_cart_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+# -- coupons (admin) ---------------------------------------------------------------------------
+
+
+class CouponSchema(CamelSchema):
+    id = fields.String()
+    code = fields.String()
+    description = fields.String()
+    type = fields.String()
+    percent_off = fields.Function(_percent_off)
+    amount_off = fields.Function(_amount_off)
+    currency = fields.String()
+    min_subtotal = Money()
+    starts_at = fields.String(allow_none=True)
+    ends_at = fields.String(allow_none=True)
+    usage_limit = fields.Integer(allow_none=True)
+    per_customer_limit = fields.Integer(allow_none=True)
+    times_used = fields.Integer()
+    active = fields.Boolean()
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class CouponBody(CamelSchema):
+    """`percentOff` (whole percent) for type percent, `amountOff` (decimal string) for fixed."""
+
+    code = fields.String(required=True, validate=validate.Length(min=3, max=64))
+    description = fields.String(validate=validate.Length(max=255))
+    type = fields.String(required=True, validate=validate.OneOf(["percent", "fixed"]))
+    percent_off = fields.Integer(strict=True, validate=validate.Range(min=1, max=100))
+    amount_off = Money()
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    min_subtotal = Money()
+    starts_at = IsoDateTime(allow_none=True)
+    ends_at = IsoDateTime(allow_none=True)
+    usage_limit = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
+    per_customer_limit = fields.Integer(
+        allow_none=True, strict=True, validate=validate.Range(min=1)
+    )
+    active = fields.Boolean()
+
+    @validates_schema
+    def check_amount(self, data, partial=None, **kwargs):
+        kind = data.get("type")
+        if kind == "percent" and "percent_off" not in data and not partial:
+            raise ValidationError("Required for a percent coupon.", "percentOff")
+        if kind == "fixed" and "amount_off" not in data and not partial:
+            raise ValidationError("Required for a fixed coupon.", "amountOff")
+        if "amount_off" in data and data["amount_off"] is not None and data["amount_off"] <= 0:
+            raise ValidationError("Must be positive.", "amountOff")
+
+    @post_load
+    def to_rpc(self, data, **kwargs):
+        percent, amount = data.pop("percent_off", None), data.pop("amount_off", None)
+        kind = data.get("type")
+        if kind == "percent" and percent is not None:
+            data["value"] = percent
+        elif kind == "fixed" and amount is not None:
+            data["value"] = amount
+        elif kind is None and (percent is not None or amount is not None):
+            data["value"] = percent if percent is not None else amount
+        return data
+
+
+class CouponUpdateBody(CouponBody):
+    """Any fields of CouponBody; `percentOff`/`amountOff` set the value of the coupon's type."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+class CouponListQuery(PageQuery):
+    q = fields.String()
+    active = fields.Boolean()

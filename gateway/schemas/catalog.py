@@ -1,0 +1,228 @@
+"""HTTP schemas of the product and category routes."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from gateway.schemas.base import CamelSchema, Money, PageMeta, PageQuery
+from services.common.money import to_decimal_string
+
+SORTS = ("relevance", "price_asc", "price_desc", "newest", "rating")
+STATUSES = ("active", "draft", "archived")
+_NON_NEGATIVE = validate.Range(min=0, error="Must not be negative.")
+_SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lowercase-words-like-this.")
+
+
+def _compile(schema: Schema):
+    """A plain function producing what `schema.dump` produces for RPC results (dicts of JSON
+    values): same keys, money as decimal strings, nested schemas, absent attributes left out."""
+    plan = []
+    for name, field in schema.dump_fields.items():
+        kind, inner = "raw", None
+        if isinstance(field, Money):
+            kind = "money"
+        elif isinstance(field, fields.Nested):
+            kind, inner = "nested", _compile(field.schema)
+        elif isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
+            kind, inner = "list", _compile(field.inner.schema)
+        plan.append((field.data_key or name, field.attribute or name, kind, inner))
+
+    def dump(obj: dict) -> dict:
+        out = {}
+        for key, attribute, kind, inner in plan:
+            if attribute not in obj:
+                continue
+            value = obj[attribute]
+            if value is None or kind == "raw":
+                out[key] = value
+            elif kind == "money":
+                out[key] = to_decimal_string(value, obj.get("currency") or "USD")
+            elif kind == "nested":
+                out[key] = inner(value)
+            else:
+                out[key] = [inner(item) for item in value]
+        return out
+
+    return dump
+
+
+class FastDump:
+    """Product pages carry some 500 values; marshmallow spends about 7 us on each, which made
+    dumping the largest CPU cost of a cache miss in the gateway. These schemas keep their fields
+    (validation, OpenAPI) but dump through a compiled function with the same output
+    (tests/unit/catalog/test_fast_dump.py compares the two)."""
+
+    _fast = None
+
+    def dump(self, obj, *, many=None):
+        if type(self)._fast is None:
+            type(self)._fast = staticmethod(_compile(self))
+        fast = type(self)._fast
+        many = self.many if many is None else many
+        return [fast(item) for item in obj] if many else fast(obj)
+
+
+class CategoryRefSchema(CamelSchema):
+    id = fields.String()
+    slug = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+
+
+class ImageSchema(CamelSchema):
+    id = fields.String()
+    url = fields.String()
+    thumbnail_url = fields.String(allow_none=True)
+    medium_url = fields.String(allow_none=True)
+    large_url = fields.String(allow_none=True)
+    position = fields.Integer()
+
+
+class ProductSchema(FastDump, CamelSchema):
+    id = fields.String()
+    slug = fields.String()
+    name = fields.String()
+    description = fields.String()
+    brand = fields.String()
+    category_id = fields.String()
+    category = fields.Nested(CategoryRefSchema)
+    price = Money()
+    compare_at_price = Money(allow_none=True)
+    currency = fields.String()
+    attributes = fields.Dict()
+    images = fields.List(fields.Nested(ImageSchema))
+    image = fields.String(allow_none=True)
+    featured = fields.Boolean()
+    status = fields.String()
+    rating_average = fields.Float()
+    rating_count = fields.Integer()
+    in_stock = fields.Boolean()
+    available = fields.Integer()
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class CategoryFacetSchema(CamelSchema):
+    id = fields.String()
+    slug = fields.String()
+    name = fields.String()
+    count = fields.Integer()
+
+
+class BrandFacetSchema(CamelSchema):
+    brand = fields.String()
+    count = fields.Integer()
+
+
+class PriceRangeSchema(CamelSchema):
+    min = Money(allow_none=True)
+    max = Money(allow_none=True)
+
+
+class FacetsSchema(CamelSchema):
+    categories = fields.List(fields.Nested(CategoryFacetSchema))
+    brands = fields.List(fields.Nested(BrandFacetSchema))
+    price = fields.Nested(PriceRangeSchema)
+
+
+class SearchInfoSchema(CamelSchema):
+    text = fields.String(allow_none=True)
+    interpreted = fields.String(allow_none=True)
+    sort = fields.String()
+
+
+class ProductPageMeta(PageMeta):
+    total_relation = fields.String(
+        metadata={"description": '"eq", or "gte" when more matches exist than were counted'}
+    )
+    facets = fields.Nested(FacetsSchema)
+    query = fields.Nested(SearchInfoSchema)
+
+
+class ProductPage(FastDump, CamelSchema):
+    data = fields.List(fields.Nested(ProductSchema))
+    meta = fields.Nested(ProductPageMeta)
+
+
+class ProductList(FastDump, CamelSchema):
+    data = fields.List(fields.Nested(ProductSchema))
+
+
+class ProductQuery(PageQuery):
+    """`q` and `search` are aliases; category is an id or slug and includes its descendants;
+    brand may list several, comma-separated; prices are decimal strings."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(validate=validate.Length(max=200))
+    search = fields.String(validate=validate.Length(max=200))
+    category = fields.String(validate=validate.Length(max=120))
+    brand = fields.String(validate=validate.Length(max=500))
+    min_price = Money(validate=_NON_NEGATIVE)
+    max_price = Money(validate=_NON_NEGATIVE)
+    in_stock = fields.Boolean()
+    sort = fields.String(validate=validate.OneOf(SORTS))
+
+
+class FeaturedQuery(CamelSchema):
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = fields.Integer(load_default=8, validate=validate.Range(min=1, max=50))
+
+
+class ImageBody(CamelSchema):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    thumbnail_url = fields.String(allow_none=True)
+    medium_url = fields.String(allow_none=True)
+    large_url = fields.String(allow_none=True)
+
+
+class ProductBody(CamelSchema):
+    """A whole product (POST, PUT); PATCH takes any subset (ProductPatchBody)."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    slug = fields.String(validate=_SLUG)
+    description = fields.String(validate=validate.Length(max=20000))
+    brand = fields.String(validate=validate.Length(max=100))
+    category_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    price = Money(required=True, validate=_NON_NEGATIVE)
+    compare_at_price = Money(allow_none=True, validate=_NON_NEGATIVE)
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    attributes = fields.Dict(keys=fields.String())
+    images = fields.List(fields.Nested(ImageBody))
+    featured = fields.Boolean()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class ProductPatchBody(ProductBody):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class CategorySchema(CamelSchema):
+    id = fields.String()
+    parent_id = fields.String(allow_none=True)
+    slug = fields.String()
+    name = fields.String()
+    description = fields.String()
+    path = fields.String()
+    depth = fields.Integer()
+    product_count = fields.Integer()
+    children = fields.List(fields.Nested(lambda: CategorySchema()))
+    ancestors = fields.List(fields.Nested(CategoryRefSchema))
+
+
+class CategoryTree(CamelSchema):
+    data = fields.List(fields.Nested(CategorySchema))
+
+
+class CategoryBody(CamelSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    slug = fields.String(validate=_SLUG)
+    description = fields.String(validate=validate.Length(max=5000))
+    parent_id = fields.String(allow_none=True)
+    position = fields.Integer()
+
+
+class CategoryPatchBody(CategoryBody):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)

@@ -1,0 +1,179 @@
+"""HTTP schemas of the order routes and admin stats."""
+
+from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
+
+from gateway.schemas.base import CamelSchema, Money, PageQuery
+
+_NAME = validate.Length(min=1, max=100)
+STATUSES = (
+    "pending",
+    "awaiting_payment",
+    "confirmed",
+    "processing",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "refunded",
+)
+
+
+class ShippingAddressBody(CamelSchema):
+    first_name = fields.String(required=True, validate=_NAME)
+    last_name = fields.String(required=True, validate=_NAME)
+    address1 = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address2 = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    state = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    postal_code = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,11}$", error="Not a valid postal code."
+        ),
+    )
+    country = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166-1 alpha-2 code (US)."),
+    )
+    phone = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\+?[0-9 ()\-.]{6,20}$", error="Not a valid phone number."),
+    )
+
+
+class PlaceOrderBody(CamelSchema):
+    cart_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    shipping_address = fields.Nested(ShippingAddressBody, load_default=None, allow_none=True)
+    address_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
+    )
+    payment_method = fields.String(load_default="card", validate=validate.OneOf(["card", "cod"]))
+
+    @validates_schema
+    def needs_an_address(self, data, **kwargs):
+        if not data.get("shipping_address") and not data.get("address_id"):
+            raise ValidationError("Give shippingAddress or addressId.", "shippingAddress")
+
+
+class OrderLineSchema(CamelSchema):
+    product_id = fields.String()
+    name = fields.String()
+    price = Money()
+    quantity = fields.Integer()
+    image = fields.String(allow_none=True)
+    line_total = Money()
+
+
+class TrackingSchema(CamelSchema):
+    carrier = fields.String()
+    number = fields.String()
+    url = fields.String(allow_none=True)
+
+
+class OrderPaymentSchema(CamelSchema):
+    intent_id = fields.String()
+    client_secret = fields.String(allow_none=True)
+    provider = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+
+
+class OrderSchema(CamelSchema):
+    id = fields.String()
+    user_id = fields.String()
+    status = fields.String()
+    lines = fields.List(fields.Nested(OrderLineSchema))
+    subtotal = Money()
+    discount = Money()
+    tax = Money()
+    shipping = Money()
+    total = Money()
+    currency = fields.String()
+    coupon_code = fields.String(allow_none=True)
+    shipping_address = fields.Nested(ShippingAddressBody, allow_none=True)
+    payment_method = fields.String()
+    payment_status = fields.String()
+    refunded_amount = Money()
+    tracking = fields.Nested(TrackingSchema, allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    reservation_expires_at = fields.String(allow_none=True)
+    payment = fields.Nested(OrderPaymentSchema)
+    created_at = fields.String()
+    updated_at = fields.String()
+
+    @pre_dump
+    def lines_in_order_currency(self, order, **kwargs):
+        """Line money is formatted in the order's currency."""
+        currency = order.get("currency")
+        return {**order, "lines": [{**line, "currency": currency} for line in order["lines"]]}
+
+
+class OrderListQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+
+
+class AdminOrderQuery(OrderListQuery):
+    customer = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    date_from = fields.AwareDateTime(load_default=None, default_timezone=None)
+    date_to = fields.AwareDateTime(load_default=None, default_timezone=None)
+
+
+class StatusBody(CamelSchema):
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class TrackingBody(CamelSchema):
+    carrier = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+
+
+class HistoryEntrySchema(CamelSchema):
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    changed_by = fields.String()
+    reason = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
+class HistorySchema(CamelSchema):
+    data = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class RevenueDaySchema(CamelSchema):
+    date = fields.String()
+    currency = fields.String()
+    revenue = Money()
+    orders = fields.Integer()
+
+
+class TopProductSchema(CamelSchema):
+    product_id = fields.String()
+    name = fields.String()
+    quantity = fields.Integer()
+    revenue = Money()
+    currency = fields.String()
+
+
+class StatsSchema(CamelSchema):
+    revenue_per_day = fields.List(fields.Nested(RevenueDaySchema))
+    orders_by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    top_products = fields.List(fields.Nested(TopProductSchema))
+    average_order_value = Money()
+    currency = fields.String()
+    orders_counted = fields.Integer()
+
+
+class DeadLetterSchema(CamelSchema):
+    id = fields.String()
+    handler = fields.String()
+    source_service = fields.String()
+    event_type = fields.String()
+    payload = fields.Dict()
+    error = fields.String()
+    attempts = fields.Integer()
+    created_at = fields.String()
+    replayed_at = fields.String(allow_none=True)
+
+
+class DeadLetterQuery(PageQuery):
+    include_replayed = fields.Boolean(load_default=False)

@@ -1,0 +1,58 @@
+"""HTTP schemas of the payment routes."""
+
+from marshmallow import fields, validate
+
+from gateway.schemas.base import CamelSchema, Money
+
+
+class PaymentSchema(CamelSchema):
+    id = fields.String()
+    order_id = fields.String()
+    provider = fields.String()
+    intent_id = fields.String()
+    client_secret = fields.String(allow_none=True)
+    status = fields.String()
+    amount = Money()
+    amount_refunded = Money()
+    currency = fields.String()
+    failure_reason = fields.String(allow_none=True)
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class CreateIntentBody(CamelSchema):
+    order_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class ConfirmBody(CamelSchema):
+    intent_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    card_number = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9 \-]{12,23}$", error="Not a card number."),
+    )
+
+
+class RefundBody(CamelSchema):
+    order_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    amount = Money(load_default=None, allow_none=True)
+
+
+class WebhookResultSchema(CamelSchema):
+    received = fields.Boolean()
+    event_id = fields.String()
+    applied = fields.Boolean()
+    duplicate = fields.Boolean()
+
+
+class MismatchSchema(CamelSchema):
+    kind = fields.String()
+    order_id = fields.String(allow_none=True)
+    intent_id = fields.String(allow_none=True)
+    provider_status = fields.String(allow_none=True)
+    payment_status = fields.String(allow_none=True)
+    order_status = fields.String(allow_none=True)
+
+
+class ReconciliationSchema(CamelSchema):
+    checked = fields.Integer()
+    mismatches = fields.List(fields.Dict())

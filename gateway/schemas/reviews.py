@@ -1,0 +1,82 @@
+"""HTTP schemas of reviews: submit, list with rating summary, votes, admin moderation queue."""
+
+from marshmallow import fields, validate
+
+from gateway.schemas.base import CamelSchema, PageMeta, PageQuery
+
+SORTS = ("newest", "helpful", "most_helpful", "highest", "lowest")
+STATUSES = ("pending", "published", "flagged", "rejected")
+
+
+class ReviewBody(CamelSchema):
+    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ReviewSchema(CamelSchema):
+    id = fields.String()
+    product_id = fields.String()
+    user_id = fields.String()
+    rating = fields.Integer()
+    title = fields.String()
+    content = fields.String()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    verified_purchase = fields.Boolean()
+    helpful_count = fields.Integer()
+    created_at = fields.String()
+    updated_at = fields.String()
+    published_at = fields.String(allow_none=True)
+
+
+class ModerationSchema(CamelSchema):
+    decision_id = fields.String(allow_none=True)
+    verdict = fields.String()
+    scores = fields.Dict(keys=fields.String(), values=fields.Float())
+    reasons = fields.List(fields.String())
+    model = fields.String(allow_none=True)
+    model_version = fields.String(allow_none=True)
+
+
+class AdminReviewSchema(ReviewSchema):
+    moderation = fields.Nested(ModerationSchema, allow_none=True)
+
+
+class RatingSummarySchema(CamelSchema):
+    average = fields.Float()
+    count = fields.Integer()
+    distribution = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": 'reviews per star, "1" to "5"'},
+    )
+
+
+class ProductReviewsPage(CamelSchema):
+    data = fields.List(fields.Nested(ReviewSchema))
+    meta = fields.Nested(PageMeta)
+    summary = fields.Nested(RatingSummarySchema)
+
+
+class AdminReviewsPage(CamelSchema):
+    data = fields.List(fields.Nested(AdminReviewSchema))
+    meta = fields.Nested(PageMeta)
+
+
+class ReviewListQuery(PageQuery):
+    sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
+
+
+class AdminReviewQuery(PageQuery):
+    status = fields.String(load_default="flagged", validate=validate.OneOf(STATUSES))
+    product_id = fields.String(load_default=None)
+
+
+class ReviewStatusBody(CamelSchema):
+    status = fields.String(required=True, validate=validate.OneOf(("published", "rejected")))
+
+
+class HelpfulVoteSchema(CamelSchema):
+    review_id = fields.String()
+    helpful_count = fields.Integer()

@@ -1,0 +1,345 @@
+"""Cart rules: what may go in a cart, what a coupon allows, and how a cart is priced.
+
+Plain objects in, plain dicts out: no nameko, SQLAlchemy or Redis here. Money is integer minor
+units throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from services.cart.exceptions import (
+    CouponAlreadyUsed,
+    CouponError,
+    CouponExhausted,
+    CouponExpired,
+    CouponInactive,
+    CouponMinimumNotMet,
+    CouponNotYetValid,
+    CurrencyMismatch,
+    InsufficientStock,
+    LineLimitExceeded,
+    ProductUnavailable,
+)
+from services.common.errors import ValidationFailed
+
+PERCENT = "percent"
+FIXED = "fixed"
+COUPON_TYPES = (PERCENT, FIXED)
+
+
+@dataclass(frozen=True)
+class PricingSettings:
+    """Config `PRICING`: tax in basis points (800 = 8%), free shipping threshold and flat fee in
+    minor units, the currency carts are priced in."""
+
+    tax_basis_points: int = 800
+    free_shipping_threshold: int = 10000
+    flat_shipping: int = 599
+    currency: str = "USD"
+
+    @classmethod
+    def from_config(cls, block: Mapping[str, Any] | None) -> PricingSettings:
+        block = block or {}
+        return cls(
+            tax_basis_points=int(block.get("tax_basis_points", cls.tax_basis_points)),
+            free_shipping_threshold=int(
+                block.get("free_shipping_threshold", cls.free_shipping_threshold)
+            ),
+            flat_shipping=int(block.get("flat_shipping", cls.flat_shipping)),
+            currency=str(block.get("currency", cls.currency)),
+        )
+
+
+@dataclass(frozen=True)
+class CartSettings:
+    """Config `CART`: time to live of guest and user carts (seconds), the per-line maximum, and
+    how long a product snapshot may serve cart displays (0: always ask the catalog)."""
+
+    guest_ttl: int = 7 * 24 * 3600
+    user_ttl: int = 30 * 24 * 3600
+    line_max: int = 99
+    product_cache_ttl: int = 60
+
+    @classmethod
+    def from_config(cls, block: Mapping[str, Any] | None) -> CartSettings:
+        block = block or {}
+        return cls(
+            guest_ttl=int(block.get("guest_ttl", cls.guest_ttl)),
+            user_ttl=int(block.get("user_ttl", cls.user_ttl)),
+            line_max=int(block.get("line_max", cls.line_max)),
+            product_cache_ttl=int(block.get("product_cache_ttl", cls.product_cache_ttl)),
+        )
+
+    def ttl_for(self, user_id: str | None) -> int:
+        return self.user_ttl if user_id else self.guest_ttl
+
+
+@dataclass(frozen=True)
+class CartLine:
+    """A line as stored: the product, its quantity, and the unit price when it was last set."""
+
+    product_id: str
+    quantity: int
+    price_at_add: int
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Coupon:
+    """`value` is a whole percent (1-100) for percent coupons, minor units for fixed ones."""
+
+    code: str
+    type: str
+    value: int
+    currency: str = "USD"
+    min_subtotal: int = 0
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    usage_limit: int | None = None
+    per_customer_limit: int | None = None
+    times_used: int = 0
+    active: bool = True
+
+    def summary(self) -> dict[str, Any]:
+        return {"code": self.code, "type": self.type, "value": self.value}
+
+
+def normalize_code(code: str) -> str:
+    """Coupon codes are matched case-insensitively, stored upper-case without surrounding blanks."""
+    return code.strip().upper()
+
+
+# -- what may go in a cart ---------------------------------------------------------------------
+
+
+def ensure_sellable(product: Mapping[str, Any] | None, product_id: str, currency: str) -> None:
+    """Raise `ProductUnavailable` unless the catalog knows the product and it is active, and
+    `CurrencyMismatch` if it is priced in another currency than the cart."""
+    if product is None or product.get("status") != "active":
+        raise ProductUnavailable(
+            f"product {product_id} is not available", {"product_id": product_id}
+        )
+    if product.get("currency", currency) != currency:
+        raise CurrencyMismatch(
+            f"product {product_id} is priced in {product.get('currency')}, the cart in {currency}",
+            {
+                "product_id": product_id,
+                "currency": product.get("currency"),
+                "cart_currency": currency,
+            },
+        )
+
+
+def line_limit(available: int, line_max: int) -> int:
+    """The most units one line may hold: the per-line maximum, and never more than in stock."""
+    return max(0, min(int(available), int(line_max)))
+
+
+def check_quantity(
+    product: Mapping[str, Any],
+    requested: int,
+    available: int,
+    line_max: int,
+    in_cart: int = 0,
+) -> None:
+    """Raise unless `requested` units (the line's total after the change) are allowed:
+    positive, at most `line_max` (`LineLimitExceeded`), at most `available` (`InsufficientStock`,
+    naming the product and what is available)."""
+    product_id = product["id"]
+    if requested < 1:
+        raise ValidationFailed(
+            "quantity must be positive", {"fields": {"quantity": ["Must be at least 1."]}}
+        )
+    if requested > line_max:
+        raise LineLimitExceeded(
+            f"at most {line_max} of one product per cart",
+            {"product_id": product_id, "requested": requested, "max": line_max, "in_cart": in_cart},
+        )
+    if requested > available:
+        raise InsufficientStock(
+            f"only {max(available, 0)} of {product.get('name') or product_id} available",
+            {
+                "product_id": product_id,
+                "name": product.get("name"),
+                "requested": requested,
+                "available": max(int(available), 0),
+                "in_cart": in_cart,
+            },
+        )
+
+
+def merge_caps(
+    product_ids: list[str],
+    products: Mapping[str, Mapping[str, Any]],
+    stock: Mapping[str, Mapping[str, Any]],
+    line_max: int,
+    currency: str,
+) -> dict[str, int]:
+    """For a merge: the most units each product's line may reach (0 when it is not sellable)."""
+    caps = {}
+    for product_id in product_ids:
+        try:
+            ensure_sellable(products.get(product_id), product_id, currency)
+        except (ProductUnavailable, CurrencyMismatch):
+            caps[product_id] = 0
+            continue
+        available = int((stock.get(product_id) or {}).get("available", 0))
+        caps[product_id] = line_limit(available, line_max)
+    return caps
+
+
+# -- coupons -----------------------------------------------------------------------------------
+
+
+def check_coupon(coupon: Coupon, subtotal: int, now: datetime, customer_uses: int = 0) -> None:
+    """Raise the first reason `coupon` cannot apply to a cart of `subtotal` at `now`, in this
+    order: inactive, not yet valid, expired, exhausted (global limit), already used (per-customer
+    limit, `customer_uses` redemptions so far), minimum subtotal not met."""
+    details: dict[str, Any] = {"code": coupon.code}
+    if not coupon.active:
+        raise CouponInactive(f"coupon {coupon.code} is not active", details)
+    if coupon.starts_at is not None and now < coupon.starts_at:
+        raise CouponNotYetValid(
+            f"coupon {coupon.code} is not valid yet",
+            {**details, "starts_at": coupon.starts_at.isoformat()},
+        )
+    if coupon.ends_at is not None and now >= coupon.ends_at:
+        raise CouponExpired(
+            f"coupon {coupon.code} has expired", {**details, "ends_at": coupon.ends_at.isoformat()}
+        )
+    if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
+        raise CouponExhausted(
+            f"coupon {coupon.code} has been used up", {**details, "usage_limit": coupon.usage_limit}
+        )
+    if coupon.per_customer_limit is not None and customer_uses >= coupon.per_customer_limit:
+        raise CouponAlreadyUsed(
+            f"you have already used coupon {coupon.code}",
+            {**details, "per_customer_limit": coupon.per_customer_limit},
+        )
+    if subtotal < coupon.min_subtotal:
+        raise CouponMinimumNotMet(
+            f"coupon {coupon.code} needs a subtotal of at least {coupon.min_subtotal} minor units",
+            {
+                **details,
+                "minimum": coupon.min_subtotal,
+                "subtotal": subtotal,
+                "currency": coupon.currency,
+            },
+        )
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def coupon_discount(coupon: Coupon, subtotal: int) -> int:
+    """The discount on `subtotal`: percent coupons take `value`% rounded half up to a whole minor
+    unit; fixed coupons take `value`; never more than the subtotal."""
+    if coupon.type == PERCENT:
+        discount = _half_up(Decimal(subtotal) * coupon.value / 100)
+    else:
+        discount = coupon.value
+    return max(0, min(discount, subtotal))
+
+
+# -- pricing -----------------------------------------------------------------------------------
+
+
+def price_cart(
+    lines: list[CartLine],
+    products: Mapping[str, Mapping[str, Any]],
+    pricing: PricingSettings,
+    coupon: Coupon | None = None,
+    now: datetime | None = None,
+    customer_uses: int = 0,
+) -> dict[str, Any]:
+    """Price a cart from the catalog's current prices. Returns the Quote fields:
+    `lines`, `coupon`, `coupon_error`, `subtotal`, `discount`, `tax`, `shipping`, `total`,
+    `currency`, all money in integer minor units.
+
+    Rounding rule (one rounding per amount, on the whole order, never per line):
+      - line_total = current unit price x quantity (exact);
+      - subtotal = sum of the line totals of lines still on sale (a line whose product is gone or
+        no longer active is listed with `available: False` and a line_total of 0);
+      - discount = percent coupons: subtotal x percent / 100, rounded half up to a minor unit;
+        fixed coupons: their amount; never more than the subtotal. A coupon that no longer
+        applies (expired, minimum not met...) gives 0 and is reported in `coupon_error`;
+      - tax = (subtotal - discount) x tax_basis_points / 10000, rounded half up (ROUND_HALF_UP)
+        to a minor unit;
+      - shipping = 0 for an empty cart or when (subtotal - discount) >= free_shipping_threshold,
+        else flat_shipping;
+      - total = subtotal - discount + tax + shipping.
+    A line is `price_changed` when the catalog price differs from the price when it was last added
+    or updated; `previous_price` then holds that price.
+    """
+    priced = []
+    subtotal = 0
+    for line in sorted(lines, key=lambda item: item.position):
+        product = products.get(line.product_id)
+        available = bool(
+            product
+            and product.get("status") == "active"
+            and product.get("currency", pricing.currency) == pricing.currency
+        )
+        price = int(product["price"]) if product else line.price_at_add
+        line_total = price * line.quantity if available else 0
+        subtotal += line_total
+        priced.append(
+            {
+                "product_id": line.product_id,
+                "name": product.get("name") if product else None,
+                "price": price,
+                "quantity": line.quantity,
+                "image": product.get("image") if product else None,
+                "line_total": line_total,
+                "price_changed": price != line.price_at_add,
+                "previous_price": line.price_at_add if price != line.price_at_add else None,
+                "available": available,
+                "currency": pricing.currency,
+            }
+        )
+
+    discount = 0
+    applied = None
+    coupon_error = None
+    if coupon is not None:
+        try:
+            check_coupon(coupon, subtotal, now or _utcnow(), customer_uses)
+        except CouponError as exc:
+            coupon_error = {
+                "error": type(exc).__name__,
+                "message": exc.message,
+                "details": exc.details,
+            }
+        else:
+            discount = coupon_discount(coupon, subtotal)
+            applied = coupon.summary()
+
+    discounted = subtotal - discount
+    tax = _half_up(Decimal(discounted) * pricing.tax_basis_points / 10000)
+    if not priced or subtotal == 0 or discounted >= pricing.free_shipping_threshold:
+        shipping = 0
+    else:
+        shipping = pricing.flat_shipping
+    return {
+        "lines": priced,
+        "coupon": applied,
+        "coupon_error": coupon_error,
+        "subtotal": subtotal,
+        "discount": discount,
+        "tax": tax,
+        "shipping": shipping,
+        "total": discounted + tax + shipping,
+        "currency": pricing.currency,
+    }
+
+
+def _utcnow() -> datetime:
+    from datetime import UTC
+
+    return datetime.now(UTC)

@@ -1,0 +1,97 @@
+"""Coupons and their redemptions (PostgreSQL `bazaar_cart`). Carts themselves live in Redis."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.database import naming_convention
+from services.common.outbox import outbox_table
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=naming_convention())
+
+
+# events (coupon_redeemed, cart_merged) are written here and published by the relay
+outbox_table(Base.metadata)
+
+
+class CouponRecord(Base):
+    """A coupon. `value`: whole percent for `percent`, minor units for `fixed`. `times_used`
+    counts live redemptions (released ones give their use back). Deleting a coupon that was ever
+    redeemed only marks it `deleted_at` (redemptions keep their history); codes are unique among
+    coupons not deleted."""
+
+    __tablename__ = "coupons"
+    __table_args__ = (
+        CheckConstraint("type IN ('percent', 'fixed')", name="type"),
+        CheckConstraint("value > 0", name="value_positive"),
+        CheckConstraint("type <> 'percent' OR value <= 100", name="percent_at_most_100"),
+        CheckConstraint("times_used >= 0", name="times_used_not_negative"),
+        Index(
+            "uq_coupons_code_live", "code", unique=True, postgresql_where=text("deleted_at IS NULL")
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    code: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(255), default="")
+    type: Mapped[str] = mapped_column(String(16))
+    value: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    min_subtotal: Mapped[int] = mapped_column(Integer, default=0)
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    usage_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    per_customer_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    times_used: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class RedemptionRecord(Base):
+    """One use of a coupon by one order (unique per order: redeeming is idempotent).
+    `status`: redeemed, or released when the order was cancelled before payment."""
+
+    __tablename__ = "coupon_redemptions"
+    __table_args__ = (
+        CheckConstraint("status IN ('redeemed', 'released')", name="status"),
+        Index("ix_coupon_redemptions_coupon_user", "coupon_id", "user_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    coupon_id: Mapped[str] = mapped_column(ForeignKey("coupons.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="redeemed")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )

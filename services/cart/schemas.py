@@ -1,0 +1,96 @@
+"""marshmallow schemas of the cart service's RPC arguments (validated at the RPC boundary)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.cart.domain import COUPON_TYPES, PERCENT
+
+_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+_optional_id = fields.String(
+    load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
+)
+
+
+class CartRef(Schema):
+    cart_id = _id
+    user_id = _optional_id
+
+
+class AddItemArgs(CartRef):
+    product_id = _id
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class UpdateItemArgs(CartRef):
+    product_id = _id
+    # 0 removes the line
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
+class ItemRef(CartRef):
+    product_id = _id
+
+
+class ApplyCouponArgs(CartRef):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class MergeArgs(Schema):
+    guest_cart_id = _id
+    user_id = _id
+
+
+class RedeemArgs(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    order_id = _id
+    user_id = _optional_id
+
+
+class CouponListArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    q = fields.String(load_default=None, allow_none=True)
+    active = fields.Boolean(load_default=None, allow_none=True)
+
+
+class CouponData(Schema):
+    """A coupon as an admin writes it; `value` is a whole percent or minor units (by `type`)."""
+
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9_-]{3,64}$", error="3-64 letters, digits, '-' or '_'."
+        ),
+    )
+    description = fields.String(load_default="", validate=validate.Length(max=255))
+    type = fields.String(required=True, validate=validate.OneOf(COUPON_TYPES))
+    value = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))
+    min_subtotal = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    usage_limit = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1)
+    )
+    per_customer_limit = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1)
+    )
+    active = fields.Boolean(load_default=True)
+
+    @validates_schema
+    def check_consistency(self, data, **kwargs):
+        check_coupon_data(data)
+
+
+def check_coupon_data(data: dict) -> None:
+    """Rules across fields, also applied to the merged result of a partial update."""
+    if data.get("type") == PERCENT and data.get("value") is not None and data["value"] > 100:
+        raise ValidationError("A percent coupon takes at most 100.", "value")
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts is not None and ends is not None and ends <= starts:
+        raise ValidationError("Must be after startsAt.", "ends_at")
+
+
+class CouponChanges(CouponData):
+    """Any fields of CouponData (load with partial=True)."""

@@ -1,0 +1,190 @@
+"""Dead-letter path for event handlers: bounded retries, then a stored letter an admin can replay.
+
+nameko acks and drops a message whose handler raises (ARCHITECTURE §6). Wrapping the handler with
+`dead_lettered` retries it a few times (rolling the worker's session back in between); when every
+attempt failed the event is written to the service's `dead_letters` table instead of vanishing, and
+the handler returns normally, so the message is acked once and never loops. An admin lists the
+letters and replays one (`replay`), which calls the original handler once more with the payload.
+
+    dead_letters = DeadLetters(Base.metadata)           # models.py
+
+    @event_handler("payments", "payment_succeeded")
+    @dead_lettered(dead_letters, "payments", "payment_succeeded")
+    def handle_payment_succeeded(self, payload): ...
+
+The service's session is `self.db.session` (nameko-sqlalchemy `Database`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from datetime import UTC, datetime
+
+import eventlet
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+)
+
+from services.common.errors import NotFound
+
+log = logging.getLogger(__name__)
+TABLE_NAME = "dead_letters"
+
+
+class DeadLetterNotFound(NotFound):
+    """No dead letter with this id."""
+
+
+def dead_letters_table(metadata: MetaData) -> Table:
+    if TABLE_NAME in metadata.tables:
+        return metadata.tables[TABLE_NAME]
+    return Table(
+        TABLE_NAME,
+        metadata,
+        Column("id", String(36), primary_key=True),
+        Column("handler", String(120), nullable=False),
+        Column("source_service", String(60), nullable=False),
+        Column("event_type", String(80), nullable=False),
+        Column("payload", JSON, nullable=False),
+        Column("error", Text, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("replayed_at", DateTime(timezone=True), nullable=True),
+    )
+
+
+class DeadLetters:
+    """The dead-letter table of one service's metadata, with the queries admins need."""
+
+    def __init__(self, metadata: MetaData):
+        self.table = dead_letters_table(metadata)
+
+    def store(self, session, handler, source_service, event_type, payload, error, attempts) -> str:
+        letter_id = str(uuid.uuid4())
+        session.execute(
+            self.table.insert().values(
+                id=letter_id,
+                handler=handler,
+                source_service=source_service,
+                event_type=event_type,
+                payload=payload,
+                error=error[:4000],
+                attempts=attempts,
+                created_at=datetime.now(UTC),
+            )
+        )
+        return letter_id
+
+    def list(self, session, page: int = 1, limit: int = 20, include_replayed: bool = False) -> dict:
+        query = select(self.table)
+        count = select(func.count()).select_from(self.table)
+        if not include_replayed:
+            query = query.where(self.table.c.replayed_at.is_(None))
+            count = count.where(self.table.c.replayed_at.is_(None))
+        total = session.execute(count).scalar_one()
+        rows = session.execute(
+            query.order_by(self.table.c.created_at).offset((page - 1) * limit).limit(limit)
+        ).mappings()
+        return {
+            "data": [_as_dict(row) for row in rows],
+            "meta": {
+                "page": page,
+                "limit": limit,
+                "total": total,
+                "total_pages": (total + limit - 1) // limit,
+            },
+        }
+
+    def get(self, session, letter_id: str) -> dict:
+        row = (
+            session.execute(select(self.table).where(self.table.c.id == letter_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise DeadLetterNotFound(f"no dead letter {letter_id}", {"id": letter_id})
+        return _as_dict(row)
+
+    def mark_replayed(self, session, letter_id: str) -> None:
+        session.execute(
+            self.table.update()
+            .where(self.table.c.id == letter_id)
+            .values(replayed_at=datetime.now(UTC))
+        )
+
+
+def _as_dict(row) -> dict:
+    data = dict(row)
+    for key in ("created_at", "replayed_at"):
+        if data[key] is not None:
+            data[key] = data[key].isoformat()
+    return data
+
+
+def dead_lettered(
+    dead_letters: DeadLetters,
+    source_service: str,
+    event_type: str,
+    attempts: int = 3,
+    backoff: float = 0.2,
+):
+    """Retry the handler `attempts` times, then store the event as a dead letter (see module)."""
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def wrapper(self, payload):
+            for attempt in range(1, attempts + 1):
+                try:
+                    return handler(self, payload)
+                except Exception as exc:
+                    self.db.session.rollback()
+                    if attempt < attempts:
+                        log.warning("%s failed (attempt %d): %s", handler.__name__, attempt, exc)
+                        eventlet.sleep(backoff * attempt)
+                        continue
+                    log.error(
+                        "%s failed %d times, dead-lettered", handler.__name__, attempt, exc_info=exc
+                    )
+                    dead_letters.store(
+                        self.db.session,
+                        handler.__name__,
+                        source_service,
+                        event_type,
+                        payload,
+                        f"{type(exc).__name__}: {exc}",
+                        attempt,
+                    )
+                    self.db.session.commit()
+            return None
+
+        wrapper.dead_letter_handler = handler
+        return wrapper
+
+    return decorate
+
+
+def replay(service, dead_letters: DeadLetters, letter_id: str) -> dict:
+    """Run a dead letter's handler once more on `service` (errors reach the caller and the letter
+    stays); on success the letter is marked replayed."""
+    session = service.db.session
+    letter = dead_letters.get(session, letter_id)
+    if letter["replayed_at"] is not None:
+        return letter
+    method = getattr(type(service), letter["handler"])
+    handler = getattr(method, "dead_letter_handler", method)
+    session.rollback()
+    handler(service, letter["payload"])
+    dead_letters.mark_replayed(session, letter_id)
+    session.commit()
+    return dead_letters.get(session, letter_id)

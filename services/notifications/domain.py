@@ -1,0 +1,113 @@
+"""What each consumed event means: who is told, by which channel, in which words.
+
+Plain functions and data only (no nameko, SQLAlchemy, Redis or SMTP): the service resolves the
+recipients and performs the deliveries this module plans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from services.common.money import to_decimal_string
+
+# audiences
+PAYLOAD = "payload"  # the payload names the person (user_id, email, first_name)
+USER = "user"  # payload.user_id (or the order's owner), looked up in accounts
+ADMINS = "admins"  # every admin account
+
+
+@dataclass(frozen=True)
+class Plan:
+    audience: str
+    email: str | None  # email template kind, or None
+    inbox: str | None  # inbox message kind, or None
+    push: bool  # live push to the audience
+    admin_push: bool = False  # also a live alert to every admin (new orders)
+
+
+def plan(event_type: str, payload: dict[str, Any]) -> Plan:
+    """The deliveries an event calls for (KeyError for an event this service does not handle)."""
+    if event_type == "order_status_changed":
+        shipped = payload.get("to_status") == "shipped"
+        return Plan(USER, "order_shipped" if shipped else None, "order_status_changed", True)
+    return PLANS[event_type]
+
+
+PLANS: dict[str, Plan] = {
+    "user_registered": Plan(PAYLOAD, "welcome", "welcome", False),
+    "password_reset_requested": Plan(PAYLOAD, "password_reset", None, False),
+    "order_created": Plan(USER, None, None, True),
+    "order_confirmed": Plan(USER, "order_confirmed", "order_confirmed", True, admin_push=True),
+    "order_cancelled": Plan(USER, "order_cancelled", "order_cancelled", True),
+    "payment_succeeded": Plan(USER, None, None, True),
+    "payment_failed": Plan(USER, "payment_failed", "payment_failed", True),
+    "payment_refunded": Plan(USER, "payment_refunded", "payment_refunded", True),
+    "stock_low": Plan(ADMINS, "stock_low", "stock_low", True),
+}
+
+# fields never pushed to a browser or kept in an inbox entry
+PRIVATE_FIELDS = frozenset({"token", "password", "email", "client_secret"})
+
+
+def event_key(event_type: str, payload: dict[str, Any]) -> str:
+    """The identity of one event: its outbox `event_id`, else a digest of its content (so a
+    redelivered copy of an event sent without the outbox is still recognised)."""
+    if payload.get("event_id"):
+        return f"{event_type}:{payload['event_id']}"
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return f"{event_type}:sha256:{hashlib.sha256(canonical.encode()).hexdigest()[:40]}"
+
+
+def dedupe_key(key: str, channel: str, recipient: str) -> str:
+    """One delivery of one event on one channel to one recipient (the sent log's unique key)."""
+    digest = hashlib.sha256(f"{key}|{channel}|{recipient.lower()}".encode()).hexdigest()
+    return f"{channel}:{digest}"
+
+
+def public_data(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k not in PRIVATE_FIELDS}
+
+
+def short_id(value: Any) -> str:
+    return str(value or "")[:8].upper()
+
+
+def money(minor: Any, currency: str | None = "USD") -> str:
+    if minor is None:
+        return ""
+    return f"{to_decimal_string(int(minor), currency or 'USD')} {currency or 'USD'}"
+
+
+def inbox_message(kind: str, data: dict[str, Any]) -> tuple[str, str]:
+    """(title, body) of an inbox entry."""
+    order = short_id(data.get("order_id"))
+    amount = money(data.get("amount", data.get("total")), data.get("currency"))
+    status = str(data.get("to_status", "")).replace("_", " ")
+    product = data.get("product_name") or data.get("product_id")
+    messages = {
+        "welcome": ("Welcome to Bazaar", "Your account is ready. Happy shopping!"),
+        "order_confirmed": (f"Order {order} confirmed", "We have received your order."),
+        "order_cancelled": (
+            f"Order {order} cancelled",
+            f"Your order was cancelled{': ' + str(data['reason']) if data.get('reason') else ''}.",
+        ),
+        "order_status_changed": (f"Order {order} is {status}", f"Your order is now {status}."),
+        "payment_failed": (
+            f"Payment for order {order} failed",
+            "Your payment did not go through; the order was not charged.",
+        ),
+        "payment_refunded": (f"Refund for order {order}", f"{amount} has been refunded.".strip()),
+        "stock_low": (
+            f"Low stock: {product}",
+            f"{data.get('available')} left (threshold {data.get('threshold')}).",
+        ),
+    }
+    return messages[kind]
+
+
+def retry_delay(attempts: int, base: float, cap: float) -> float:
+    """Seconds to wait after `attempts` failed ones: base * 2^(attempts-1), at most `cap`."""
+    return float(min(cap, base * (2 ** max(0, attempts - 1))))

@@ -1,0 +1,280 @@
+"""The orders repository: every SQL statement of the service, behind domain verbs."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, cast, func, select
+
+from services.orders.domain import PURCHASED
+from services.orders.exceptions import OrderNotFound
+from services.orders.models import Order, OrderLine, StatusChange
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def order_to_dict(order: Order) -> dict[str, Any]:
+    """The Order of CONTRACTS.md."""
+    return {
+        "id": order.id,
+        "user_id": order.user_id,
+        "status": order.status,
+        "lines": [
+            {
+                "product_id": line.product_id,
+                "name": line.name,
+                "price": line.price,
+                "quantity": line.quantity,
+                "image": line.image,
+                "line_total": line.line_total,
+            }
+            for line in order.lines
+        ],
+        "subtotal": order.subtotal,
+        "discount": order.discount,
+        "tax": order.tax,
+        "shipping": order.shipping,
+        "total": order.total,
+        "currency": order.currency,
+        "coupon_code": order.coupon_code,
+        "shipping_address": order.shipping_address,
+        "payment_method": order.payment_method,
+        "payment_status": order.payment_status,
+        "refunded_amount": order.refunded_amount,
+        "tracking": order.tracking,
+        "cancel_reason": order.cancel_reason,
+        "reservation_expires_at": _iso(order.reservation_expires_at),
+        "created_at": _iso(order.created_at),
+        "updated_at": _iso(order.updated_at),
+    }
+
+
+class OrdersRepository:
+    def __init__(self, session):
+        self.session = session
+
+    # -- orders -----------------------------------------------------------------------------
+
+    def add_order(
+        self,
+        order_id: str,
+        user_id: str,
+        cart_id: str,
+        quote: dict,
+        lines: list,
+        address: dict,
+        payment_method: str,
+    ) -> Order:
+        stamp = now()
+        order = Order(
+            id=order_id,
+            user_id=user_id,
+            cart_id=cart_id,
+            status="pending",
+            subtotal=int(quote["subtotal"]),
+            discount=int(quote.get("discount") or 0),
+            tax=int(quote.get("tax") or 0),
+            shipping=int(quote.get("shipping") or 0),
+            total=int(quote["total"]),
+            currency=quote.get("currency") or "USD",
+            coupon_code=(quote.get("coupon") or {}).get("code"),
+            shipping_address=address,
+            payment_method=payment_method,
+            payment_status="unpaid",
+            refunded_amount=0,
+            created_at=stamp,
+            updated_at=stamp,
+            lines=[OrderLine(**line) for line in lines],
+        )
+        self.session.add(order)
+        self.record_change(order_id, None, "pending", user_id, "order placed")
+        return order
+
+    def get(self, order_id: str, lock: bool = False) -> Order:
+        query = select(Order).where(Order.id == order_id)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        order = self.session.execute(query).scalar_one_or_none()
+        if order is None:
+            raise OrderNotFound(f"no order {order_id}", {"order_id": order_id})
+        return order
+
+    def lock(self, order: Order) -> Order:
+        """Lock a loaded order's row; reload it only if its status changed meanwhile."""
+        status = self.session.execute(
+            select(Order.status).where(Order.id == order.id).with_for_update()
+        ).scalar_one()
+        if status != order.status:
+            self.session.refresh(order)
+        return order
+
+    def find(self, order_id: str, lock: bool = False) -> Order | None:
+        try:
+            return self.get(order_id, lock)
+        except OrderNotFound:
+            return None
+
+    def record_change(self, order_id, from_status, to_status, changed_by, reason) -> None:
+        self.session.add(
+            StatusChange(
+                order_id=order_id,
+                from_status=from_status,
+                to_status=to_status,
+                changed_by=str(changed_by or "system"),
+                reason=reason,
+                created_at=now(),
+            )
+        )
+
+    def history(self, order_id: str) -> list[dict]:
+        rows = self.session.execute(
+            select(StatusChange).where(StatusChange.order_id == order_id).order_by(StatusChange.id)
+        ).scalars()
+        return [
+            {
+                "from_status": r.from_status,
+                "to_status": r.to_status,
+                "changed_by": r.changed_by,
+                "reason": r.reason,
+                "created_at": _iso(r.created_at),
+            }
+            for r in rows
+        ]
+
+    def list(
+        self, user_id=None, status=None, date_from=None, date_to=None, page=1, limit=20
+    ) -> dict:
+        query = select(Order)
+        if user_id:
+            query = query.where(Order.user_id == user_id)
+        if status:
+            query = query.where(Order.status == status)
+        if date_from:
+            query = query.where(Order.created_at >= date_from)
+        if date_to:
+            query = query.where(Order.created_at < date_to)
+        total = self.session.execute(
+            select(func.count()).select_from(query.subquery())
+        ).scalar_one()
+        rows = self.session.execute(
+            query.order_by(Order.created_at.desc(), Order.id)
+            .offset((page - 1) * limit)
+            .limit(limit)
+        ).scalars()
+        return {
+            "data": [order_to_dict(order) for order in rows],
+            "meta": {
+                "page": page,
+                "limit": limit,
+                "total": total,
+                "total_pages": math.ceil(total / limit) if total else 0,
+            },
+        }
+
+    def stale(self, statuses, older_than: datetime, limit: int = 50) -> list[str]:
+        return list(
+            self.session.execute(
+                select(Order.id)
+                .where(Order.status.in_(statuses), Order.updated_at < older_than)
+                .order_by(Order.updated_at)
+                .limit(limit)
+            ).scalars()
+        )
+
+    def expired_unpaid(self, at: datetime, limit: int = 50) -> list[str]:
+        return list(
+            self.session.execute(
+                select(Order.id)
+                .where(Order.status == "awaiting_payment", Order.reservation_expires_at < at)
+                .order_by(Order.reservation_expires_at)
+                .limit(limit)
+            ).scalars()
+        )
+
+    def cancelled_but_paid(self, older_than: datetime, limit: int = 50) -> list[str]:
+        return list(
+            self.session.execute(
+                select(Order.id)
+                .where(
+                    Order.status == "cancelled",
+                    Order.payment_status.in_(("paid", "partially_refunded")),
+                    Order.updated_at < older_than,
+                )
+                .limit(limit)
+            ).scalars()
+        )
+
+    def has_purchased(self, user_id: str, product_id: str) -> bool:
+        found = self.session.execute(
+            select(Order.id)
+            .join(OrderLine)
+            .where(
+                Order.user_id == user_id,
+                OrderLine.product_id == product_id,
+                Order.status.in_(PURCHASED),
+            )
+            .limit(1)
+        ).first()
+        return found is not None
+
+    def stats(self, days: int = 30, top: int = 10) -> dict:
+        since = now() - timedelta(days=days)
+        counted = tuple(PURCHASED)
+        day = cast(Order.created_at, Date)
+        revenue = self.session.execute(
+            select(day, Order.currency, func.sum(Order.total), func.count())
+            .where(Order.status.in_(counted), Order.created_at >= since)
+            .group_by(day, Order.currency)
+            .order_by(day)
+        ).all()
+        by_status = self.session.execute(
+            select(Order.status, func.count()).group_by(Order.status)
+        ).all()
+        top_rows = self.session.execute(
+            select(
+                OrderLine.product_id,
+                func.max(OrderLine.name),
+                func.sum(OrderLine.quantity),
+                func.sum(OrderLine.line_total),
+                func.max(Order.currency),
+            )
+            .join(Order)
+            .where(Order.status.in_(counted))
+            .group_by(OrderLine.product_id)
+            .order_by(func.sum(OrderLine.quantity).desc())
+            .limit(top)
+        ).all()
+        totals = self.session.execute(
+            select(func.count(), func.coalesce(func.sum(Order.total), 0)).where(
+                Order.status.in_(counted)
+            )
+        ).one()
+        count, amount = int(totals[0]), int(totals[1])
+        return {
+            "revenue_per_day": [
+                {"date": d.isoformat(), "currency": c, "revenue": int(s), "orders": int(n)}
+                for d, c, s, n in revenue
+            ],
+            "orders_by_status": {status: int(n) for status, n in by_status},
+            "top_products": [
+                {
+                    "product_id": p,
+                    "name": name,
+                    "quantity": int(q),
+                    "revenue": int(r),
+                    "currency": c,
+                }
+                for p, name, q, r, c in top_rows
+            ],
+            "average_order_value": round(amount / count) if count else 0,
+            "currency": revenue[0][1] if revenue else "USD",
+            "orders_counted": count,
+        }

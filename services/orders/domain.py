@@ -1,0 +1,125 @@
+"""Order rules: the status machine, line snapshots and the shape of an order. No infrastructure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from services.orders.exceptions import IllegalTransition, NotCancellable, ProductUnavailable
+
+PENDING = "pending"
+AWAITING_PAYMENT = "awaiting_payment"
+CONFIRMED = "confirmed"
+PROCESSING = "processing"
+SHIPPED = "shipped"
+DELIVERED = "delivered"
+CANCELLED = "cancelled"
+REFUNDED = "refunded"
+STATUSES = (
+    PENDING,
+    AWAITING_PAYMENT,
+    CONFIRMED,
+    PROCESSING,
+    SHIPPED,
+    DELIVERED,
+    CANCELLED,
+    REFUNDED,
+)
+
+# The only legal moves; anything else is a 409.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PENDING: frozenset({AWAITING_PAYMENT, CONFIRMED, CANCELLED}),
+    AWAITING_PAYMENT: frozenset({CONFIRMED, CANCELLED}),
+    CONFIRMED: frozenset({PROCESSING, CANCELLED, REFUNDED}),
+    PROCESSING: frozenset({SHIPPED, CANCELLED, REFUNDED}),
+    SHIPPED: frozenset({DELIVERED, REFUNDED}),
+    DELIVERED: frozenset({REFUNDED}),
+    CANCELLED: frozenset({REFUNDED}),
+    REFUNDED: frozenset(),
+}
+# What staff may set by hand; confirmation and refunds follow payments instead.
+STAFF_TARGETS = frozenset({PROCESSING, SHIPPED, DELIVERED, CANCELLED})
+CUSTOMER_CANCELLABLE = frozenset({PENDING, AWAITING_PAYMENT, CONFIRMED, PROCESSING})
+# Orders whose reservation is still held (released on cancel, committed on confirm).
+UNPAID_OPEN = frozenset({PENDING, AWAITING_PAYMENT})
+PURCHASED = frozenset({CONFIRMED, PROCESSING, SHIPPED, DELIVERED})
+
+# Cancel reasons customers are told about.
+OUT_OF_STOCK = "out_of_stock"
+PAYMENT_FAILED = "payment_failed"
+RESERVATION_EXPIRED = "reservation_expired"
+CUSTOMER_REQUEST = "customer_request"
+CHECKOUT_FAILED = "checkout_failed"
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def check_transition(current: str, target: str) -> None:
+    """Raise `IllegalTransition` unless `current -> target` is a legal move."""
+    if not can_transition(current, target):
+        raise IllegalTransition(
+            f"an order {current} cannot become {target}",
+            {"from": current, "to": target, "allowed": sorted(TRANSITIONS.get(current, ()))},
+        )
+
+
+def check_staff_target(current: str, target: str) -> None:
+    if target not in STAFF_TARGETS:
+        raise IllegalTransition(
+            f"staff cannot set status {target}; it follows the payment",
+            {"from": current, "to": target, "allowed": sorted(STAFF_TARGETS)},
+        )
+    check_transition(current, target)
+
+
+def check_customer_cancel(current: str) -> None:
+    if current not in CUSTOMER_CANCELLABLE:
+        raise NotCancellable(
+            f"an order {current} can no longer be cancelled",
+            {"from": current, "to": CANCELLED},
+        )
+
+
+def snapshot_lines(
+    quote_lines: Iterable[Mapping[str, Any]], products: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The order's lines: each cart line's product name and image as the catalog has them now
+    (`products`: the catalog's view, or the quote's own lines, which the cart prices from the
+    catalog), at the quoted price. A product gone, inactive or unavailable raises
+    `ProductUnavailable`."""
+    lines = []
+    for position, line in enumerate(quote_lines):
+        product = products.get(line["product_id"])
+        if (
+            product is None
+            or product.get("status", "active") != "active"
+            or product.get("available") is False
+        ):
+            raise ProductUnavailable(
+                f"product {line['product_id']} is no longer available",
+                {"product_id": line["product_id"]},
+            )
+        price = int(line["price"])
+        quantity = int(line["quantity"])
+        lines.append(
+            {
+                "position": position,
+                "product_id": line["product_id"],
+                "name": product.get("name") or line.get("name") or "",
+                "price": price,
+                "quantity": quantity,
+                "image": product.get("image") or line.get("image"),
+                "line_total": price * quantity,
+            }
+        )
+    return lines
+
+
+def stock_request(lines: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Reservation lines: one per product, quantities summed."""
+    totals: dict[str, int] = {}
+    for line in lines:
+        totals[line["product_id"]] = totals.get(line["product_id"], 0) + int(line["quantity"])
+    return [{"product_id": pid, "quantity": qty} for pid, qty in totals.items()]

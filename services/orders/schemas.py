@@ -1,0 +1,82 @@
+"""Marshmallow schemas of the orders RPC arguments and of the events it consumes."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from services.orders.domain import STATUSES
+
+_NAME = validate.Length(min=1, max=100)
+_PHONE = validate.Regexp(r"^\+?[0-9 ()\-.]{6,20}$", error="Not a valid phone number.")
+_POSTAL = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,11}$", error="Not a valid postal code.")
+_COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166-1 alpha-2 code such as US.")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class AddressSchema(_Strict):
+    first_name = fields.String(required=True, validate=_NAME)
+    last_name = fields.String(required=True, validate=_NAME)
+    address1 = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address2 = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    state = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    postal_code = fields.String(required=True, validate=_POSTAL)
+    country = fields.String(required=True, validate=_COUNTRY)
+    phone = fields.String(required=True, validate=_PHONE)
+
+
+class PlaceOrderArgs(_Strict):
+    user_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    cart_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    shipping_address = fields.Nested(AddressSchema, load_default=None, allow_none=True)
+    address_id = fields.String(load_default=None, allow_none=True)
+    payment_method = fields.String(required=True, validate=validate.OneOf(["card", "cod"]))
+    idempotency_key = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=255)
+    )
+    request_hash = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema
+    def needs_an_address(self, data, **kwargs):
+        if not data.get("shipping_address") and not data.get("address_id"):
+            raise ValidationError("Give shippingAddress or addressId.", "shipping_address")
+
+
+class ListOrdersArgs(_Strict):
+    user_id = fields.String(load_default=None, allow_none=True)
+    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(STATUSES))
+    date_from = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
+    date_to = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class UpdateStatusArgs(_Strict):
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class TrackingArgs(_Strict):
+    carrier = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+
+
+class PaymentEvent(_Strict):
+    event_id = fields.String(load_default=None)
+    order_id = fields.String(required=True)
+    payment_id = fields.String(load_default=None)
+    amount = fields.Integer(load_default=0)
+    currency = fields.String(load_default=None)
+    reason = fields.String(load_default=None, allow_none=True)
+    refunded_total = fields.Integer(load_default=None, allow_none=True)
+    fully_refunded = fields.Boolean(load_default=None, allow_none=True)
+
+
+class ReservationExpiredEvent(_Strict):
+    event_id = fields.String(load_default=None)
+    order_id = fields.String(required=True)

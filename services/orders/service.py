@@ -1,0 +1,270 @@
+"""The orders service: saga orchestrator of ARCHITECTURE §2 (entrypoints only; see saga.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from datetime import timedelta
+
+from nameko.dependency_providers import Config
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import Timer, timer
+
+from services.common.database import Database
+from services.common.deadletter import dead_lettered, replay
+from services.common.errors import BazaarError
+from services.common.outbox import Outbox, OutboxRelay
+from services.common.rpc import RpcProxy
+from services.common.schemas import load
+from services.common.service import BazaarService
+from services.orders.dependencies import OrdersRepository, order_to_dict
+from services.orders.models import Base, dead_letters, processed_events
+from services.orders.saga import Saga
+from services.orders.schemas import (
+    ListOrdersArgs,
+    PaymentEvent,
+    PlaceOrderArgs,
+    ReservationExpiredEvent,
+    TrackingArgs,
+    UpdateStatusArgs,
+)
+
+# Register other services' errors so they arrive as themselves (OutOfStock with its details).
+for _module in (
+    "services.cart.exceptions",
+    "services.inventory.exceptions",
+    "services.payments.exceptions",
+):
+    with contextlib.suppress(ImportError):
+        importlib.import_module(_module)
+
+ORDERS = "ORDERS"  # config: {reservation_ttl, pending_grace, expiry_grace, sweep_interval}
+
+
+class SweepTimer(Timer):
+    """A timer whose interval is config ORDERS.sweep_interval (default 5 s)."""
+
+    def setup(self):
+        self.interval = float((self.container.config.get(ORDERS) or {}).get("sweep_interval", 5))
+        super().setup()
+
+
+EXPECTED = (BazaarError,)
+
+
+class OrdersService(OutboxRelay, BazaarService):
+    name = "orders"
+
+    db = Database(Base)
+    outbox = Outbox()
+    config = Config()
+    cart_rpc = RpcProxy("cart")
+    inventory_rpc = RpcProxy("inventory")
+    payments_rpc = RpcProxy("payments")
+    accounts_rpc = RpcProxy("accounts")
+
+    @property
+    def settings(self) -> dict:
+        return self.config.get(ORDERS) or {}
+
+    @property
+    def saga(self) -> Saga:
+        return Saga(
+            self.db.session,
+            self.outbox,
+            self.cart_rpc,
+            self.inventory_rpc,
+            self.payments_rpc,
+            self.accounts_rpc,
+            int(self.settings.get("reservation_ttl", 900)),
+        )
+
+    # -- checkout ---------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def place_order(
+        self,
+        user_id,
+        cart_id,
+        shipping_address=None,
+        address_id=None,
+        payment_method="card",
+        idempotency_key=None,
+        request_hash=None,
+    ):
+        """Run the checkout saga; returns the Order (+ `payment` {intent_id, client_secret} for
+        cards). Raises OutOfStock, CartEmpty, IdempotencyKeyReused, RequestInFlight..."""
+        args = load(
+            PlaceOrderArgs(),
+            {
+                "user_id": user_id,
+                "cart_id": cart_id,
+                "shipping_address": shipping_address,
+                "address_id": address_id,
+                "payment_method": payment_method,
+                "idempotency_key": idempotency_key,
+                "request_hash": request_hash,
+            },
+        )
+        return self.saga.place_order(args)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_order(self, order_id, user_id=None, is_admin=False):
+        """The Order; another customer's order raises OrderNotFound."""
+        return order_to_dict(self.saga.get_order(order_id, user_id, bool(is_admin)))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_history(self, order_id, user_id=None, is_admin=False):
+        """[{from_status, to_status, changed_by, reason, created_at}], oldest first."""
+        order = self.saga.get_order(order_id, user_id, bool(is_admin))
+        return {"data": OrdersRepository(self.db.session).history(order.id)}
+
+    @rpc
+    def list_orders(
+        self, user_id=None, status=None, date_from=None, date_to=None, page=1, limit=20
+    ):
+        """Page[Order], newest first; `user_id` limits to one customer's orders."""
+        args = load(
+            ListOrdersArgs(),
+            {
+                "user_id": user_id,
+                "status": status,
+                "date_from": date_from,
+                "date_to": date_to,
+                "page": page,
+                "limit": limit,
+            },
+        )
+        return OrdersRepository(self.db.session).list(**args)
+
+    @rpc
+    def has_purchased(self, user_id, product_id):
+        """True when an order of the user, confirmed or later, contains the product."""
+        return OrdersRepository(self.db.session).has_purchased(user_id, product_id)
+
+    @rpc
+    def stats(self, days=30, top=10):
+        """{revenue_per_day, orders_by_status, top_products, average_order_value}."""
+        return OrdersRepository(self.db.session).stats(int(days), int(top))
+
+    # -- changes ----------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def cancel_order(
+        self,
+        order_id,
+        user_id=None,
+        reason=None,
+        is_admin=False,
+        idempotency_key=None,
+        request_hash=None,
+    ):
+        """Cancel before shipping: stock released, refunded when paid."""
+        saga = self.saga
+        return saga.run_once(
+            user_id,
+            idempotency_key,
+            f"cancel_order:{order_id}",
+            request_hash,
+            lambda: saga.cancel_order(order_id, user_id, reason, bool(is_admin)),
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def update_status(
+        self, order_id, status, user_id, note=None, idempotency_key=None, request_hash=None
+    ):
+        """Staff: processing, shipped, delivered or cancelled; an illegal move raises."""
+        args = load(UpdateStatusArgs(), {"status": status, "note": note})
+        saga = self.saga
+        return saga.run_once(
+            user_id,
+            idempotency_key,
+            f"update_status:{order_id}",
+            request_hash,
+            lambda: saga.update_status(order_id, args["status"], user_id, args["note"]),
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def set_tracking(
+        self,
+        order_id,
+        carrier,
+        number,
+        url=None,
+        user_id=None,
+        idempotency_key=None,
+        request_hash=None,
+    ):
+        """Staff: store {carrier, number, url}; a processing order becomes shipped."""
+        tracking = load(TrackingArgs(), {"carrier": carrier, "number": number, "url": url})
+        saga = self.saga
+        return saga.run_once(
+            user_id,
+            idempotency_key,
+            f"set_tracking:{order_id}",
+            request_hash,
+            lambda: saga.set_tracking(order_id, tracking, user_id),
+        )
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _first(self, payload: dict, consumer: str) -> bool:
+        return processed_events.first_delivery(self.db.session, payload.get("event_id"), consumer)
+
+    @event_handler("payments", "payment_succeeded")
+    @dead_lettered(dead_letters, "payments", "payment_succeeded")
+    def handle_payment_succeeded(self, payload):
+        event = load(PaymentEvent(), payload)
+        if self._first(event, "payment_succeeded"):
+            self.saga.payment_succeeded(event)
+        self.db.session.commit()
+
+    @event_handler("payments", "payment_failed")
+    @dead_lettered(dead_letters, "payments", "payment_failed")
+    def handle_payment_failed(self, payload):
+        event = load(PaymentEvent(), payload)
+        if self._first(event, "payment_failed"):
+            self.saga.payment_failed(event)
+        self.db.session.commit()
+
+    @event_handler("payments", "payment_refunded")
+    @dead_lettered(dead_letters, "payments", "payment_refunded")
+    def handle_payment_refunded(self, payload):
+        event = load(PaymentEvent(), payload)
+        if self._first(event, "payment_refunded"):
+            self.saga.payment_refunded(event)
+        self.db.session.commit()
+
+    @event_handler("inventory", "reservation_expired")
+    @dead_lettered(dead_letters, "inventory", "reservation_expired")
+    def handle_reservation_expired(self, payload):
+        event = load(ReservationExpiredEvent(), payload)
+        if self._first(event, "reservation_expired"):
+            self.saga.reservation_expired(event["order_id"])
+        self.db.session.commit()
+
+    # -- recovery and dead letters ----------------------------------------------------------
+
+    @SweepTimer.decorator(interval=5)
+    def sweep(self):
+        """Cancel checkouts a crash left pending and unpaid orders past their reservation."""
+        return self.saga.sweep(
+            timedelta(seconds=float(self.settings.get("pending_grace", 60))),
+            timedelta(seconds=float(self.settings.get("expiry_grace", 10))),
+        )
+
+    @timer(interval=3600)
+    def purge(self):
+        """Hourly: forget old Idempotency-Keys and processed event ids."""
+        self.saga.purge()
+
+    @rpc
+    def list_dead_letters(self, page=1, limit=20, include_replayed=False):
+        return dead_letters.list(self.db.session, int(page), int(limit), bool(include_replayed))
+
+    @rpc
+    def replay_dead_letter(self, letter_id):
+        return replay(self, dead_letters, letter_id)

@@ -1,0 +1,73 @@
+"""Payment rules: statuses that only move forward, test cards, provider events -> changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+PENDING = "pending"
+FAILED = "failed"
+SUCCEEDED = "succeeded"
+PARTIALLY_REFUNDED = "partially_refunded"
+REFUNDED = "refunded"
+
+# A status never goes backwards: an event whose status ranks lower than the current one is stale
+# (provider events arrive in any order). A failed payment may still succeed (a retried card).
+RANK = {PENDING: 0, FAILED: 1, SUCCEEDED: 2, PARTIALLY_REFUNDED: 3, REFUNDED: 4}
+
+SUCCESS_CARD = "4242424242424242"
+TEST_CARDS: dict[str, str | None] = {
+    SUCCESS_CARD: None,
+    "4000000000000002": "card_declined",
+    "4000000000009995": "insufficient_funds",
+}
+
+INTENT_SUCCEEDED = "payment_intent.succeeded"
+INTENT_FAILED = "payment_intent.payment_failed"
+CHARGE_REFUNDED = "charge.refunded"
+HANDLED_EVENTS = frozenset({INTENT_SUCCEEDED, INTENT_FAILED, CHARGE_REFUNDED})
+
+
+def moves_forward(current: str, target: str) -> bool:
+    return RANK[target] > RANK[current]
+
+
+def card_outcome(number: str) -> str | None:
+    """None when the test card pays, else the decline code. Unknown numbers raise KeyError."""
+    return TEST_CARDS[number.replace(" ", "").replace("-", "")]
+
+
+def provider_status(stripe_status: str) -> str:
+    """Our status for a Stripe PaymentIntent status."""
+    return {"succeeded": SUCCEEDED, "canceled": FAILED}.get(stripe_status, PENDING)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a provider event asks of a payment."""
+
+    status: str
+    reason: str | None = None
+    amount_refunded: int | None = None
+
+
+def change_for(event_type: str, obj: dict[str, Any], amount: int) -> Change | None:
+    """The change a provider event describes for a payment of `amount`, or None to ignore it."""
+    if event_type == INTENT_SUCCEEDED:
+        return Change(SUCCEEDED)
+    if event_type == INTENT_FAILED:
+        error = obj.get("last_payment_error") or {}
+        reason = error.get("decline_code") or error.get("code") or "payment_failed"
+        return Change(FAILED, reason=reason)
+    if event_type == CHARGE_REFUNDED:
+        refunded = int(obj.get("amount_refunded") or 0)
+        if refunded <= 0:
+            return None
+        return Change(
+            REFUNDED if refunded >= amount else PARTIALLY_REFUNDED, amount_refunded=refunded
+        )
+    return None
+
+
+def refund_status(amount: int, refunded: int) -> str:
+    return REFUNDED if refunded >= amount else PARTIALLY_REFUNDED

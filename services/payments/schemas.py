@@ -1,0 +1,39 @@
+"""Marshmallow schemas of the payments RPC arguments and of the events it consumes."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class _Lenient(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class CreateIntentArgs(_Lenient):
+    order_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
+    user_id = fields.String(required=True)
+    idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    method = fields.String(load_default="card", validate=validate.OneOf(["card", "cod"]))
+
+
+class ConfirmArgs(_Lenient):
+    intent_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    card_number = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9 \-]{12,23}$", error="Not a card number.")
+    )
+
+
+class RefundArgs(_Lenient):
+    order_id = fields.String(required=True)
+    amount = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1)
+    )
+
+
+class OrderDelivered(_Lenient):
+    event_id = fields.String(load_default=None)
+    order_id = fields.String(required=True)
+    payment_method = fields.String(load_default=None, allow_none=True)

@@ -1,0 +1,343 @@
+"""Carts on real Redis: lines, stock and price rules, ownership, concurrency, expiry, merge."""
+
+import eventlet
+import pytest
+
+from services.cart.exceptions import (
+    CartItemNotFound,
+    CartNotFound,
+    InsufficientStock,
+    LineLimitExceeded,
+    ProductUnavailable,
+)
+from services.common.errors import ValidationFailed
+from tests.helpers import wait_for
+
+GUEST_TTL = 604800
+USER_TTL = 2592000
+
+
+def test_a_guest_cart_is_created_empty_with_an_unguessable_id(cart):
+    created = cart.create_cart()
+    assert len(created["id"]) == 36
+    assert created["lines"] == [] and created["total"] == 0 and created["currency"] == "USD"
+    assert created["user_id"] is None and created["expires_at"]
+    assert cart.create_cart()["id"] != created["id"]
+
+
+def test_adding_items_prices_them_from_the_catalog(cart, shop):
+    shop.product("mug", 1250)
+    cart_id = cart.create_cart()["id"]
+    result = cart.add_item(cart_id, "mug", 2)
+    (line,) = result["lines"]
+    assert (line["product_id"], line["price"], line["quantity"], line["line_total"]) == (
+        "mug",
+        1250,
+        2,
+        2500,
+    )
+    assert line["name"] == "Product mug" and line["image"] == "/media/mug.jpg"
+    assert (result["subtotal"], result["tax"], result["shipping"], result["total"]) == (
+        2500,
+        200,
+        599,
+        3299,
+    )
+    again = cart.add_item(cart_id, "mug", 1)
+    assert again["lines"][0]["quantity"] == 3
+
+
+def test_update_sets_the_quantity_and_remove_drops_the_line(cart, shop):
+    shop.product("mug", 1000)
+    shop.product("pen", 100)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "mug", 1)
+    cart.add_item(cart_id, "pen", 1)
+    assert cart.update_item(cart_id, "mug", 4)["lines"][0]["quantity"] == 4
+    assert [line["product_id"] for line in cart.remove_item(cart_id, "mug")["lines"]] == ["pen"]
+    assert cart.update_item(cart_id, "pen", 0)["lines"] == []
+    with pytest.raises(CartItemNotFound):
+        cart.remove_item(cart_id, "pen")
+    with pytest.raises(CartItemNotFound):
+        cart.update_item(cart_id, "pen", 2)
+
+
+def test_only_active_products_can_be_added(cart, shop):
+    shop.product("draft", 1000, status="draft")
+    cart_id = cart.create_cart()["id"]
+    with pytest.raises(ProductUnavailable):
+        cart.add_item(cart_id, "draft", 1)
+    with pytest.raises(ProductUnavailable):
+        cart.add_item(cart_id, "unknown", 1)
+
+
+@pytest.mark.parametrize("quantity", [0, -1, "2", 1.5, None])
+def test_quantity_must_be_a_positive_integer(cart, shop, quantity):
+    shop.product("mug", 1000)
+    cart_id = cart.create_cart()["id"]
+    with pytest.raises(ValidationFailed) as raised:
+        cart.add_item(cart_id, "mug", quantity)
+    assert "quantity" in raised.value.details["fields"]
+
+
+def test_more_than_in_stock_is_a_conflict_naming_the_product_and_what_is_available(cart, shop):
+    shop.product("lamp", 4000, stock=3, name="Desk lamp")
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "lamp", 2)
+    with pytest.raises(InsufficientStock) as raised:
+        cart.add_item(cart_id, "lamp", 2)
+    # details keep their JSON types across RPC (services.common.errors)
+    assert raised.value.details == {
+        "product_id": "lamp",
+        "name": "Desk lamp",
+        "requested": 4,
+        "available": 3,
+        "in_cart": 2,
+    }
+    assert cart.get_cart(cart_id)["lines"][0]["quantity"] == 2
+
+
+def test_a_line_never_exceeds_the_per_line_maximum(cart, shop):
+    shop.product("pen", 100, stock=1000)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "pen", 10)
+    with pytest.raises(LineLimitExceeded) as raised:
+        cart.add_item(cart_id, "pen", 1)
+    assert str(raised.value.details["max"]) == "10"
+
+
+def test_twenty_concurrent_adds_to_one_cart_keep_every_unit(cart, cart_config, shop):
+    shop.product("a", 100, stock=1000)
+    shop.product("b", 200, stock=1000)
+    cart_id = cart.create_cart()["id"]
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    config = {**cart_config, "CART": {**cart_config["CART"], "line_max": 99}}
+    with ServiceRpcProxy("cart", config, timeout=30) as proxy:
+        calls = [proxy.add_item.call_async(cart_id, "a" if i % 2 else "b", 1) for i in range(20)]
+        for call in calls:
+            call.result()
+    quantities = {line["product_id"]: line["quantity"] for line in cart.get_cart(cart_id)["lines"]}
+    assert quantities == {"a": 10, "b": 10}
+
+
+def test_concurrent_adds_never_exceed_stock(cart, shop):
+    shop.product("last", 500, stock=5)
+    cart_id = cart.create_cart()["id"]
+    calls = [cart.add_item.call_async(cart_id, "last", 1) for _ in range(12)]
+    outcomes = []
+    for call in calls:
+        try:
+            call.result()
+            outcomes.append("ok")
+        except InsufficientStock:
+            outcomes.append("409")
+    assert outcomes.count("ok") == 5 and outcomes.count("409") == 7
+    assert cart.get_cart(cart_id)["lines"][0]["quantity"] == 5
+
+
+def test_a_price_change_since_adding_is_flagged_at_quote_time(cart, shop):
+    shop.product("mug", 1000)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "mug", 1)
+    shop.reprice("mug", 1200)
+    quote = cart.quote(cart_id)
+    (line,) = quote["lines"]
+    assert (line["price"], line["price_changed"], line["previous_price"]) == (1200, True, 1000)
+    assert quote["subtotal"] == 1200
+    # setting the quantity again accepts the current price
+    assert cart.update_item(cart_id, "mug", 1)["lines"][0]["price_changed"] is False
+
+
+def test_cart_displays_follow_catalog_changes_and_quotes_always_ask_the_catalog(
+    cart, cart_config, shop
+):
+    from nameko.standalone.events import event_dispatcher
+
+    shop.product("mug", 1000)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "mug", 1)
+    shop.reprice("mug", 1500)
+    assert cart.quote(cart_id)["lines"][0]["price"] == 1500
+    shop.reprice("mug", 900)
+    # no announcement yet: the display may still show the snapshot
+    assert cart.get_cart(cart_id)["lines"][0]["price"] in (1500, 900)
+    dispatch = event_dispatcher(cart_config)
+    dispatch("catalog", "product_updated", {"product_id": "mug", "changed": ["price"]})
+    wait_for(lambda: cart.get_cart(cart_id)["lines"][0]["price"] == 900, timeout=5)
+    shop.product("mug", 900, status="archived")
+    dispatch("catalog", "product_archived", {"product_id": "mug"})
+    wait_for(lambda: cart.get_cart(cart_id)["lines"][0]["available"] is False, timeout=5)
+    assert cart.quote(cart_id)["subtotal"] == 0
+
+
+def test_a_users_cart_is_a_404_for_anyone_else(cart, shop):
+    shop.product("mug", 1000)
+    mine = cart.get_user_cart("user-1")
+    for call in (
+        lambda: cart.get_cart(mine["id"]),
+        lambda: cart.get_cart(mine["id"], "user-2"),
+        lambda: cart.add_item(mine["id"], "mug", 1, "user-2"),
+        lambda: cart.remove_item(mine["id"], "mug", "user-2"),
+        lambda: cart.apply_coupon(mine["id"], "X", "user-2"),
+        lambda: cart.delete_cart(mine["id"], "user-2"),
+        lambda: cart.merge_carts(mine["id"], "user-2"),
+    ):
+        with pytest.raises(CartNotFound):
+            call()
+    assert cart.get_cart(mine["id"], "user-1")["id"] == mine["id"]
+
+
+def test_a_user_has_one_active_cart(cart):
+    first = cart.get_user_cart("user-1")
+    assert cart.get_user_cart("user-1")["id"] == first["id"]
+    assert cart.create_cart("user-1")["id"] == first["id"]
+    assert first["user_id"] == "user-1"
+    calls = [cart.get_user_cart.call_async("user-9") for _ in range(10)]
+    assert len({call.result()["id"] for call in calls}) == 1
+
+
+def test_an_unknown_or_malformed_cart_id_is_not_found(cart):
+    for cart_id in ("no-such-cart", "user:1", "x" * 65):
+        with pytest.raises((CartNotFound, ValidationFailed)):
+            cart.get_cart(cart_id)
+
+
+def test_carts_expire_after_their_ttl_refreshed_when_touched(cart, shop, redis_client):
+    shop.product("mug", 1000)
+    guest = cart.create_cart()["id"]
+    user_cart = cart.get_user_cart("user-1")["id"]
+    assert GUEST_TTL - 5 <= redis_client.ttl(f"cart:{guest}") <= GUEST_TTL
+    assert USER_TTL - 5 <= redis_client.ttl(f"cart:{user_cart}") <= USER_TTL
+    assert USER_TTL - 5 <= redis_client.ttl("cart:user:user-1") <= USER_TTL
+
+    redis_client.expire(f"cart:{guest}", 60)
+    cart.add_item(guest, "mug", 1)
+    assert redis_client.ttl(f"cart:{guest}") > 60
+    redis_client.expire(f"cart:{guest}", 60)
+    cart.get_cart(guest)
+    assert redis_client.ttl(f"cart:{guest}") > 60
+
+    redis_client.pexpire(f"cart:{guest}", 1)
+    wait_for(lambda: not redis_client.exists(f"cart:{guest}"), timeout=2)
+    with pytest.raises(CartNotFound):
+        cart.get_cart(guest)
+
+
+def test_every_redis_key_of_the_service_is_prefixed_cart(cart, shop, redis_client):
+    shop.product("mug", 1000)
+    cart.add_item(cart.create_cart()["id"], "mug", 1)
+    cart.get_user_cart("user-1")
+    assert all(key.startswith("cart:") for key in redis_client.keys("*"))
+
+
+def test_delete_cart_removes_it_and_the_user_gets_a_fresh_one(cart):
+    first = cart.get_user_cart("user-1")["id"]
+    cart.delete_cart(first, "user-1")
+    with pytest.raises(CartNotFound):
+        cart.get_cart(first, "user-1")
+    assert cart.get_user_cart("user-1")["id"] != first
+
+
+def test_clear_cart_empties_lines_and_coupon_and_is_idempotent(cart, shop):
+    shop.product("mug", 1000)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "mug", 1)
+    cart.clear_cart(cart_id)
+    cart.clear_cart(cart_id)
+    cart.clear_cart("gone")
+    assert cart.get_cart(cart_id)["lines"] == []
+
+
+class TestMerge:
+    def test_guest_lines_are_summed_into_the_users_cart_capped_at_stock(self, cart, shop):
+        shop.product("mug", 1000, stock=5)
+        shop.product("pen", 100, stock=50)
+        user_cart = cart.get_user_cart("user-1")["id"]
+        cart.add_item(user_cart, "mug", 3, "user-1")
+        guest = cart.create_cart()["id"]
+        cart.add_item(guest, "mug", 4)
+        cart.add_item(guest, "pen", 2)
+
+        merged = cart.merge_carts(guest, "user-1")
+        assert merged["id"] == user_cart
+        assert {line["product_id"]: line["quantity"] for line in merged["lines"]} == {
+            "mug": 5,
+            "pen": 2,
+        }
+        with pytest.raises(CartNotFound):
+            cart.get_cart(guest)
+
+    def test_merging_twice_changes_nothing(self, cart, shop):
+        shop.product("mug", 1000)
+        guest = cart.create_cart()["id"]
+        cart.add_item(guest, "mug", 2)
+        first = cart.merge_carts(guest, "user-1")
+        second = cart.merge_carts(guest, "user-1")
+        assert first["lines"] == second["lines"]
+        assert second["lines"][0]["quantity"] == 2
+
+    def test_concurrent_merges_of_one_guest_cart_count_it_once(self, cart, shop):
+        shop.product("mug", 1000)
+        guest = cart.create_cart()["id"]
+        cart.add_item(guest, "mug", 2)
+        calls = [cart.merge_carts.call_async(guest, "user-1") for _ in range(5)]
+        for call in calls:
+            call.result()
+        assert cart.get_user_cart("user-1")["lines"][0]["quantity"] == 2
+
+    def test_merging_a_cart_into_itself_changes_nothing(self, cart, shop):
+        shop.product("mug", 1000)
+        mine = cart.get_user_cart("user-1")["id"]
+        cart.add_item(mine, "mug", 1, "user-1")
+        assert cart.merge_carts(mine, "user-1")["lines"][0]["quantity"] == 1
+
+    def test_merge_dispatches_cart_merged(self, cart, cart_config, shop):
+        shop.product("mug", 1000)
+        guest = cart.create_cart()["id"]
+        cart.add_item(guest, "mug", 1)
+        received = []
+        listener = listen(cart_config, "cart_merged", received)
+        try:
+            merged = cart.merge_carts(guest, "user-1")
+            wait_for(lambda: received, timeout=5)
+        finally:
+            listener.kill()
+        event = received[0]
+        assert {key: event[key] for key in ("guest_cart_id", "cart_id", "user_id")} == {
+            "guest_cart_id": guest,
+            "cart_id": merged["id"],
+            "user_id": "user-1",
+        }
+        assert event["event_id"] and event["occurred_at"]
+
+
+def listen(config, event_type, sink):
+    """Collect events of the cart service in `sink` from a queue bound before the action."""
+    from kombu import Connection, Exchange, Queue
+
+    exchange = Exchange("cart.events", type="topic", durable=True)
+    queue = Queue(exclusive=True, exchange=exchange, routing_key=event_type)
+    connection = Connection(config["AMQP_URI"])
+    connection.connect()
+    channel = connection.channel()
+    bound = queue(channel)
+    bound.declare()
+
+    def consume():
+        import json
+
+        while True:
+            message = bound.get(no_ack=True)
+            if message is not None:
+                sink.append(json.loads(message.body))
+            eventlet.sleep(0.02)
+
+    thread = eventlet.spawn(consume)
+
+    class Listener:
+        def kill(self):
+            thread.kill()
+            connection.release()
+
+    return Listener()

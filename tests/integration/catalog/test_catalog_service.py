@@ -1,0 +1,151 @@
+"""The catalog service on real RabbitMQ and Postgres: validation, conflicts, events, handlers."""
+
+import pytest
+from nameko.events import event_handler
+from nameko.standalone.events import event_dispatcher
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from services.catalog.exceptions import (
+    CategoryNotEmpty,
+    InvalidProduct,
+    ProductNotFound,
+    SlugTaken,
+)
+from services.catalog.service import CatalogService
+from services.common.errors import ValidationFailed
+from tests.helpers import wait_for
+
+EVENTS: list[tuple[str, dict]] = []
+
+
+class Listener:
+    name = "catalog_listener"
+
+    @event_handler("catalog", "product_created")
+    def on_created(self, payload):
+        EVENTS.append(("product_created", payload))
+
+    @event_handler("catalog", "product_updated")
+    def on_updated(self, payload):
+        EVENTS.append(("product_updated", payload))
+
+    @event_handler("catalog", "product_archived")
+    def on_archived(self, payload):
+        EVENTS.append(("product_archived", payload))
+
+    @event_handler("catalog", "category_changed")
+    def on_category(self, payload):
+        EVENTS.append(("category_changed", payload))
+
+    @event_handler("catalog", "availability_changed")
+    def on_availability(self, payload):
+        EVENTS.append(("availability_changed", payload))
+
+
+@pytest.fixture
+def catalog_config(service_config):
+    return {**service_config, "OUTBOX": {"interval": 0.05, "batch_size": 100}}
+
+
+@pytest.fixture
+def catalog_rpc(runner_factory, catalog_config):
+    EVENTS.clear()
+    runner = runner_factory(catalog_config, CatalogService, Listener)
+    runner.start()
+    with ServiceRpcProxy("catalog", catalog_config, timeout=15) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def category(catalog_rpc):
+    return catalog_rpc.create_category({"name": "Headphones", "slug": "headphones"})
+
+
+def product(category, **overrides):
+    return {
+        "name": "Sony Wireless Headphones",
+        "brand": "Sony",
+        "category_id": category["id"],
+        "price": 19999,
+        **overrides,
+    }
+
+
+def events_of(kind):
+    return [payload for name, payload in EVENTS if name == kind]
+
+
+def test_creating_a_product_announces_it(catalog_rpc, category):
+    created = catalog_rpc.create_product(product(category), "seller-1")
+    assert created["slug"] == "sony-wireless-headphones" and created["status"] == "active"
+    announced = wait_for(lambda: events_of("product_created"))
+    assert announced[0]["product_id"] == created["id"] and announced[0]["price"] == 19999
+    assert announced[0]["event_id"]
+
+
+def test_a_duplicate_slug_is_a_conflict(catalog_rpc, category):
+    catalog_rpc.create_product(product(category, slug="the-one"))
+    with pytest.raises(SlugTaken):
+        catalog_rpc.create_product(product(category, slug="the-one", name="Other"))
+
+
+def test_a_negative_price_is_refused_naming_the_field(catalog_rpc, category):
+    with pytest.raises(ValidationFailed) as raised:
+        catalog_rpc.create_product(product(category, price=-1))
+    assert "price" in raised.value.details["fields"]
+
+
+def test_an_unknown_category_is_refused_naming_the_field(catalog_rpc, category):
+    with pytest.raises(InvalidProduct) as raised:
+        catalog_rpc.create_product(product(category, category_id="nope"))
+    assert "category_id" in raised.value.details["fields"]
+
+
+def test_a_price_change_is_announced_with_the_previous_price(catalog_rpc, category):
+    created = catalog_rpc.create_product(product(category))
+    updated = catalog_rpc.update_product(created["id"], {"price": 14999}, "seller-1")
+    assert updated["price"] == 14999
+    change = wait_for(lambda: events_of("product_updated"))[0]
+    assert change["changed"] == ["price"] and change["previous_price"] == 19999
+
+
+def test_archiving_hides_a_product_but_keeps_it_readable(catalog_rpc, category):
+    created = catalog_rpc.create_product(product(category))
+    assert catalog_rpc.archive_product(created["id"])["status"] == "archived"
+    catalog_rpc.archive_product(created["id"])
+    assert catalog_rpc.list_products({})["meta"]["total"] == 0
+    assert catalog_rpc.get_product(created["id"])["status"] == "archived"
+    with pytest.raises(ProductNotFound):
+        catalog_rpc.get_product_by_slug(created["slug"])
+    assert len(wait_for(lambda: events_of("product_archived"))) == 1
+
+
+def test_deleting_a_category_that_holds_products_is_a_conflict(catalog_rpc, category):
+    catalog_rpc.create_product(product(category))
+    with pytest.raises(CategoryNotEmpty):
+        catalog_rpc.delete_category(category["id"])
+    empty = catalog_rpc.create_category({"name": "Empty"})
+    catalog_rpc.delete_category(empty["id"])
+    assert wait_for(lambda: [e for e in events_of("category_changed") if e["action"] == "deleted"])
+
+
+def test_the_category_tree_nests_children(catalog_rpc, category):
+    audio = catalog_rpc.create_category({"name": "Audio"})
+    catalog_rpc.update_category(category["id"], {"parent_id": audio["id"]})
+    tree = catalog_rpc.list_categories()
+    assert [c["slug"] for c in tree] == ["audio"]
+    assert tree[0]["children"][0]["slug"] == "headphones"
+
+
+def test_stock_changes_reach_the_product_once(catalog_rpc, catalog_config, category):
+    created = catalog_rpc.create_product(product(category))
+    dispatch = event_dispatcher(catalog_config)
+    payload = {"product_id": created["id"], "available": 4, "on_hand": 4, "version": 3}
+    dispatch("inventory", "stock_changed", payload)
+    dispatch("inventory", "stock_changed", payload)
+    dispatch("inventory", "stock_changed", {**payload, "available": 9, "version": 2})
+    wait_for(lambda: catalog_rpc.get_product(created["id"])["available"] == 4)
+    wait_for(lambda: events_of("availability_changed"))
+    got = catalog_rpc.get_products([created["id"], "unknown"])
+    assert [p["in_stock"] for p in got] == [True]
+    assert len(events_of("availability_changed")) == 1

@@ -1,0 +1,91 @@
+import base64
+from unittest.mock import MagicMock
+
+import pytest
+from eventlet.semaphore import Semaphore
+from nameko.testing.services import worker_factory
+
+from services.media.dependencies import Processor
+from services.media.exceptions import ImageTooLarge, ProductNotFound, UnsupportedImageType
+from services.media.service import MediaService
+from services.media.settings import MediaSettings
+from services.media.storage import Storage
+from tests.unit.media import images
+
+
+class FakeStorage(Storage):
+    def __init__(self):
+        self.files = {}
+
+    def save(self, key, content, content_type):
+        self.files[key] = content
+
+    def read(self, key):
+        return self.files[key]
+
+    def delete(self, key):
+        self.files.pop(key, None)
+
+    def exists(self, key):
+        return key in self.files
+
+    def url(self, key):
+        return f"/media/{key}"
+
+    def locate(self, key):
+        return f"/srv/media/{key}"
+
+
+@pytest.fixture
+def service():
+    settings = MediaSettings()
+    return worker_factory(
+        MediaService,
+        settings=settings,
+        storage=FakeStorage(),
+        images=Processor(settings, Semaphore(1)),
+        db=MagicMock(),
+    )
+
+
+def b64(content):
+    return base64.b64encode(content).decode()
+
+
+def test_a_valid_upload_stores_the_original_and_announces_it(service):
+    result = service.register_upload("prod-1", "a.png", b64(images.png()), "seller-1")
+    assert result["status"] == "pending"
+    [key] = service.storage.files
+    assert key == f"originals/{result['id'][:2]}/{result['id']}.png"
+    service.db.session.commit.assert_called_once()
+    service.dispatch.assert_called_once_with(
+        "media_uploaded",
+        {
+            "media_id": result["id"],
+            "product_id": "prod-1",
+            "path": f"/srv/media/{key}",
+            "key": key,
+            "content_type": "image/png",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [(images.SVG, UnsupportedImageType), (b"x" * (10 * 1024 * 1024 + 8), ImageTooLarge)],
+)
+def test_a_refused_upload_stores_and_announces_nothing(service, content, error):
+    with pytest.raises(error):
+        service.register_upload("prod-1", "a.png", b64(content), "seller-1")
+    assert service.storage.files == {}
+    service.db.session.add.assert_not_called()
+    service.dispatch.assert_not_called()
+
+
+def test_an_upload_for_a_missing_product_is_refused(service):
+    from nameko.exceptions import RemoteError
+
+    service.catalog_rpc.get_product.side_effect = RemoteError("ProductNotFound", "no")
+    with pytest.raises(ProductNotFound):
+        service.register_upload("nope", "a.png", b64(images.png()), None)
+    assert service.storage.files == {}
