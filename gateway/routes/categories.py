@@ -20,14 +20,15 @@ class CategoryRoutes:
 
     @api(
         "GET",
-        "/api/categories/<id_or_slug>",
+        "/api/categories/<category_id>",
         response=CategorySchema,
         cache="catalog",
         tags=TAGS,
         summary="A category (by id or slug) with its subtree",
     )
-    def get_category(self, request, id_or_slug):
-        return self.catalog_rpc.get_category(id_or_slug)
+    def get_category(self, request, category_id):
+        """`category_id` may also be the category's slug."""
+        return self.catalog_rpc.get_category(category_id)
 
     @api(
         "POST",

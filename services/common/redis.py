@@ -22,15 +22,21 @@ class RedisClient(SharedExtension):
         return self._client
 
     def _build(self) -> redis.Redis:
+        # A blocking pool: the gateway touches Redis before a worker slot is taken (rate limits,
+        # cache), so demand is not bounded by max_workers; past the pool size a caller waits for
+        # a free connection (cooperatively, under eventlet) instead of failing with
+        # MaxConnectionsError.
         workers = int(self.container.config.get("max_workers", 10))
-        return redis.Redis.from_url(
+        pool = redis.BlockingConnectionPool.from_url(
             self.container.config[REDIS_URL],
             decode_responses=True,
-            max_connections=workers * 4,
+            max_connections=max(64, workers * 2),
+            timeout=5,
             socket_timeout=5,
             socket_connect_timeout=3,
             health_check_interval=30,
         )
+        return redis.Redis(connection_pool=pool)
 
     def stop(self):
         if self._client is not None:
