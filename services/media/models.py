@@ -1,4 +1,5 @@
-"""The media service's tables: one row per uploaded image, its variants and its moderation state."""
+"""The media service's tables: one row per uploaded image, its variants and its moderation state,
+and the transactional outbox of its events."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.database import naming_convention
+from services.common.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
@@ -36,3 +38,6 @@ class Media(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+outbox_table(Base.metadata)

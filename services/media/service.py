@@ -1,7 +1,8 @@
 """The media service: validates and stores uploads, makes WebP variants off the hub, and publishes
 an image to its product once it is processed (and approved, when moderation is awaited).
 
-Events dispatched:
+Events (through the transactional outbox, written in the transaction of the change; the relay
+adds event_id and occurred_at):
     media_uploaded  {media_id, product_id, path (a file path for local storage), key, content_type}
                     -> moderation, and our own worker
     media_processed {media_id, product_id, variants: {thumbnail, medium, large}, url,
@@ -16,13 +17,14 @@ import binascii
 import logging
 from datetime import timedelta
 
-from nameko.events import EventDispatcher, event_handler
+from nameko.events import event_handler
 from nameko.exceptions import RemoteError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.common.database import Database
 from services.common.errors import NotFound, ValidationFailed
+from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy
 from services.common.schemas import load
 from services.common.service import BazaarService
@@ -52,7 +54,7 @@ log = logging.getLogger(__name__)
 STALLED_AFTER = timedelta(minutes=2)  # a pending upload this old lost its event or its worker
 
 
-class MediaService(BazaarService):
+class MediaService(OutboxRelay, BazaarService):
     name = "media"
 
     db = Database(Base)
@@ -60,7 +62,7 @@ class MediaService(BazaarService):
     storage = MediaStorage()
     images = ImageProcessor()
     catalog_rpc = RpcProxy("catalog")
-    dispatch = EventDispatcher()
+    outbox = Outbox()
 
     # -- RPC ---------------------------------------------------------------------------------
 
@@ -91,11 +93,11 @@ class MediaService(BazaarService):
         )
         self.storage.save(media.original_key, content, info.content_type)
         try:
+            self.outbox.add(self.db.session, "media_uploaded", self._uploaded_event(media))
             self.db.session.commit()
         except Exception:
             self.storage.delete(media.original_key)
             raise
-        self.dispatch("media_uploaded", self._uploaded_event(media))
         return {"id": media.id, "status": media.status, "product_id": media.product_id}
 
     @rpc(expected_exceptions=(MediaNotFound,))
@@ -156,9 +158,9 @@ class MediaService(BazaarService):
         media.status, media.variants = domain.PROCESSED, stored
         publish = self._mark_published(media)
         repo.touch(media)
-        self.db.session.commit()
         if publish:
             self._announce(media)
+        self.db.session.commit()
 
     @timer(interval=60)
     def resume_stalled_uploads(self):
@@ -168,10 +170,10 @@ class MediaService(BazaarService):
         stalled = repo.stalled(STALLED_AFTER)
         for media in stalled:
             repo.touch(media)
+            self.outbox.add(self.db.session, "media_uploaded", self._uploaded_event(media))
         self.db.session.commit()
         for media in stalled:
             log.warning("resuming stalled upload %s", media.id)
-            self.dispatch("media_uploaded", self._uploaded_event(media))
 
     @event_handler("moderation", "content_moderated")
     def handle_content_moderated(self, payload):
@@ -241,23 +243,29 @@ class MediaService(BazaarService):
             media.status = media.moderation = domain.REJECTED
             media.published, media.variants, media.original_key = False, {}, None
             repo.touch(media)
+            self.outbox.add(
+                self.db.session,
+                "media_rejected",
+                {"media_id": media.id, "product_id": media.product_id},
+            )
             self.db.session.commit()
             if was_published:
                 self._detach(media.product_id, media.id)
             self._delete_files([k for k in keys if k])
-            self.dispatch("media_rejected", {"media_id": media.id, "product_id": media.product_id})
             return
         media.moderation = verdict
         publish = self._mark_published(media)
         repo.touch(media)
-        self.db.session.commit()
         if publish:
             self._announce(media)
+        self.db.session.commit()
 
     def _announce(self, media) -> None:
+        """Write media_processed to the outbox in the session of the change (the caller commits)."""
         urls = {name: self.storage.url(v["key"]) for name, v in media.variants.items()}
         large = media.variants.get("large") or {}
-        self.dispatch(
+        self.outbox.add(
+            self.db.session,
             "media_processed",
             {
                 "media_id": media.id,

@@ -53,12 +53,15 @@ def b64(content):
 
 
 def test_a_valid_upload_stores_the_original_and_announces_it(service):
+    # the event is written to the outbox in the transaction of the upload, before it commits
+    service.db.session.commit.side_effect = lambda: service.outbox.add.assert_called_once()
     result = service.register_upload("prod-1", "a.png", b64(images.png()), "seller-1")
     assert result["status"] == "pending"
     [key] = service.storage.files
     assert key == f"originals/{result['id'][:2]}/{result['id']}.png"
     service.db.session.commit.assert_called_once()
-    service.dispatch.assert_called_once_with(
+    service.outbox.add.assert_called_once_with(
+        service.db.session,
         "media_uploaded",
         {
             "media_id": result["id"],
@@ -79,7 +82,7 @@ def test_a_refused_upload_stores_and_announces_nothing(service, content, error):
         service.register_upload("prod-1", "a.png", b64(content), "seller-1")
     assert service.storage.files == {}
     service.db.session.add.assert_not_called()
-    service.dispatch.assert_not_called()
+    service.outbox.add.assert_not_called()
 
 
 def test_an_upload_for_a_missing_product_is_refused(service):
