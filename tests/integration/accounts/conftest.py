@@ -5,17 +5,6 @@ from services.accounts.service import AccountsService
 from tests.helpers import truncate_tables
 
 
-@pytest.fixture(scope="session", autouse=True)
-def test_databases(config):
-    """Create the test databases and migrate only accounts' (others may be mid-change)."""
-    from alembic import command
-
-    from scripts.manage import alembic_config, createdb
-
-    createdb(config)
-    command.upgrade(alembic_config(config, "accounts"), "head")
-
-
 @pytest.fixture(autouse=True)
 def clean_accounts_tables(config):
     truncate_tables(config, "accounts")

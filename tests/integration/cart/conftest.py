@@ -62,17 +62,6 @@ class Shop:
         STOCK[pid] = stock
 
 
-@pytest.fixture(scope="session", autouse=True)
-def test_databases(config):
-    """Only the cart database matters here: create and migrate it alone."""
-    from alembic import command
-
-    from scripts.manage import alembic_config, createdb
-
-    createdb(config)
-    command.upgrade(alembic_config(config, "cart"), "head")
-
-
 @pytest.fixture(autouse=True)
 def clean_cart_tables(config):
     truncate_tables(config, "cart")

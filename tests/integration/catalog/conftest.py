@@ -21,17 +21,6 @@ def truncate_tables(config, service):
                 raise
 
 
-@pytest.fixture(scope="session", autouse=True)
-def test_databases(config):
-    """Only the catalog database matters here: create and migrate it alone."""
-    from alembic import command
-
-    from scripts.manage import alembic_config, createdb
-
-    createdb(config)
-    command.upgrade(alembic_config(config, "catalog"), "head")
-
-
 @pytest.fixture(autouse=True)
 def clean_catalog_tables(config):
     LEXICON_CACHE.clear()

@@ -13,6 +13,9 @@ from services.common.database import Database, naming_convention
 from services.common.outbox import Outbox, OutboxRelay, add_event, outbox_table
 from tests.helpers import engine_for, truncate_tables, wait_for
 
+# the relay is exercised on the accounts test database (it has an outbox table)
+DATABASES = ("accounts",)
+
 received: list[dict] = []
 
 
@@ -43,17 +46,6 @@ class Consumer:
     @event_handler("outbox_probe", "thing_happened")
     def handle_thing_happened(self, payload):
         received.append(payload)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def test_databases(config):
-    """This module needs only the accounts test database (it has an outbox table)."""
-    from alembic import command
-
-    from scripts.manage import alembic_config, createdb
-
-    createdb(config)
-    command.upgrade(alembic_config(config, "accounts"), "head")
 
 
 @pytest.fixture(autouse=True)

@@ -39,17 +39,6 @@ def truncate_tables(config, service):
                 raise
 
 
-@pytest.fixture(scope="session", autouse=True)
-def test_databases(config):
-    """Only the inventory database matters here: create and migrate it alone."""
-    from alembic import command
-
-    from scripts.manage import alembic_config, createdb
-
-    createdb(config)
-    command.upgrade(alembic_config(config, "inventory"), "head")
-
-
 @pytest.fixture(autouse=True)
 def clean_inventory_tables(config):
     truncate_tables(config, "inventory")
