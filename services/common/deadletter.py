@@ -23,6 +23,7 @@ import uuid
 from datetime import UTC, datetime
 
 import eventlet
+from nameko.rpc import rpc
 from sqlalchemy import (
     JSON,
     Column,
@@ -188,3 +189,22 @@ def replay(service, dead_letters: DeadLetters, letter_id: str) -> dict:
     dead_letters.mark_replayed(session, letter_id)
     session.commit()
     return dead_letters.get(session, letter_id)
+
+
+class DeadLetterAdmin:
+    """The admin RPCs of a service whose handlers are `dead_lettered`: list and replay its letters.
+    The service class sets `dead_letters` (its `DeadLetters`) and has `db`."""
+
+    dead_letters: DeadLetters
+
+    @rpc
+    def list_dead_letters(self, page=1, limit=20, include_replayed=False) -> dict:
+        """Events whose handler failed every retry: Page of letters (newest first)."""
+        return self.dead_letters.list(
+            self.db.session, int(page), int(limit), bool(include_replayed)
+        )
+
+    @rpc(expected_exceptions=(DeadLetterNotFound,))
+    def replay_dead_letter(self, letter_id) -> dict:
+        """Run a dead letter's handler once more; raises DeadLetterNotFound."""
+        return replay(self, self.dead_letters, letter_id)

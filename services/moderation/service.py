@@ -17,7 +17,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from services.common.database import Database
-from services.common.deadletter import DeadLetterNotFound, dead_lettered, replay
+from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.schemas import load
 from services.common.service import BazaarService
@@ -43,8 +43,9 @@ from services.moderation.schemas import (
 log = logging.getLogger(__name__)
 
 
-class ModerationService(OutboxRelay, BazaarService):
+class ModerationService(DeadLetterAdmin, OutboxRelay, BazaarService):
     name = "moderation"
+    dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
     outbox = Outbox()
@@ -145,16 +146,6 @@ class ModerationService(OutboxRelay, BazaarService):
             "model": self.text_model.model,
             "model_version": self.text_model.model_version,
         }
-
-    @rpc
-    def list_dead_letters(self, page=1, limit=20, include_replayed=False) -> dict:
-        """Admin: events whose handler failed after its retries (see common.deadletter)."""
-        return dead_letters.list(self.db.session, int(page), int(limit), bool(include_replayed))
-
-    @rpc(expected_exceptions=(DeadLetterNotFound,))
-    def replay_dead_letter(self, letter_id) -> dict:
-        """Admin: run a dead letter's handler once more."""
-        return replay(self, dead_letters, letter_id)
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.common.database import Database
-from services.common.deadletter import DeadLetterNotFound, dead_lettered, replay
+from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import NotFound, ServiceUnavailable, ValidationFailed
 from services.common.rpc import RpcProxy
 from services.common.schemas import load
@@ -41,8 +41,9 @@ log = logging.getLogger(__name__)
 RPC_ATTEMPTS = 3
 
 
-class NotificationsService(BazaarService):
+class NotificationsService(DeadLetterAdmin, BazaarService):
     name = "notifications"
+    dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
     postman = PostOffice()
@@ -76,17 +77,6 @@ class NotificationsService(BazaarService):
         updated = Inbox(self.db.session).mark_all_read(str(user_id))
         self.db.session.commit()
         return {"updated": updated}
-
-    @rpc
-    def list_dead_letters(self, page=1, limit=20, include_replayed=False):
-        """Events whose handling failed every retry (admin): Page of letters."""
-        return dead_letters.list(self.db.session, int(page), int(limit), bool(include_replayed))
-
-    @rpc(expected_exceptions=(DeadLetterNotFound,))
-    def replay_dead_letter(self, letter_id):
-        """Handle a dead letter's event once more (admin); deliveries made before are not
-        repeated."""
-        return replay(self, dead_letters, letter_id)
 
     # -- events ------------------------------------------------------------------------------
 

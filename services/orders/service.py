@@ -12,7 +12,7 @@ from nameko.rpc import rpc
 from nameko.timer import Timer, timer
 
 from services.common.database import Database
-from services.common.deadletter import dead_lettered, replay
+from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy
@@ -53,8 +53,9 @@ class SweepTimer(Timer):
 EXPECTED = (BazaarError,)
 
 
-class OrdersService(OutboxRelay, BazaarService):
+class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
     name = "orders"
+    dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
     outbox = Outbox()
@@ -260,11 +261,3 @@ class OrdersService(OutboxRelay, BazaarService):
     def purge(self):
         """Hourly: forget old Idempotency-Keys and processed event ids."""
         self.saga.purge()
-
-    @rpc
-    def list_dead_letters(self, page=1, limit=20, include_replayed=False):
-        return dead_letters.list(self.db.session, int(page), int(limit), bool(include_replayed))
-
-    @rpc
-    def replay_dead_letter(self, letter_id):
-        return replay(self, dead_letters, letter_id)

@@ -6,7 +6,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from services.common.database import Database
-from services.common.deadletter import dead_lettered, replay
+from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError, NotFound
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy
@@ -20,8 +20,9 @@ from services.payments.schemas import ConfirmArgs, CreateIntentArgs, OrderDelive
 EXPECTED = (BazaarError,)
 
 
-class PaymentsService(OutboxRelay, BazaarService):
+class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
     name = "payments"
+    dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
     outbox = Outbox()
@@ -120,11 +121,3 @@ class PaymentsService(OutboxRelay, BazaarService):
         if processed_events.first_delivery(self.db.session, event["event_id"], "order_delivered"):
             self.payments.order_delivered(event)
         self.db.session.commit()
-
-    @rpc
-    def list_dead_letters(self, page=1, limit=20, include_replayed=False):
-        return dead_letters.list(self.db.session, int(page), int(limit), bool(include_replayed))
-
-    @rpc
-    def replay_dead_letter(self, letter_id):
-        return replay(self, dead_letters, letter_id)

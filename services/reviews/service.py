@@ -17,7 +17,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from services.common.database import Database
-from services.common.deadletter import DeadLetterNotFound, dead_lettered, replay
+from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import ServiceUnavailable
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy
@@ -49,8 +49,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class ReviewsService(OutboxRelay, BazaarService):
+class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
     name = "reviews"
+    dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
     outbox = Outbox()
@@ -187,16 +188,6 @@ class ReviewsService(OutboxRelay, BazaarService):
             ReviewRepository(session), event["subject_id"], event["verdict"], moderation, _now()
         )
         self._commit(events, None)
-
-    @rpc
-    def list_dead_letters(self, page=1, limit=20, include_replayed=False) -> dict:
-        """Admin: events whose handler failed after its retries (see common.deadletter)."""
-        return dead_letters.list(self.db.session, int(page), int(limit), bool(include_replayed))
-
-    @rpc(expected_exceptions=(DeadLetterNotFound,))
-    def replay_dead_letter(self, letter_id) -> dict:
-        """Admin: run a dead letter's handler once more."""
-        return replay(self, dead_letters, letter_id)
 
     # -- helpers --------------------------------------------------------------------------------
 
