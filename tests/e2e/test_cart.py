@@ -3,36 +3,12 @@
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.e2e.shop import new_product
 from tests.helpers import wait_for
 
 
-def new_product(api, seller_headers, price="24.99", stock=5):
-    """A product made through the seller API, with `stock` units on hand."""
-    created = api.post(
-        "/api/products",
-        headers=seller_headers,
-        json={
-            "name": f"Cart Mug {uuid.uuid4().hex[:8]}",
-            "brand": "Bazaar Basics",
-            "categoryId": "cat-desks",
-            "price": price,
-            "description": "A mug for cart tests.",
-            "status": "active",
-        },
-    )
-    assert created.status_code == 201, created.text
-    product = created.json()
-    stocked = api.put(
-        f"/api/inventory/{product['id']}",
-        headers=seller_headers,
-        json={"quantity": stock, "reason": "e2e"},
-    )
-    assert stocked.status_code == 200, stocked.text
-    return product
-
-
 def test_a_guest_fills_a_cart_within_stock_and_sees_price_changes(api, seller_headers):
-    product = new_product(api, seller_headers, price="24.99", stock=5)
+    product = new_product(api, seller_headers, price="24.99", stock=5, name="Cart Mug")
     cart = api.post("/api/cart")
     assert cart.status_code == 201, cart.text
     cart_id = cart.json()["id"]
@@ -75,7 +51,7 @@ def test_a_guest_fills_a_cart_within_stock_and_sees_price_changes(api, seller_he
 
 
 def test_twenty_concurrent_adds_keep_every_unit(api, seller_headers):
-    product = new_product(api, seller_headers, stock=100)
+    product = new_product(api, seller_headers, price="24.99", stock=100, name="Cart Mug")
     cart_id = api.post("/api/cart").json()["id"]
 
     def add(_):
@@ -90,7 +66,7 @@ def test_twenty_concurrent_adds_keep_every_unit(api, seller_headers):
 
 
 def test_a_coupon_discounts_and_each_refusal_has_its_code(api, seller_headers, admin_headers):
-    product = new_product(api, seller_headers, price="60.00", stock=10)
+    product = new_product(api, seller_headers, price="60.00", stock=10, name="Cart Mug")
     code = f"E2E{uuid.uuid4().hex[:6]}".upper()
     created = api.post(
         "/api/admin/coupons",
@@ -124,7 +100,7 @@ def test_a_coupon_discounts_and_each_refusal_has_its_code(api, seller_headers, a
 def test_signing_in_merges_the_guest_cart_once_and_it_stays_private(
     api, seller_headers, new_customer
 ):
-    product = new_product(api, seller_headers, stock=3)
+    product = new_product(api, seller_headers, price="24.99", stock=3, name="Cart Mug")
     guest_id = api.post("/api/cart").json()["id"]
     api.post(f"/api/cart/{guest_id}/items", json={"productId": product["id"], "quantity": 2})
     shopper = new_customer()

@@ -5,73 +5,18 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.e2e.shop import ADDRESS, cart_with, new_product, place
 from tests.helpers import wait_for
 
-ADDRESS = {
-    "firstName": "Ada",
-    "lastName": "Lovelace",
-    "address1": "1 Loop Road",
-    "address2": None,
-    "city": "London",
-    "state": None,
-    "postalCode": "N1 9GU",
-    "country": "GB",
-    "phone": "+44 20 7946 0000",
-}
 SUCCESS, DECLINED = "4242424242424242", "4000000000000002"
-
-
-def new_product(api, seller_headers, price="30.00", stock=5):
-    created = api.post(
-        "/api/products",
-        headers=seller_headers,
-        json={
-            "name": f"Checkout Lamp {uuid.uuid4().hex[:8]}",
-            "brand": "Bazaar Basics",
-            "categoryId": "cat-desks",
-            "price": price,
-            "description": "A lamp for checkout tests.",
-            "status": "active",
-        },
-    )
-    assert created.status_code == 201, created.text
-    product = created.json()
-    stocked = api.put(
-        f"/api/inventory/{product['id']}",
-        headers=seller_headers,
-        json={"quantity": stock, "reason": "e2e"},
-    )
-    assert stocked.status_code == 200, stocked.text
-    return product
 
 
 def stock(api, seller_headers, product_id):
     response = api.get(f"/api/inventory/{product_id}", headers=seller_headers)
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def cart_with(api, customer, product_id, quantity=1):
-    cart = api.post("/api/cart", headers=customer["headers"]).json()
-    added = api.post(
-        f"/api/cart/{cart['id']}/items",
-        headers=customer["headers"],
-        json={"productId": product_id, "quantity": quantity},
-    )
-    assert added.status_code == 200, added.text
-    return cart["id"]
-
-
-def place(api, customer, cart_id, method="card", key=None):
-    headers = {**customer["headers"], "Idempotency-Key": key or uuid.uuid4().hex}
-    return api.post(
-        "/api/orders",
-        headers=headers,
-        json={"cartId": cart_id, "shippingAddress": ADDRESS, "paymentMethod": method},
-    )
 
 
 def status_becomes(api, customer, order_id, status):

@@ -6,25 +6,9 @@ import uuid
 
 from PIL import Image
 
+from tests.e2e.shop import new_product
 from tests.helpers import wait_for
 from tests.unit.media import images
-
-
-def new_product(api, seller_headers):
-    created = api.post(
-        "/api/products",
-        headers=seller_headers,
-        json={
-            "name": f"Photo Lamp {uuid.uuid4().hex[:8]}",
-            "brand": "Bazaar Basics",
-            "categoryId": "cat-desks",
-            "price": "19.99",
-            "description": "A lamp with a photo.",
-            "status": "active",
-        },
-    )
-    assert created.status_code == 201, created.text
-    return created.json()
 
 
 def photo() -> bytes:
@@ -48,7 +32,7 @@ def upload(api, headers, product_id, content, name="photo.jpg", content_type="im
 
 
 def test_a_seller_uploads_an_image_and_sees_its_variants_on_the_product(api, seller_headers):
-    product = new_product(api, seller_headers)
+    product = new_product(api, seller_headers, price="19.99", name="Photo Lamp")
     accepted = upload(api, seller_headers, product["id"], photo())
     assert accepted.status_code == 202, accepted.text
     media_id = accepted.json()["id"]
@@ -71,7 +55,7 @@ def test_a_seller_uploads_an_image_and_sees_its_variants_on_the_product(api, sel
 def test_dangerous_uploads_are_refused_and_never_reach_the_product(
     api, seller_headers, new_customer
 ):
-    product = new_product(api, seller_headers)
+    product = new_product(api, seller_headers, price="19.99", name="Photo Lamp")
     refused = {
         "svg": upload(api, seller_headers, product["id"], images.SVG, "x.png", "image/png"),
         "html": upload(api, seller_headers, product["id"], images.HTML, "x.png", "image/png"),

@@ -8,7 +8,7 @@ import uuid
 import websocket
 
 from services.common.config import ROOT
-from tests.e2e.test_checkout import cart_with, new_product, place
+from tests.e2e.shop import cart_with, new_product, place
 from tests.helpers import wait_for
 
 

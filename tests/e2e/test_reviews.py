@@ -5,59 +5,13 @@ from __future__ import annotations
 
 import uuid
 
+from tests.e2e.shop import cart_with, new_product, place
 from tests.helpers import wait_for
-
-ADDRESS = {
-    "firstName": "Ada",
-    "lastName": "Lovelace",
-    "address1": "1 Loop Road",
-    "address2": None,
-    "city": "London",
-    "state": None,
-    "postalCode": "N1 9GU",
-    "country": "GB",
-    "phone": "+44 20 7946 0000",
-}
-
-
-def new_product(api, seller_headers):
-    created = api.post(
-        "/api/products",
-        headers=seller_headers,
-        json={
-            "name": f"Review Kettle {uuid.uuid4().hex[:8]}",
-            "brand": "Bazaar Basics",
-            "categoryId": "cat-desks",
-            "price": "25.00",
-            "description": "A kettle to review.",
-            "status": "active",
-        },
-    )
-    assert created.status_code == 201, created.text
-    product = created.json()
-    stocked = api.put(
-        f"/api/inventory/{product['id']}",
-        headers=seller_headers,
-        json={"quantity": 10, "reason": "e2e"},
-    )
-    assert stocked.status_code == 200, stocked.text
-    return product
 
 
 def buy(api, customer, product_id):
     """A cash-on-delivery order, confirmed at once: the customer has purchased the product."""
-    cart = api.post("/api/cart", headers=customer["headers"]).json()
-    added = api.post(
-        f"/api/cart/{cart['id']}/items",
-        headers=customer["headers"],
-        json={"productId": product_id, "quantity": 1},
-    )
-    assert added.status_code == 200, added.text
-    placed = api.post(
-        "/api/orders",
-        headers={**customer["headers"], "Idempotency-Key": uuid.uuid4().hex},
-        json={"cartId": cart["id"], "shippingAddress": ADDRESS, "paymentMethod": "cod"},
-    )
+    placed = place(api, customer, cart_with(api, customer, product_id), method="cod")
     assert placed.status_code == 201, placed.text
     assert placed.json()["status"] == "confirmed"
 
@@ -89,7 +43,7 @@ def product_rating(api, product_id):
 def test_a_verified_buyers_review_is_published_and_the_products_rating_changes(
     api, seller_headers, new_customer
 ):
-    product = new_product(api, seller_headers)
+    product = new_product(api, seller_headers, price="25.00", stock=10, name="Review Kettle")
     buyer = new_customer()
     buy(api, buyer, product["id"])
 
@@ -110,7 +64,7 @@ def test_a_verified_buyers_review_is_published_and_the_products_rating_changes(
 def test_a_flagged_review_stays_private_until_an_admin_approves_it(
     api, seller_headers, admin_headers, new_customer
 ):
-    product = new_product(api, seller_headers)
+    product = new_product(api, seller_headers, price="25.00", stock=10, name="Review Kettle")
     customer = new_customer()
     submitted = review(api, customer, product["id"], 2, "Meh", "This design is dumb")
     assert submitted["verifiedPurchase"] is False
@@ -136,7 +90,7 @@ def test_a_flagged_review_stays_private_until_an_admin_approves_it(
 def test_one_review_per_product_and_helpful_votes_from_others_only(
     api, seller_headers, new_customer
 ):
-    product = new_product(api, seller_headers)
+    product = new_product(api, seller_headers, price="25.00", stock=10, name="Review Kettle")
     author, reader = new_customer(), new_customer()
     submitted = review(api, author, product["id"], 5, "Lovely", "Works as described.")
     again = api.post(
