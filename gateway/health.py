@@ -8,6 +8,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 
 from services.common.config import AMQP_URI, READY
+from services.common.rpc import TRANSIENT
 
 
 class Readiness(DependencyProvider):
@@ -25,7 +26,9 @@ class Readiness(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         def ping(service: str) -> dict:
-            proxy = ServiceProxy(worker_ctx, service, self.rpc_reply_listener)
+            proxy = ServiceProxy(
+                worker_ctx, service, self.rpc_reply_listener, delivery_mode=TRANSIENT
+            )
             try:
                 with eventlet.Timeout(self.timeout):
                     return proxy.ping.call_async().result()

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nameko.rpc import rpc
-
 from services.accounts import schemas
 from services.accounts.dependencies import Security
 from services.accounts.domain import Accounts
@@ -22,6 +20,7 @@ from services.common import outbox
 from services.common import service as common
 from services.common.database import Database
 from services.common.errors import ValidationFailed
+from services.common.rpc import rpc
 from services.common.schemas import load
 
 EXPECTED = (AccountsError, ValidationFailed)

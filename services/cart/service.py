@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from sqlalchemy.exc import IntegrityError
 
 from services.cart import exceptions
@@ -50,7 +49,7 @@ from services.common import outbox as outboxes
 from services.common import service as common
 from services.common.database import Database
 from services.common.errors import ValidationFailed
-from services.common.rpc import RpcProxy
+from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 
 EXPECTED = (exceptions.CartError, ValidationFailed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from nameko.events import event_handler
-from nameko.rpc import rpc
 
 from services.catalog import schemas
 from services.catalog.dependencies import CatalogStore
@@ -13,6 +12,7 @@ from services.common import outbox as transactional_outbox
 from services.common import service as common
 from services.common.database import Database
 from services.common.errors import BazaarError
+from services.common.rpc import rpc
 from services.common.schemas import load
 
 EXPECTED = (BazaarError,)

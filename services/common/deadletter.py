@@ -23,7 +23,6 @@ import uuid
 from datetime import UTC, datetime
 
 import eventlet
-from nameko.rpc import rpc
 from sqlalchemy import (
     JSON,
     Column,
@@ -38,6 +37,7 @@ from sqlalchemy import (
 )
 
 from services.common.errors import NotFound
+from services.common.rpc import rpc
 
 log = logging.getLogger(__name__)
 TABLE_NAME = "dead_letters"

@@ -1,21 +1,44 @@
-"""RPC proxies whose calls time out.
+"""RPC for Bazaar: proxies whose calls time out, and the `rpc` entrypoint every service uses.
 
 nameko 2.14's `RpcProxy` waits for a reply forever (ARCHITECTURE §6). `RpcProxy` here returns the
 same service proxy wrapped so that every call waits at most `timeout` seconds (argument, else config
 `RPC_TIMEOUT`) and then raises `RpcTimeout`. The timeout is an `eventlet.Timeout` around waiting on
 nameko's reply event; a reply that arrives later is discarded by nameko's reply listener.
+
+An RPC message is only worth anything while its caller waits (at most the timeout), so neither the
+request nor the reply needs what nameko gives every message by default: persistence (delivery mode
+2, written to RabbitMQ's message store because the service queues are durable) and, for replies, a
+publisher confirm (a broker round trip the responding worker waits for before it acks the
+request). Requests here are transient but keep their confirm, which is how nameko detects an
+unknown service (`mandatory` + confirm, see `nameko.rpc.MethodProxy._call`); replies are transient
+and unconfirmed: a reply lost with the broker surfaces as the caller's `RpcTimeout`, exactly as
+it would with confirms. Events keep nameko's defaults (persistent, confirmed): they go through the
+outbox and must survive a broker restart. docs/benchmarks.md has the before and after.
 """
 
 from __future__ import annotations
 
 import eventlet
+from nameko.amqp.publish import Publisher
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.exceptions import UnknownService
+from nameko.rpc import Responder as NamekoResponder
+from nameko.rpc import Rpc as NamekoRpc
+from nameko.rpc import RpcConsumer as NamekoRpcConsumer
 from nameko.rpc import RpcProxy as NamekoRpcProxy
+from nameko.rpc import get_rpc_exchange
 
 from services.common.config import RPC_TIMEOUT
 from services.common.errors import ServiceUnavailable
 
 DEFAULT_TIMEOUT = 5.0
+TRANSIENT = 1  # AMQP delivery mode: kept in memory only
 
 
 class RpcTimeout(ServiceUnavailable):
@@ -77,6 +100,7 @@ class RpcProxy(NamekoRpcProxy):
     """`RpcProxy("catalog")`, or `RpcProxy("catalog", timeout=2)`; calls raise `RpcTimeout`."""
 
     def __init__(self, target_service: str, timeout: float | None = None, **options):
+        options.setdefault("delivery_mode", TRANSIENT)
         super().__init__(target_service, **options)
         self.timeout = timeout
 
@@ -84,3 +108,39 @@ class RpcProxy(NamekoRpcProxy):
         timeout = self.timeout or float(self.container.config.get(RPC_TIMEOUT, DEFAULT_TIMEOUT))
         proxy = super().get_dependency(worker_ctx)
         return _TimedServiceProxy(proxy, self.target_service, timeout)
+
+
+class _ReplyPublisher(Publisher):
+    use_confirms = False
+    delivery_mode = TRANSIENT
+
+
+class _Responder(NamekoResponder):
+    publisher_cls = _ReplyPublisher
+
+
+class _RpcConsumer(NamekoRpcConsumer):
+    def handle_result(self, message, result, exc_info):
+        # nameko's RpcConsumer.handle_result with our Responder: it names nameko's class directly,
+        # so the method is restated here (nameko 2.14.1, unchanged since 2.12).
+        config = self.container.config
+        responder = _Responder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class Rpc(NamekoRpc):
+    # One shared consumer per service container: every `rpc` of a service must come from here
+    # (a second consumer class on the same queue would take messages for methods it lacks).
+    rpc_consumer = _RpcConsumer()
+
+
+rpc = Rpc.decorator

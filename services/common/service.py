@@ -6,10 +6,10 @@ import logging
 import os
 import socket
 
-from nameko.rpc import rpc
 from sqlalchemy import text
 
 from services.common.context import RequestContext
+from services.common.rpc import rpc
 
 log = logging.getLogger(__name__)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 from nameko.timer import Timer
 
 from services.common import outbox as transactional_outbox
 from services.common import service as common
 from services.common.database import Database
 from services.common.errors import BazaarError
+from services.common.rpc import rpc
 from services.common.schemas import load
 from services.inventory import schemas
 from services.inventory.dependencies import InventoryStore

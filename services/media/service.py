@@ -19,13 +19,12 @@ from datetime import timedelta
 
 from nameko.events import event_handler
 from nameko.exceptions import RemoteError
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.common.database import Database
 from services.common.errors import NotFound, ValidationFailed
 from services.common.outbox import Outbox, OutboxRelay
-from services.common.rpc import RpcProxy
+from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
 from services.media import domain

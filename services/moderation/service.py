@@ -14,11 +14,11 @@ import time
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
-from nameko.rpc import rpc
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.outbox import Outbox, OutboxRelay
+from services.common.rpc import rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
 from services.moderation.classifiers import ImageModel, RemoteImage, TextModel, UnreadableImage

@@ -8,14 +8,13 @@ from datetime import timedelta
 
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import Timer, timer
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError
 from services.common.outbox import Outbox, OutboxRelay
-from services.common.rpc import RpcProxy
+from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
 from services.orders.dependencies import OrdersRepository, order_to_dict

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from nameko.events import event_handler
-from nameko.rpc import rpc
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError, NotFound
 from services.common.outbox import Outbox, OutboxRelay
-from services.common.rpc import RpcProxy
+from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
 from services.payments.dependencies import PaymentProviders

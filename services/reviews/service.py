@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 
 from marshmallow import ValidationError
 from nameko.events import event_handler
-from nameko.rpc import rpc
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import ServiceUnavailable
 from services.common.outbox import Outbox, OutboxRelay
-from services.common.rpc import RpcProxy
+from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
 from services.reviews import domain
