@@ -15,6 +15,7 @@ for script in k6/*.js; do
   name=$(basename "$script" .js)
   [ -n "${SCENARIO:-}" ] && [ "$SCENARIO" != "$name" ] && continue
   echo "==> $name"
-  BASE_URL=$BASE_URL $K6 run --quiet --summary-export "$out/$name.json" "$script" | tee "$out/$name.txt"
+  BASE_URL=$BASE_URL .venv/bin/python scripts/cpu_account.py -- \
+    $K6 run --quiet --summary-export "$out/$name.json" "$script" | tee "$out/$name.txt"
 done
 echo "summaries in $out"

@@ -276,17 +276,19 @@ def copy_chunks(cursor, table: str, columns: str, rows) -> int:
 
 
 def categories() -> list[tuple[str, str | None, str, str, str, int]]:
+    """The benchmark's category tree; slugs are the ids, so `make seed` can still add the demo
+    tree (whose slugs are the plain names) to the same catalog."""
     rows = []
     for position, (root, leaves) in enumerate(TREE.items()):
         root_id = f"lcat-{domain.slugify(root)}"
-        rows.append((root_id, None, domain.slugify(root), root, f"/{root_id}/", position))
+        rows.append((root_id, None, root_id, root, f"/{root_id}/", position))
         for leaf_position, leaf in enumerate(leaves):
             leaf_id = f"lcat-{domain.slugify(leaf)}"
             rows.append(
                 (
                     leaf_id,
                     root_id,
-                    domain.slugify(leaf),
+                    leaf_id,
                     leaf.title(),
                     f"/{root_id}/{leaf_id}/",
                     leaf_position,
