@@ -5,10 +5,10 @@ from __future__ import annotations
 import eventlet
 from kombu import Connection
 from nameko.extensions import DependencyProvider
-from nameko.rpc import ReplyListener, ServiceProxy
+from nameko.rpc import ServiceProxy
 
 from services.common.config import AMQP_URI, READY
-from services.common.rpc import TRANSIENT
+from services.common.rpc import TRANSIENT, ReplyListener
 
 
 class Readiness(DependencyProvider):

@@ -11,9 +11,8 @@ inventory's `stock_changed` to its denormalised column), not on `stock_changed` 
 reader cannot re-cache the old availability between the two.
 """
 
-from nameko.events import event_handler
-
 from gateway.cache import ResponseCache
+from services.common.messaging import event_handler
 
 NAMESPACE = "catalog"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from nameko.events import event_handler
 from sqlalchemy.exc import IntegrityError
 
 from services.cart import exceptions
@@ -49,6 +48,7 @@ from services.common import outbox as outboxes
 from services.common import service as common
 from services.common.database import Database
 from services.common.errors import ValidationFailed
+from services.common.messaging import event_handler
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 

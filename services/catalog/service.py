@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from nameko.events import event_handler
-
 from services.catalog import schemas
 from services.catalog.dependencies import CatalogStore
 from services.catalog.exceptions import CatalogError
@@ -12,6 +10,7 @@ from services.common import outbox as transactional_outbox
 from services.common import service as common
 from services.common.database import Database
 from services.common.errors import BazaarError
+from services.common.messaging import event_handler
 from services.common.rpc import rpc
 from services.common.schemas import load
 

@@ -14,9 +14,17 @@ unknown service (`mandatory` + confirm, see `nameko.rpc.MethodProxy._call`); rep
 and unconfirmed: a reply lost with the broker surfaces as the caller's `RpcTimeout`, exactly as
 it would with confirms. Events keep nameko's defaults (persistent, confirmed): they go through the
 outbox and must survive a broker restart. docs/benchmarks.md has the before and after.
+
+A broker restart never kills a service here: requests and replies are consumed through
+`services.common.messaging.QueueConsumer` (acks on a dead connection are dropped, the broker
+redelivers), and a reply that cannot be published once nameko's publish retries are spent is
+dropped with a warning instead of raising out of the worker, which would kill the container (the
+caller, whose reply queue went with the broker, sees `RpcTimeout`).
 """
 
 from __future__ import annotations
+
+import logging
 
 import eventlet
 from nameko.amqp.publish import Publisher
@@ -28,6 +36,7 @@ from nameko.constants import (
     SERIALIZER_CONFIG_KEY,
 )
 from nameko.exceptions import UnknownService
+from nameko.rpc import ReplyListener as NamekoReplyListener
 from nameko.rpc import Responder as NamekoResponder
 from nameko.rpc import Rpc as NamekoRpc
 from nameko.rpc import RpcConsumer as NamekoRpcConsumer
@@ -36,6 +45,9 @@ from nameko.rpc import get_rpc_exchange
 
 from services.common.config import RPC_TIMEOUT
 from services.common.errors import ServiceUnavailable
+from services.common.messaging import CONNECTION_LOST, QueueConsumer
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5.0
 TRANSIENT = 1  # AMQP delivery mode: kept in memory only
@@ -96,8 +108,16 @@ class _TimedServiceProxy:
         return _TimedServiceProxy(self._proxy, self._service_name, timeout)
 
 
+class ReplyListener(NamekoReplyListener):
+    """nameko's reply listener on Bazaar's queue consumer (see `services.common.messaging`)."""
+
+    queue_consumer = QueueConsumer()
+
+
 class RpcProxy(NamekoRpcProxy):
     """`RpcProxy("catalog")`, or `RpcProxy("catalog", timeout=2)`; calls raise `RpcTimeout`."""
+
+    rpc_reply_listener = ReplyListener()
 
     def __init__(self, target_service: str, timeout: float | None = None, **options):
         options.setdefault("delivery_mode", TRANSIENT)
@@ -120,6 +140,8 @@ class _Responder(NamekoResponder):
 
 
 class _RpcConsumer(NamekoRpcConsumer):
+    queue_consumer = QueueConsumer()
+
     def handle_result(self, message, result, exc_info):
         # nameko's RpcConsumer.handle_result with our Responder: it names nameko's class directly,
         # so the method is restated here (nameko 2.14.1, unchanged since 2.12).
@@ -132,7 +154,12 @@ class _RpcConsumer(NamekoRpcConsumer):
             ssl=config.get(AMQP_SSL_CONFIG_KEY),
             login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
         )
-        result, exc_info = responder.send_response(result, exc_info)
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except CONNECTION_LOST as exc:
+            log.warning(
+                "reply to %s dropped, no broker: %r", message.properties.get("reply_to"), exc
+            )
         self.queue_consumer.ack_message(message)
         return result, exc_info
 

@@ -17,12 +17,12 @@ import binascii
 import logging
 from datetime import timedelta
 
-from nameko.events import event_handler
 from nameko.exceptions import RemoteError
 from nameko.timer import timer
 
 from services.common.database import Database
 from services.common.errors import NotFound, ValidationFailed
+from services.common.messaging import event_handler
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load

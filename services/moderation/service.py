@@ -13,10 +13,10 @@ import time
 
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
+from services.common.messaging import event_handler
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import rpc
 from services.common.schemas import load

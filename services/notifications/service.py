@@ -14,12 +14,12 @@ import logging
 from urllib.parse import quote
 
 import eventlet
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import NotFound, ServiceUnavailable, ValidationFailed
+from services.common.messaging import event_handler
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService

@@ -7,12 +7,12 @@ import importlib
 from datetime import timedelta
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
 from nameko.timer import Timer, timer
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError
+from services.common.messaging import event_handler
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from nameko.events import event_handler
-
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError, NotFound
+from services.common.messaging import event_handler
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load

@@ -13,11 +13,11 @@ import uuid
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
-from nameko.events import event_handler
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import ServiceUnavailable
+from services.common.messaging import event_handler
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load

@@ -95,9 +95,13 @@ def stack(config, request):
         "VAR_DIR": "var/test",
         "LOG_FORMAT": "json",
         "RATE_LIMIT_AUTH": "300",
+        # the sweeper cancels a checkout a crash left pending after this many seconds (60 in
+        # production): the resilience tests wait for it
+        "ORDER_PENDING_GRACE": "15",
         "READY_SERVICES": ",".join(name for name in entries if name != "gateway"),
         "PYTHONUNBUFFERED": "1",
     }
+    STACK["env"] = env  # for tests that start an extra instance of a service
     LOG_PATH.parent.mkdir(parents=True, exist_ok=True)
     log = LOG_PATH.open("w")
     process = STACK["process"] = subprocess.Popen(
