@@ -1,5 +1,6 @@
 """The outbox relay against real Postgres and RabbitMQ, on the accounts test database."""
 
+import time
 from unittest import mock
 
 import pytest
@@ -136,3 +137,66 @@ def test_a_row_claimed_by_another_relay_is_skipped_not_published_twice(
         other_relay.rollback()  # that relay failed: the row is free again
     wait_for(lambda: [p["n"] for p in received] == [2, 1])
     wait_for(lambda: outbox_rows(engine) == 0)
+
+
+@pytest.fixture
+def slow_poll_config(probe_config):
+    """Passes only on commit notifications (and at start): the poll would come after the test."""
+    return {**probe_config, "OUTBOX": {"interval": 60, "batch_size": 10}}
+
+
+def start_probe(container_factory, config):
+    container = container_factory(OutboxProbe, config)
+    container.start()
+    return container
+
+
+def test_a_committed_event_leaves_at_once_not_at_the_next_poll(
+    container_factory, slow_poll_config, consumer, engine
+):
+    start_probe(container_factory, slow_poll_config)
+    started = time.monotonic()
+    write_events(engine, 1)
+    wait_for(lambda: [p["n"] for p in received] == [1], timeout=5)
+    assert time.monotonic() - started < 2  # the poll is 60 s away
+    wait_for(lambda: outbox_rows(engine) == 0)
+
+
+def test_a_backlog_of_several_batches_is_drained_at_once(
+    container_factory, slow_poll_config, consumer, engine
+):
+    start_probe(container_factory, slow_poll_config)
+    write_events(engine, *range(35))  # one commit, one notification, four batches of ten
+    wait_for(lambda: len(received) == 35, timeout=10)
+    assert [p["n"] for p in received] == list(range(35))
+    wait_for(lambda: outbox_rows(engine) == 0)
+
+
+def test_events_still_leave_when_the_listening_connection_is_cut(
+    container_factory, probe_config, consumer, engine
+):
+    start_probe(container_factory, {**probe_config, "OUTBOX": {"interval": 0.5}})
+    wait_for(lambda: listeners(engine) == 1)
+    with engine.connect() as conn:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query = 'LISTEN bazaar_outbox' AND datname = current_database()"
+            )
+        )
+        conn.commit()
+    write_events(engine, 1)
+    wait_for(lambda: [p["n"] for p in received] == [1], timeout=10)
+    wait_for(lambda: listeners(engine) == 1, timeout=10)  # and it listens again
+    write_events(engine, 2)
+    wait_for(lambda: [p["n"] for p in received] == [1, 2], timeout=5)
+
+
+def listeners(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE query = 'LISTEN bazaar_outbox' AND datname = current_database()"
+            )
+        ).scalar()

@@ -1,8 +1,9 @@
 """The orders service on real RabbitMQ and Postgres, with stand-ins for cart, inventory, payments
 and accounts: tiny nameko services answering from in-memory state the test fills (`shop`).
 
-The outbox relay is slowed to once an hour here so tests can read the events an action wrote from
-the `outbox` table; the tests that need delivery start the real payments service instead.
+The outbox relay only runs at start here (no commit notifications, an hour between passes) so
+tests can read the events an action wrote from the `outbox` table; the tests that need delivery
+start the real payments service instead.
 """
 
 from __future__ import annotations
@@ -221,7 +222,7 @@ def clean_orders(config):
 def orders_config(service_config):
     return {
         **service_config,
-        "OUTBOX": {"interval": 3600},
+        "OUTBOX": {"interval": 3600, "listen": False},
         "RPC_TIMEOUT": 10,
         "ORDERS": {"reservation_ttl": 900, "pending_grace": 60, "expiry_grace": 10},
     }

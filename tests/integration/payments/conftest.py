@@ -1,6 +1,6 @@
 """The payments service on real RabbitMQ and Postgres (simulated provider), with a stand-in orders
-service for reconciliation. The outbox relay is slowed to once an hour so tests read the events
-from the `outbox` table."""
+service for reconciliation. The outbox relay only runs at start (no commit notifications, an hour
+between passes) so tests read the events from the `outbox` table."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def clean_payments(config):
 def payments_config(service_config):
     return {
         **service_config,
-        "OUTBOX": {"interval": 3600},
+        "OUTBOX": {"interval": 3600, "listen": False},
         "RPC_TIMEOUT": 10,
         "PAYMENTS": {"provider": "simulated", "webhook_secret": SECRET, "webhook_tolerance": 300},
     }

@@ -24,7 +24,7 @@ def stripe_api():
 def stripe_payments(runner_factory, service_config, stripe_api):
     config = {
         **service_config,
-        "OUTBOX": {"interval": 3600},
+        "OUTBOX": {"interval": 3600, "listen": False},
         "RPC_TIMEOUT": 20,
         "PAYMENTS": {
             "provider": "stripe",

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import MetaData
 
-from services.common.outbox import OutboxTimer, add_event, outbox_table, publish_rows
+from services.common.outbox import OutboxTrigger, add_event, outbox_table, publish_rows
 
 
 def row(n, event_type="thing_happened"):
@@ -49,16 +49,18 @@ def test_payloads_that_are_not_json_are_refused_when_written():
         add_event(session=None, event_type="x", payload={"at": datetime.now(UTC)})
 
 
-def test_the_relay_interval_comes_from_config_with_a_default():
-    configured = OutboxTimer()
-    configured.container = SimpleNamespace(config={"OUTBOX": {"interval": 1.5}})
+def test_the_relay_settings_come_from_config_with_defaults():
+    configured = OutboxTrigger()
+    configured.container = SimpleNamespace(
+        config={"OUTBOX": {"interval": 1.5, "batch_size": 7, "listen": False}}
+    )
     configured.setup()
-    assert configured.interval == 1.5
+    assert (configured.interval, configured.batch_size, configured.listen) == (1.5, 7, False)
 
-    default = OutboxTimer()
+    default = OutboxTrigger()
     default.container = SimpleNamespace(config={})
     default.setup()
-    assert default.interval == 0.2
+    assert (default.interval, default.batch_size, default.listen) == (1.0, 100, True)
 
 
 def test_the_table_is_added_to_a_service_metadata_once():
