@@ -33,7 +33,24 @@ CONNECTION_LOST = (OSError, AmqpConnectionError, OperationalError)
 
 
 class QueueConsumer(NamekoQueueConsumer):
-    """nameko's consumer whose ack and requeue never raise because the connection is gone."""
+    """nameko's consumer whose ack and requeue never raise because the connection is gone.
+
+    A provider with `auto_ack = True` (the RPC reply listener) is consumed without acks and its
+    `handle_message` runs in the consumer's own thread: it must be quick and never block.
+    """
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            # read by kombu when the mixin enters the consumer (basic.consume), after this call
+            consumer.no_ack = bool(getattr(provider, "auto_ack", False))
+        return consumers
+
+    def handle_message(self, provider, body, message):
+        if getattr(provider, "auto_ack", False):
+            provider.handle_message(body, message)
+        else:
+            super().handle_message(provider, body, message)
 
     def ack_message(self, message):
         try:

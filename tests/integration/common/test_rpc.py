@@ -5,12 +5,12 @@ import time
 
 import eventlet
 import pytest
-from nameko.rpc import ReplyListener
 from nameko.testing.services import entrypoint_hook
 from nameko.testing.utils import get_extension
 
 from services.common.errors import ServiceUnavailable
-from services.common.rpc import Rpc, RpcProxy, RpcTimeout, _RpcConsumer, rpc
+from services.common.messaging import QueueConsumer
+from services.common.rpc import ReplyListener, Rpc, RpcProxy, RpcTimeout, _RpcConsumer, rpc
 
 
 class EchoService:
@@ -104,3 +104,14 @@ def test_a_call_without_an_answer_times_out(running):
         pytest.raises(RpcTimeout, match=r"echo\.slow did not answer within 0\.5s"),
     ):
         call_slow(2)
+
+
+def test_replies_are_consumed_without_acks(running):
+    caller = running.service_map["caller"]
+    consumer = get_extension(caller, QueueConsumer)
+    [reply_consumer] = [c for p, c in consumer._consumers.items() if isinstance(p, ReplyListener)]
+    assert reply_consumer.no_ack
+    with entrypoint_hook(caller, "call_echo") as call_echo:
+        # more calls than the prefetch window (max_workers): unacked replies would stall it
+        for n in range(20):
+            assert call_echo(n) == n
