@@ -11,25 +11,38 @@ const USERS = 20;
 const PASSWORD = 'Bench-pass-2026';
 const json = { headers: { 'Content-Type': 'application/json' } };
 
-export const options = {
-  scenarios: {
-    profile: {
-      executor: 'constant-arrival-rate', exec: 'profile', rate: Number(__ENV.PROFILE_RATE || 400),
-      timeUnit: '1s', duration: __ENV.DURATION || '30s', preAllocatedVUs: 100, maxVUs: 200,
-    },
-    login: {
-      executor: 'constant-arrival-rate', exec: 'login', rate: Number(__ENV.LOGIN_RATE || 10),
-      timeUnit: '1s', duration: __ENV.DURATION || '30s', preAllocatedVUs: 10, maxVUs: 40,
-    },
-    refresh: {
-      executor: 'constant-vus', exec: 'refresh', vus: 5, duration: __ENV.DURATION || '30s',
-    },
+const SCENARIOS = {
+  // PROFILE_VUS=50 turns the profile scenario into a closed loop (each VU asks again as soon as
+  // it is answered): the throughput ceiling, where the arrival rate measures latency at a load
+  profile: __ENV.PROFILE_VUS ? {
+    executor: 'constant-vus', exec: 'profile', vus: Number(__ENV.PROFILE_VUS),
+    duration: __ENV.DURATION || '30s',
+  } : {
+    executor: 'constant-arrival-rate', exec: 'profile', rate: Number(__ENV.PROFILE_RATE || 400),
+    timeUnit: '1s', duration: __ENV.DURATION || '30s', preAllocatedVUs: 100, maxVUs: 200,
   },
+  login: {
+    executor: 'constant-arrival-rate', exec: 'login', rate: Number(__ENV.LOGIN_RATE || 10),
+    timeUnit: '1s', duration: __ENV.DURATION || '30s', preAllocatedVUs: 10, maxVUs: 40,
+  },
+  refresh: {
+    executor: 'constant-vus', exec: 'refresh', vus: 5, duration: __ENV.DURATION || '30s',
+  },
+};
+// ONLY=profile (or a comma-separated list) runs just those scenarios
+const ONLY = (__ENV.ONLY || '').split(',').filter((name) => name);
+const THRESHOLDS = {
+  profile: ['http_req_duration{scenario:profile}', ['p(95)<50']],
+  login: ['http_req_duration{scenario:login}', ['p(95)<250']],
+  refresh: ['http_req_duration{scenario:refresh}', ['p(95)<100']],
+};
+const chosen = Object.keys(SCENARIOS).filter((name) => ONLY.length === 0 || ONLY.includes(name));
+
+export const options = {
+  scenarios: Object.fromEntries(chosen.map((name) => [name, SCENARIOS[name]])),
   thresholds: {
     'http_req_failed': ['rate<0.01'],
-    'http_req_duration{scenario:profile}': ['p(95)<50'],
-    'http_req_duration{scenario:login}': ['p(95)<250'],
-    'http_req_duration{scenario:refresh}': ['p(95)<100'],
+    ...Object.fromEntries(chosen.map((name) => THRESHOLDS[name])),
   },
 };
 

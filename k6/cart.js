@@ -2,7 +2,8 @@
 // catalog + inventory in parallel -> Redis script) and get-cart (GET /api/cart/{id}: gateway ->
 // cart -> catalog). Each VU is a guest shopper with its own cart, pausing THINK seconds between
 // steps; a cart is replaced after 40 adds so lines stay under the per-line maximum and stock.
-// Products: PRODUCT_IDS (comma-separated) or the first 50 in stock from GET /api/products.
+// Products: PRODUCT_IDS (comma-separated) or, from GET /api/products, those with stock for a whole
+// cart (40 units), so that no add is refused for stock (a correct 409 is not what is measured).
 // Needs the platform running with catalog/inventory seeded and RATE_LIMIT_WRITE/READ raised:
 //   k6 run -e BASE_URL=http://127.0.0.1:8000 k6/cart.js
 import http from 'k6/http';
@@ -31,9 +32,9 @@ export const options = {
 
 export function setup() {
   if (__ENV.PRODUCT_IDS) return { ids: __ENV.PRODUCT_IDS.split(',') };
-  const res = http.get(`${BASE}/api/products?limit=50&inStock=true`);
+  const res = http.get(`${BASE}/api/products?limit=100&inStock=true`);
   check(res, { products: (r) => r.status === 200 });
-  const ids = res.json('data').map((p) => p.id);
+  const ids = res.json('data').filter((p) => p.available >= 40).map((p) => p.id);
   if (ids.length === 0) throw new Error('no products in stock: seed the catalog first');
   return { ids };
 }
