@@ -36,6 +36,7 @@ core across ten services and delayed each event by up to one interval (docs/benc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import uuid
@@ -45,6 +46,7 @@ from typing import Any
 import eventlet
 from eventlet.event import Event
 from eventlet.hubs import trampoline
+from greenlet import GreenletExit
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider, Entrypoint
@@ -96,10 +98,14 @@ def add_event(session: Session, event_type: str, payload: dict[str, Any]) -> str
             id=event_id, event_type=event_type, payload=payload, created_at=datetime.now(UTC)
         )
     )
+    # once per transaction is enough (PostgreSQL folds repeats anyway; this saves the round
+    # trips), except inside a savepoint, whose rollback would take the notification with it
     transaction = session.get_transaction()
-    if session.info.get(_NOTIFIED) is not transaction:  # once per transaction is enough
+    nested = session.in_nested_transaction()
+    if nested or session.info.get(_NOTIFIED) is not transaction:
         session.execute(text(f"NOTIFY {CHANNEL}"))
-        session.info[_NOTIFIED] = transaction
+        if not nested:
+            session.info[_NOTIFIED] = transaction
     return event_id
 
 
@@ -189,10 +195,14 @@ class OutboxTrigger(Entrypoint):
         self.gt = self.container.spawn_managed_thread(self._run, identifier="outbox_trigger")
 
     def stop(self):
+        """Let a pass in progress finish; an idle wait is cut short."""
         self._stopping = True
-        if self.gt is not None:
-            if self._waiting:
-                self.gt.kill()  # idle: nothing to finish
+        if self.gt is None:
+            return
+        if self._waiting:
+            self.gt.kill()  # idle: nothing to finish
+        # waiting on a killed greenthread re-raises its GreenletExit in eventlet
+        with contextlib.suppress(GreenletExit):
             self.gt.wait()
 
     def kill(self):
@@ -202,7 +212,13 @@ class OutboxTrigger(Entrypoint):
     def _run(self):
         try:
             while not self._stopping:
+                if self.listen and self._connection is None:
+                    # listen before the pass: a commit after this is notified, one before it is
+                    # found by the pass (at start, and after the listening connection was lost)
+                    self._connection = self._open()
                 self._relay_until_drained()
+                if self._stopping:
+                    break
                 self._waiting = True
                 try:
                     self._wait()
@@ -226,8 +242,6 @@ class OutboxTrigger(Entrypoint):
 
     def _wait(self):
         """Until a notification or the interval; whatever arrived is consumed."""
-        if self.listen and self._connection is None:
-            self._connection = self._open()
         if self._connection is None:
             eventlet.sleep(self.interval)
             return
@@ -254,6 +268,16 @@ class OutboxTrigger(Entrypoint):
         connection = None
         try:
             cargs, cparams = engine.dialect.create_connect_args(engine.url)
+            # bounded connect (stop waits for it); TCP keepalives notice a connection that died
+            # silently (failover, network), which would otherwise leave only the poll
+            cparams = {
+                "connect_timeout": 5,
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+                **cparams,
+            }
             connection = engine.dialect.connect(*cargs, **cparams)
             connection.autocommit = True
             with connection.cursor() as cursor:

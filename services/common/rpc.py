@@ -116,7 +116,9 @@ class ReplyListener(NamekoReplyListener):
 
     Replies are consumed without acks, in the consumer's thread: a reply is worth nothing once
     its caller is gone, so acking it (a frame each way per RPC) and spawning a thread to hand it
-    over (nameko's way) bought nothing. docs/benchmarks.md has the before and after.
+    over (nameko's way) bought nothing. docs/benchmarks.md has the before and after. The price: a
+    reply in flight when this consumer's connection drops is lost (acked, it would have been
+    redelivered after the reconnect), and its caller gets `RpcTimeout`.
     """
 
     queue_consumer = QueueConsumer()

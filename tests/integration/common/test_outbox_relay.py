@@ -7,11 +7,12 @@ import pytest
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.utils import get_extension
 from sqlalchemy import MetaData, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from services.common.database import Database, naming_convention
-from services.common.outbox import Outbox, OutboxRelay, add_event, outbox_table
+from services.common.outbox import Outbox, OutboxRelay, OutboxTrigger, add_event, outbox_table
 from tests.helpers import engine_for, truncate_tables, wait_for
 
 # the relay is exercised on the accounts test database (it has an outbox table)
@@ -200,3 +201,27 @@ def listeners(engine) -> int:
                 "WHERE query = 'LISTEN bazaar_outbox' AND datname = current_database()"
             )
         ).scalar()
+
+
+def test_an_event_after_a_rolled_back_savepoint_is_still_notified(
+    container_factory, slow_poll_config, consumer, engine
+):
+    start_probe(container_factory, slow_poll_config)
+    with Session(engine) as session:
+        savepoint = session.begin_nested()
+        add_event(session, "thing_happened", {"n": 1})
+        savepoint.rollback()  # its event and its notification are gone
+        add_event(session, "thing_happened", {"n": 2})
+        session.commit()
+    wait_for(lambda: [p["n"] for p in received] == [2], timeout=5)  # the poll is 60 s away
+
+
+def test_a_container_stops_promptly_and_cleanly(container_factory, slow_poll_config, engine):
+    container = start_probe(container_factory, slow_poll_config)
+    trigger = get_extension(container, OutboxTrigger)
+    wait_for(lambda: trigger._waiting)  # idle, listening: stopping cuts that wait short
+    started = time.monotonic()
+    container.stop()  # nameko run's SIGTERM path; an exception here used to skip the shutdown
+    assert container._died.ready()
+    assert time.monotonic() - started < 5
+    wait_for(lambda: listeners(engine) == 0)  # the listening connection was closed

@@ -32,3 +32,13 @@ def test_keys_that_are_not_strings_become_strings_as_with_the_standard_library()
 def test_bodies_arrive_as_bytes_or_text():
     assert loads(dumps(PAYLOAD).decode()) == PAYLOAD
     assert loads(memoryview(dumps(PAYLOAD))) == PAYLOAD
+
+
+def test_what_orjson_refuses_or_misreads_goes_through_kombu_as_before():
+    from collections import namedtuple
+
+    Point = namedtuple("Point", "x y")
+    huge = 2**70
+    assert loads(dumps({"n": huge})) == {"n": huge}
+    assert loads(dumps({"p": Point(1, 2)})) == {"p": [1, 2]}
+    assert loads(b'{"x": NaN}')["x"] != loads(b'{"x": NaN}')["x"]  # NaN, as json reads it
