@@ -234,7 +234,14 @@ class ApiRoute(HttpRequestHandler):
 
     def _handle(self, request, request_id: str) -> Response:
         client = request.remote_addr or "unknown"
-        if self.rate:
+        # a public read (a cached route without authentication) is counted against its rate
+        # limit in the cache lookup's round trip, and a hit is answered before anything else
+        generation = None
+        if self.cache_namespace and request.method == "GET" and not self.auth:
+            generation, cached = self._lookup(request.full_path, client)
+            if cached is not None:
+                return self._cache_hit(cached)
+        elif self.rate:
             self._limit(self.rate, f"ip:{client}")
         user = self._authenticate(request)
         kwargs = dict(request.path_values)
@@ -249,12 +256,10 @@ class ApiRoute(HttpRequestHandler):
             kwargs["user"] = user
 
         cacheable = self.cache_namespace and request.method == "GET" and user is None
-        if cacheable:
-            generation, cached = self.cache.lookup(self.cache_namespace, request.full_path)
+        if cacheable and generation is None:  # optional authentication, no token: counted above
+            generation, cached = self._lookup(request.full_path)
             if cached is not None:
-                return Response(
-                    cached, status=200, content_type="application/json", headers={"X-Cache": "HIT"}
-                )
+                return self._cache_hit(cached)
 
         context_data = {REQUEST_ID_KEY: request_id}
         if user is not None:
@@ -276,6 +281,20 @@ class ApiRoute(HttpRequestHandler):
             )
             response.headers["X-Cache"] = "MISS"
         return response
+
+    def _lookup(self, resource: str, client: str | None = None) -> tuple[str, str | None]:
+        window = self.limiter.window(self.rate, f"ip:{client}") if client and self.rate else None
+        try:
+            return self.cache.lookup(self.cache_namespace, resource, window)
+        except RateLimited:
+            RATE_LIMITED.labels(self.rate).inc()
+            raise
+
+    @staticmethod
+    def _cache_hit(body: str) -> Response:
+        return Response(
+            body, status=200, content_type="application/json", headers={"X-Cache": "HIT"}
+        )
 
     def _limit(self, route_class: str, subject: str) -> None:
         try:

@@ -19,3 +19,19 @@ def test_databases(config, request):
             services.add(path.relative_to(here).parts[0])
         services.update(getattr(item.module, "DATABASES", ()))
     migrate_test_databases(config, services)
+
+
+@pytest.fixture
+def http(gateway_config):
+    """A requests session on the gateway a module starts (it defines `gateway_config`, with
+    WEB_SERVER_ADDRESS): `http.get("/api/...")`."""
+    import requests
+
+    base = f"http://{gateway_config['WEB_SERVER_ADDRESS']}"
+
+    class Http(requests.Session):
+        def request(self, method, url, *args, **kwargs):
+            return super().request(method, base + url, *args, **kwargs)
+
+    with Http() as session:
+        yield session

@@ -37,20 +37,6 @@ def gateway(container_factory, gateway_config):
     return accounts
 
 
-@pytest.fixture
-def http(gateway_config):
-    import requests
-
-    base = f"http://{gateway_config['WEB_SERVER_ADDRESS']}"
-
-    class Http(requests.Session):
-        def request(self, method, url, *args, **kwargs):
-            return super().request(method, base + url, *args, **kwargs)
-
-    with Http() as session:
-        yield session
-
-
 def test_health_answers_ok(gateway, http):
     response = http.get("/health")
     assert response.status_code == 200

@@ -37,20 +37,6 @@ def reviews_rpc(container_factory, gateway_config):
     return proxy
 
 
-@pytest.fixture
-def http(gateway_config):
-    import requests
-
-    base = f"http://{gateway_config['WEB_SERVER_ADDRESS']}"
-
-    class Http(requests.Session):
-        def request(self, method, url, *args, **kwargs):
-            return super().request(method, base + url, *args, **kwargs)
-
-    with Http() as session:
-        yield session
-
-
 def bearer(config, **claims):
     return {"Authorization": f"Bearer {tokens.mint(config, **claims)}"}
 
