@@ -55,6 +55,8 @@ from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, delete,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from services.common.serialization import dumps as wire_dumps
+
 log = logging.getLogger(__name__)
 
 # config: {interval: seconds between passes when nothing is notified, batch_size: rows per pass,
@@ -89,9 +91,11 @@ _outbox = outbox_table(MetaData())
 def add_event(session: Session, event_type: str, payload: dict[str, Any]) -> str:
     """Write one event row in `session`'s transaction; returns its event id.
 
-    Raises TypeError when the payload is not JSON (times must be ISO strings, money integers).
+    Raises TypeError when the payload is not JSON (times must be ISO strings, money integers)
+    or cannot travel (services.common.serialization): such a row would block the relay.
     """
     json.dumps(payload)
+    wire_dumps(payload)
     event_id = str(uuid.uuid4())
     session.execute(
         _outbox.insert().values(

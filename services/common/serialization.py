@@ -8,7 +8,8 @@ produced and read by orjson: a 2% CPU saving per request (docs/benchmarks.md). M
 datetimes, dates and Decimals still go through kombu's hook (tagged) and come back typed through
 kombu's decoder; anything orjson refuses (integers beyond 64 bits, a tuple subclass, a lone
 surrogate) is encoded by kombu's own encoder, and a body orjson cannot read by kombu's decoder.
-One difference remains: a `uuid.UUID` arrives as its string (Bazaar's ids are strings anyway).
+Two differences remain: a `uuid.UUID` arrives as its string (Bazaar's ids are strings anyway), and
+an integer beyond 64 bits is refused with TypeError (orjson would read it back as a float).
 """
 
 from __future__ import annotations
@@ -20,18 +21,20 @@ from kombu.utils.json import dumps as kombu_dumps
 from kombu.utils.json import loads as kombu_loads
 
 _TAG = b'"__type__"'
-# datetimes and subclasses of str/int/dict go through kombu's hook as before; non-str keys become
-# strings as the standard library makes them
-_OPTIONS = (
-    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_NON_STR_KEYS
-)
+# datetimes go through kombu's hook as before; keys that are not strings become strings as the
+# standard library makes them
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 _kombu_default = JSONEncoder().default
 
 
 def dumps(value) -> bytes | str:
     try:
         return orjson.dumps(value, default=_kombu_default, option=_OPTIONS)
-    except orjson.JSONEncodeError:
+    except orjson.JSONEncodeError as exc:
+        if "64-bit" in str(exc):
+            # the standard library would write it, but orjson reads such a number back as a
+            # float on the other side: refuse it, as any value JSON cannot carry
+            raise TypeError(f"an integer beyond 64 bits cannot be sent: {exc}") from exc
         return kombu_dumps(value)  # raises TypeError for what JSON cannot carry, as before
 
 

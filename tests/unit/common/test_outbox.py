@@ -49,6 +49,11 @@ def test_payloads_that_are_not_json_are_refused_when_written():
         add_event(session=None, event_type="x", payload={"at": datetime.now(UTC)})
 
 
+def test_payloads_that_could_not_travel_are_refused_when_written():
+    with pytest.raises(TypeError):  # it would block the relay for every later event
+        add_event(session=None, event_type="x", payload={"n": 2**70 + 1})
+
+
 def test_the_relay_settings_come_from_config_with_defaults():
     configured = OutboxTrigger()
     configured.container = SimpleNamespace(

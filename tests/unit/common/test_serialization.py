@@ -4,6 +4,7 @@ kombu's tagged values (datetime, Decimal) still come back typed."""
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from kombu.utils.json import dumps as kombu_dumps
 from kombu.utils.json import loads as kombu_loads
 
@@ -35,10 +36,14 @@ def test_bodies_arrive_as_bytes_or_text():
 
 
 def test_what_orjson_refuses_or_misreads_goes_through_kombu_as_before():
-    from collections import namedtuple
+    from collections import OrderedDict, namedtuple
 
     Point = namedtuple("Point", "x y")
-    huge = 2**70
-    assert loads(dumps({"n": huge})) == {"n": huge}
     assert loads(dumps({"p": Point(1, 2)})) == {"p": [1, 2]}
+    assert loads(dumps(OrderedDict(a=1))) == {"a": 1}
     assert loads(b'{"x": NaN}')["x"] != loads(b'{"x": NaN}')["x"]  # NaN, as json reads it
+
+
+def test_an_integer_beyond_64_bits_is_refused_not_turned_into_a_float():
+    with pytest.raises(TypeError, match="64 bits"):
+        dumps({"n": 2**70 + 1})
