@@ -44,7 +44,7 @@ from gateway.errors import (
     UnsupportedMediaType,
     describe,
 )
-from gateway.metrics import LATENCY, RATE_LIMITED, REQUESTS
+from gateway.metrics import LATENCY, REQUESTS
 from gateway.ratelimit import RateLimiter
 from services.common.config import CACHE, CORS_ORIGINS, RATE_LIMITS
 from services.common.context import REQUEST_ID_KEY, USER_ID_KEY, new_request_id
@@ -234,32 +234,29 @@ class ApiRoute(HttpRequestHandler):
 
     def _handle(self, request, request_id: str) -> Response:
         client = request.remote_addr or "unknown"
-        # a public read (a cached route without authentication) is counted against its rate
-        # limit in the cache lookup's round trip, and a hit is answered before anything else
-        generation = None
-        if self.cache_namespace and request.method == "GET" and not self.auth:
-            generation, cached = self._lookup(request.full_path, client)
+        # an anonymous GET of a cached route is counted against its rate limit in the cache
+        # lookup's round trip (one Redis call), and a hit is answered before anything else
+        cacheable = self.cache_namespace and request.method == "GET" and self._anonymous(request)
+        if cacheable:
+            window = self.limiter.window(self.rate, f"ip:{client}") if self.rate else None
+            generation, cached = self.cache.lookup(self.cache_namespace, request.full_path, window)
             if cached is not None:
-                return self._cache_hit(cached)
+                return Response(
+                    cached, status=200, content_type="application/json", headers={"X-Cache": "HIT"}
+                )
         elif self.rate:
-            self._limit(self.rate, f"ip:{client}")
+            self.limiter.hit(self.rate, f"ip:{client}")
         user = self._authenticate(request)
         kwargs = dict(request.path_values)
         if self.body_schema is not None:
             kwargs["body"] = self._load_body(request)
             email = kwargs["body"].get("email") if isinstance(kwargs["body"], dict) else None
             if self.rate == "auth" and email:
-                self._limit(self.rate, f"account:{str(email).strip().lower()}")
+                self.limiter.hit(self.rate, f"account:{str(email).strip().lower()}")
         if self.query_schema is not None:
             kwargs["query"] = self._load(self.query_schema, request.args.to_dict(flat=True))
         if self.auth:
             kwargs["user"] = user
-
-        cacheable = self.cache_namespace and request.method == "GET" and user is None
-        if cacheable and generation is None:  # optional authentication, no token: counted above
-            generation, cached = self._lookup(request.full_path)
-            if cached is not None:
-                return self._cache_hit(cached)
 
         context_data = {REQUEST_ID_KEY: request_id}
         if user is not None:
@@ -282,34 +279,17 @@ class ApiRoute(HttpRequestHandler):
             response.headers["X-Cache"] = "MISS"
         return response
 
-    def _lookup(self, resource: str, client: str | None = None) -> tuple[str, str | None]:
-        window = self.limiter.window(self.rate, f"ip:{client}") if client and self.rate else None
-        try:
-            return self.cache.lookup(self.cache_namespace, resource, window)
-        except RateLimited:
-            RATE_LIMITED.labels(self.rate).inc()
-            raise
-
-    @staticmethod
-    def _cache_hit(body: str) -> Response:
-        return Response(
-            body, status=200, content_type="application/json", headers={"X-Cache": "HIT"}
+    def _anonymous(self, request) -> bool:
+        """True when this request has no principal: a public route, or an optional one called
+        without a token."""
+        return not self.auth or (
+            self.auth == "optional" and not request.headers.get("Authorization")
         )
 
-    def _limit(self, route_class: str, subject: str) -> None:
-        try:
-            self.limiter.hit(route_class, subject)
-        except RateLimited:
-            RATE_LIMITED.labels(route_class).inc()
-            raise
-
     def _authenticate(self, request) -> Principal | None:
-        header = request.headers.get("Authorization")
-        if not self.auth:
+        if self._anonymous(request):
             return None
-        if self.auth == "optional" and not header:
-            return None
-        user = self.tokens.from_header(header)
+        user = self.tokens.from_header(request.headers.get("Authorization"))
         if user is None:
             raise Unauthorized("authentication required", {"reason": "missing"})
         if self.roles and user.role not in self.roles:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from gateway.errors import RateLimited
+from gateway.metrics import RATE_LIMITED
 
 _SCRIPT = """
 local count = redis.call('INCR', KEYS[1])
@@ -20,8 +21,10 @@ return count
 
 @dataclass(frozen=True)
 class Window:
-    """The counter one request increments: its key, its lifetime (s) and the limit it is held to."""
+    """The counter one request increments: its route class, key, lifetime (s) and the limit it
+    is held to."""
 
+    route_class: str
     key: str
     seconds: int
     limit: int
@@ -48,12 +51,15 @@ class RateLimiter:
             return None
         limit, seconds = int(rule["limit"]), int(rule["window"])
         index = int(time.time() // seconds)
-        return Window(f"rl:{route_class}:{subject}:{index}", seconds, limit, (index + 1) * seconds)
+        key = f"rl:{route_class}:{subject}:{index}"
+        return Window(route_class, key, seconds, limit, (index + 1) * seconds)
 
     @staticmethod
     def judge(window: Window, count: int) -> None:
-        """Raise `RateLimited` when `count` (the counter after this request) is over the limit."""
+        """Raise `RateLimited` (and count it in /metrics) when `count`, the counter after this
+        request, is over the limit."""
         if count > window.limit:
+            RATE_LIMITED.labels(window.route_class).inc()
             retry_after = max(1, int(window.ends_at - time.time() + 0.999))
             raise RateLimited(
                 f"too many requests; retry in {retry_after}s",

@@ -13,6 +13,9 @@ delivery goes back to its queue when its connection dies, and consumers are idem
 Sharing: nameko shares one `QueueConsumer` (one connection) per container and class. Every
 Bazaar entrypoint that consumes (`rpc`, `event_handler`, the RPC proxies' reply listener) declares
 the class below, so a service still has one consumer connection.
+
+Importing this module also puts message bodies through orjson (`services.common.serialization`):
+every process that sends or receives messages imports it, through `rpc` or `event_handler`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from kombu.exceptions import OperationalError
 from nameko.events import EventHandler as NamekoEventHandler
 from nameko.messaging import QueueConsumer as NamekoQueueConsumer
 
+from services.common.serialization import install as install_json
+
 log = logging.getLogger(__name__)
+
+install_json()  # every message body through orjson (services.common.serialization)
 
 # What a write on a connection the broker dropped raises: the socket's errors (OSError covers
 # ConnectionResetError, BrokenPipeError and timeouts), amqp's (connection already closed) and

@@ -46,9 +46,6 @@ from nameko.rpc import get_rpc_exchange
 from services.common.config import RPC_TIMEOUT
 from services.common.errors import ServiceUnavailable
 from services.common.messaging import CONNECTION_LOST, QueueConsumer
-from services.common.serialization import install as install_json
-
-install_json()  # orjson for every message body (services.common.serialization)
 
 log = logging.getLogger(__name__)
 

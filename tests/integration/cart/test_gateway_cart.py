@@ -2,7 +2,6 @@
 (catalog and inventory stand-ins from conftest)."""
 
 import pytest
-import requests
 from nameko.testing.services import replace_dependencies
 from nameko.testing.utils import find_free_port
 
@@ -36,24 +35,21 @@ ITEM_KEYS = {
 
 
 @pytest.fixture
-def http(cart_runner, container_factory, cart_config):
-    port = find_free_port()
-    config = {
+def gateway_config(cart_config):
+    return {
         **cart_config,
-        "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+        "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
         "RATE_LIMITS": {name: {"limit": 10000, "window": 60} for name in ("auth", "read", "write")},
     }
-    container = container_factory(GatewayService, config)
+
+
+@pytest.fixture
+def http(cart_runner, container_factory, gateway_config, http):
+    """The shared session (tests/integration/conftest.py) on a gateway started for the test."""
+    container = container_factory(GatewayService, gateway_config)
     replace_dependencies(container, "accounts_rpc")
     container.start()
-    base = f"http://127.0.0.1:{port}"
-
-    class Http(requests.Session):
-        def request(self, method, url, *args, **kwargs):
-            return super().request(method, base + url, *args, **kwargs)
-
-    with Http() as session:
-        yield session
+    return http
 
 
 @pytest.fixture

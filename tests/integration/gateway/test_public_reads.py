@@ -37,13 +37,22 @@ def evalsha_calls(redis_client) -> int:
     return redis_client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)
 
 
+def rate_limited_total(http) -> float:
+    for line in http.get("/metrics").text.splitlines():
+        if line.startswith('bazaar_rate_limited_total{route_class="read"}'):
+            return float(line.split()[-1])
+    return 0.0
+
+
 def test_cache_hits_count_against_the_read_limit_too(catalog, http):
+    limited_before = rate_limited_total(http)
     answers = [http.get("/api/products?q=lamp") for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert [a.headers.get("X-Cache") for a in answers[:3]] == ["MISS", "HIT", "HIT"]
     assert answers[3].json()["error"] == "RATE_LIMITED"
     assert int(answers[3].headers["Retry-After"]) >= 1
     assert catalog.list_products.call_count == 1
+    assert rate_limited_total(http) == limited_before + 1  # the refusal is counted in /metrics
 
 
 def test_a_cache_hit_is_one_redis_call(catalog, http, redis_client):
