@@ -7,9 +7,12 @@ Redis keys (all owned by the cart service, prefix `cart:`):
                         s:<product_id> position (order in which lines were added)
   cart:user:<user_id>   the id of the user's one active cart
   cart:product:<id>     a snapshot of a catalog product (id, name, price, currency, status,
-                        image) for displaying carts; dropped when catalog announces a change
-Both expire after the cart's TTL, refreshed together whenever the cart is read or changed. Every
-change is one Lua script, so concurrent changes to one cart never lose an update.
+                        image); dropped when catalog announces a change
+  cart:stock:<id>       "<version>:<available>", the product's stock as inventory last announced
+                        it (`stock_changed`); a write never replaces a newer version
+The cart and its user index expire after the cart's TTL, refreshed together whenever the cart is
+read or changed; snapshots live at most `product_cache_ttl` seconds. Every change is one Lua
+script, so concurrent changes to one cart never lose an update.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ return data
 """
 
 # mode add: quantity += n; mode set: quantity = n (the line must exist). The new quantity must not
-# exceed ARGV[4] (min of per-line maximum and stock). Returns {status, quantity}:
+# exceed ARGV[4] (min of per-line maximum and stock). Returns {status, quantity, cart hash}:
 # 1 done, -1 no cart, -2 over the limit (quantity = current), -3 no such line.
 _SET_LINE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
@@ -62,13 +65,22 @@ local current = tonumber(redis.call('HGET', KEYS[1], 'q:' .. pid) or '0')
 local wanted = tonumber(ARGV[3])
 if ARGV[2] == 'add' then wanted = current + wanted
 elseif current == 0 then return {-3, 0} end
-if wanted > tonumber(ARGV[4]) then return {-2, current} end
+if wanted > tonumber(ARGV[4]) then return {-2, current, redis.call('HGETALL', KEYS[1])} end
 if current == 0 then
   redis.call('HSET', KEYS[1], 's:' .. pid, redis.call('HINCRBY', KEYS[1], 'seq', 1))
 end
 redis.call('HSET', KEYS[1], 'q:' .. pid, wanted, 'p:' .. pid, ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[6])
-return {1, wanted}
+return {1, wanted, redis.call('HGETALL', KEYS[1])}
+"""
+
+# KEYS[1] a stock snapshot. ARGV: version, available, ttl. Written unless the snapshot already
+# holds a newer version (events and lookups may arrive in any order).
+_PUT_STOCK = """
+local held = tonumber(string.match(redis.call('GET', KEYS[1]) or '', '^(%-?%d+):') or '')
+if held and held > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'EX', ARGV[3])
+return 1
 """
 
 _REMOVE_LINE = """
@@ -199,7 +211,7 @@ class Carts:
         self.scripts = scripts
         self.settings = settings
         self.pricing = pricing
-        self.products = ProductSnapshots(client, settings.product_cache_ttl)
+        self.products = ProductSnapshots(client, scripts["put_stock"], settings.product_cache_ttl)
 
     @staticmethod
     def key(cart_id: str) -> str:
@@ -244,15 +256,19 @@ class Carts:
         )
         if not flat:
             raise CartNotFound("cart not found", {"cart_id": cart_id})
+        return self._stored(cart_id, flat)
+
+    def _stored(self, cart_id: str, flat: list) -> StoredCart:
         data = dict(zip(flat[::2], flat[1::2], strict=True))
         return StoredCart(cart_id, data, self._ttl(data.get("user_id") or None))
 
     def set_line(
         self, cart: StoredCart, product_id: str, quantity: int, limit: int, price: int, add: bool
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int, StoredCart]:
         """Add `quantity` units (add=True) or set the line to `quantity`; the result must not
-        exceed `limit`. Returns (status, quantity) as the `_SET_LINE` script does."""
-        status, current = self.scripts["set_line"](
+        exceed `limit`. Returns (status, quantity) as the `_SET_LINE` script does, and the cart
+        as it is after the change (one round trip)."""
+        status, current, flat = self.scripts["set_line"](
             keys=[self.key(cart.id)],
             args=[
                 product_id,
@@ -269,7 +285,7 @@ class Carts:
             raise CartItemNotFound(
                 "the cart has no such item", {"cart_id": cart.id, "product_id": product_id}
             )
-        return int(status), int(current)
+        return int(status), int(current), self._stored(cart.id, flat)
 
     def remove_line(self, cart: StoredCart, product_id: str) -> None:
         removed = self.scripts["remove_line"](
@@ -317,37 +333,74 @@ _SNAPSHOT_FIELDS = ("id", "name", "price", "currency", "status", "image")
 
 
 class ProductSnapshots:
-    """Catalog products as last fetched, for the hot read paths (ARCHITECTURE §6: they must not
-    fan out). Each snapshot lives `ttl` seconds at most and is dropped as soon as catalog
-    announces a change (`product_updated`/`product_archived`); ttl 0 disables the cache."""
+    """Catalog products and inventory stock levels as last seen, so that displaying a cart and
+    adding to it make no RPC call (ARCHITECTURE §6: hot paths must not fan out).
 
-    def __init__(self, client, ttl: int):
+    A product snapshot is dropped as soon as catalog announces a change (`product_updated`,
+    `product_archived`); a stock snapshot is replaced by each `stock_changed`, in version order.
+    Both live `ttl` seconds at most; ttl 0 disables them. Prices that reach an order never come
+    from here: `quote` asks the catalog, and inventory's reservation is the authority on stock.
+    """
+
+    def __init__(self, client, put_stock, ttl: int):
         self.client = client
+        self.put_stock = put_stock
         self.ttl = ttl
 
     @staticmethod
     def key(product_id: str) -> str:
         return f"{PREFIX}product:{product_id}"
 
-    def get_many(self, product_ids: list[str]) -> dict[str, dict]:
-        if not self.ttl or not product_ids:
-            return {}
-        found = {}
-        for product_id, raw in zip(
-            product_ids, self.client.mget([self.key(p) for p in product_ids]), strict=True
-        ):
-            if raw is not None:
-                found[product_id] = json.loads(raw)
-        return found
+    @staticmethod
+    def stock_key(product_id: str) -> str:
+        return f"{PREFIX}stock:{product_id}"
 
-    def put_many(self, products: dict[str, dict]) -> None:
-        if not self.ttl or not products:
+    def get_many(
+        self, product_ids: list[str], stock_ids: list[str] = ()
+    ) -> tuple[dict[str, dict], dict[str, dict]]:
+        """(products, stock) snapshots found among the ids, in one round trip; stock in
+        inventory's `get_stock` shape ({id: {"available": n, "version": v}})."""
+        if not self.ttl or not (product_ids or stock_ids):
+            return {}, {}
+        keys = [self.key(p) for p in product_ids] + [self.stock_key(p) for p in stock_ids]
+        raws = self.client.mget(keys)
+        products = {
+            pid: json.loads(raw)
+            for pid, raw in zip(product_ids, raws[: len(product_ids)], strict=True)
+            if raw is not None
+        }
+        stock = {}
+        for pid, raw in zip(stock_ids, raws[len(product_ids) :], strict=True):
+            if raw is not None:
+                version, _, available = raw.partition(":")
+                stock[pid] = {"available": int(available), "version": int(version)}
+        return products, stock
+
+    def put_many(self, products: dict[str, dict], stock: dict[str, dict] | None = None) -> None:
+        """Keep what the catalog and inventory just answered (stock without a version counts
+        as the oldest, so any announced level wins over it)."""
+        if not self.ttl or not (products or stock):
             return
         pipe = self.client.pipeline(transaction=False)
         for product_id, product in products.items():
             snapshot = {field: product.get(field) for field in _SNAPSHOT_FIELDS}
             pipe.set(self.key(product_id), json.dumps(snapshot), ex=self.ttl)
+        for product_id, level in (stock or {}).items():
+            self._put_stock(product_id, level, pipe)
         pipe.execute()
+
+    def stock_changed(self, product_id: str, available: int, version: int) -> bool:
+        """Apply inventory's announcement; False when a newer level is already held."""
+        if not self.ttl:
+            return False
+        return self._put_stock(product_id, {"available": available, "version": version}) == 1
+
+    def _put_stock(self, product_id: str, level: dict, client=None):
+        return self.put_stock(
+            keys=[self.stock_key(product_id)],
+            args=[int(level.get("version") or 0), int(level.get("available") or 0), self.ttl],
+            client=client,
+        )
 
     def drop(self, product_id: str) -> None:
         self.client.delete(self.key(product_id))
@@ -380,6 +433,7 @@ class CartStore(DependencyProvider):
                 "user_cart": _USER_CART,
                 "merge": _MERGE,
                 "delete": _DELETE,
+                "put_stock": _PUT_STOCK,
             }.items()
         }
 

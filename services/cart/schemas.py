@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.cart.domain import COUPON_TYPES, PERCENT
 
@@ -94,3 +94,14 @@ def check_coupon_data(data: dict) -> None:
 
 class CouponChanges(CouponData):
     """Any fields of CouponData (load with partial=True)."""
+
+
+class StockChanged(Schema):
+    """inventory's `stock_changed` event, as far as carts need it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    product_id = _id
+    available = fields.Integer(required=True, strict=True)
+    version = fields.Integer(required=True, strict=True)

@@ -41,6 +41,7 @@ from services.cart.schemas import (
     ItemRef,
     MergeArgs,
     RedeemArgs,
+    StockChanged,
     UpdateItemArgs,
     check_coupon_data,
 )
@@ -181,7 +182,7 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
             if guest.user_id and guest.user_id != args["user_id"]:
                 raise exceptions.CartNotFound("cart not found", {"cart_id": guest.id})
             ids = [line.product_id for line in guest.lines]
-            products, stock = self._lookup(ids, fresh=ids, stock_ids=ids)
+            products, stock = self._lookup(ids, fresh=ids, stock_ids=ids, fresh_stock=True)
             pricing = self._pricing()
             caps = merge_caps(ids, products, stock, self.carts.settings.line_max, pricing.currency)
             coupon = self._still_valid_coupon(guest.coupon_code, args["user_id"])
@@ -218,6 +219,13 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
     @event_handler("catalog", "product_archived")
     def handle_product_archived(self, payload: dict) -> None:
         self.handle_product_updated(payload)
+
+    @event_handler("inventory", "stock_changed")
+    def handle_stock_changed(self, payload: dict) -> None:
+        """Keep the product's stock snapshot at inventory's newest level (by version), so that
+        adding to a cart asks no service; a repeated or older event changes nothing."""
+        event = load(StockChanged(), payload)
+        self.carts.products.stock_changed(event["product_id"], event["available"], event["version"])
 
     # -- coupons ------------------------------------------------------------------------------
 
@@ -346,21 +354,25 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
     def _products(self, product_ids: list[str], fresh: bool = False) -> dict[str, dict]:
         return self._lookup(product_ids, fresh=product_ids if fresh else ())[0]
 
-    def _lookup(self, product_ids: list[str], fresh=(), stock_ids=()):
-        """Products by id and stock of `stock_ids`: product snapshots where cached, except for
-        `fresh` ids; one catalog call for the rest, in parallel with one inventory call."""
+    def _lookup(self, product_ids: list[str], fresh=(), stock_ids=(), fresh_stock=False):
+        """Products by id and stock of `stock_ids`, from the snapshots kept current by catalog's
+        and inventory's events, except `fresh` products and (`fresh_stock`) all stock: one
+        catalog call and one inventory call, in parallel, for what is left."""
         snapshots = self.carts.products
-        cached = snapshots.get_many([pid for pid in product_ids if pid not in fresh])
+        cached, cached_stock = snapshots.get_many(
+            [pid for pid in product_ids if pid not in fresh], [] if fresh_stock else stock_ids
+        )
         ask = [pid for pid in product_ids if pid not in cached]
+        ask_stock = [pid for pid in stock_ids if pid not in cached_stock]
         products_call = self.catalog_rpc.get_products.call_async(ask) if ask else None
-        stock_call = self.inventory_rpc.get_stock.call_async(list(stock_ids)) if stock_ids else None
+        stock_call = self.inventory_rpc.get_stock.call_async(ask_stock) if ask_stock else None
         found = products_call.result() if products_call else []
         if isinstance(found, dict):
             found = found.get("data", [])
         fetched = {product["id"]: product for product in found}
-        snapshots.put_many(fetched)
-        stock = stock_call.result() if stock_call else {}
-        return {**cached, **fetched}, stock
+        fetched_stock = stock_call.result() if stock_call else {}
+        snapshots.put_many(fetched, fetched_stock)
+        return {**cached, **fetched}, {**cached_stock, **fetched_stock}
 
     def _change_line(self, args: dict[str, Any], add: bool) -> dict:
         cart = self._owned(args["cart_id"], args["user_id"])
@@ -370,8 +382,10 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
                 "the cart has no such item", {"cart_id": cart.id, "product_id": product_id}
             )
         ids = list(dict.fromkeys([*(line.product_id for line in cart.lines), product_id]))
-        # the line being changed is priced by the catalog now; the others may be snapshots
-        products, stock = self._lookup(ids, fresh=(product_id,), stock_ids=(product_id,))
+        # Snapshots answer when they can: the price stored with the line only flags a later
+        # change (`quote`, which orders price from, always asks the catalog), and the stock check
+        # is advisory either way (inventory's reservation at checkout is the authority).
+        products, stock = self._lookup(ids, stock_ids=(product_id,))
         pricing = self._pricing()
         product = products.get(product_id)
         ensure_sellable(product, product_id, pricing.currency)
@@ -381,7 +395,7 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
         check_quantity(
             product, in_cart + quantity if add else quantity, available, line_max, in_cart
         )
-        status, current = self.carts.set_line(
+        status, current, changed = self.carts.set_line(
             cart,
             product_id,
             quantity,
@@ -394,7 +408,7 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
             check_quantity(
                 product, current + quantity if add else quantity, available, line_max, current
             )
-        return self._render(self.carts.read(cart.id), args["user_id"], products=products)
+        return self._render(changed, args["user_id"], products=products)
 
     def _coupon_for(self, code: str | None, customer: str | None) -> tuple[Coupon | None, int]:
         if not code:

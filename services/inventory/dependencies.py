@@ -51,7 +51,8 @@ class InventoryStore:
         rows = self.session.execute(
             select(Stock).where(Stock.product_id.in_(list(product_ids)))
         ).scalars()
-        return {row.product_id: level_of(row).as_dict() for row in rows}
+        # the version lets a caller that keeps the level order it against `stock_changed` events
+        return {row.product_id: {**level_of(row).as_dict(), "version": row.version} for row in rows}
 
     def product_stock(self, product_id: str) -> dict:
         row = self.session.get(Stock, product_id)

@@ -52,7 +52,8 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
 
     @rpc
     def get_stock(self, product_ids: list[str]) -> dict:
-        """{product_id: {on_hand, reserved, available, low_stock_threshold}} for known ids."""
+        """{product_id: {on_hand, reserved, available, low_stock_threshold, version}} for the
+        ids that have stock."""
         return InventoryStore(self.db.session).get_stock(list(product_ids or [])[:1000])
 
     @rpc(expected_exceptions=EXPECTED)

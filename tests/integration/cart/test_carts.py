@@ -12,6 +12,7 @@ from services.cart.exceptions import (
 )
 from services.common.errors import ValidationFailed
 from tests.helpers import wait_for
+from tests.integration.cart.conftest import CALLS, VERSIONS
 
 GUEST_TTL = 604800
 USER_TTL = 2592000
@@ -95,6 +96,87 @@ def test_more_than_in_stock_is_a_conflict_naming_the_product_and_what_is_availab
         "in_cart": 2,
     }
     assert cart.get_cart(cart_id)["lines"][0]["quantity"] == 2
+
+
+def test_adding_a_product_seen_before_asks_no_other_service(cart, shop):
+    shop.product("mug", 1000)
+    shop.product("pen", 100)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "mug", 1)
+    assert CALLS == {"catalog": 1, "inventory": 1}
+    cart.add_item(cart_id, "mug", 1)
+    cart.get_cart(cart_id)
+    assert CALLS == {"catalog": 1, "inventory": 1}
+    # a new product: only it is looked up, the mug stays a snapshot
+    cart.add_item(cart_id, "pen", 2)
+    assert CALLS == {"catalog": 2, "inventory": 2}
+    assert {line["product_id"]: line["quantity"] for line in cart.get_cart(cart_id)["lines"]} == {
+        "mug": 2,
+        "pen": 2,
+    }
+    # quotes (what orders are priced from) always ask the catalog
+    cart.quote(cart_id)
+    assert CALLS["catalog"] == 3
+
+
+def test_adds_check_the_stock_inventory_last_announced(cart, shop, redis_client):
+    shop.product("lamp", 4000, stock=3)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "lamp", 2)
+    _restock(shop, redis_client, "lamp", 10)
+    assert cart.add_item(cart_id, "lamp", 5)["lines"][0]["quantity"] == 7
+    # stock sold elsewhere: the next add is refused, and inventory was asked only the first time
+    _restock(shop, redis_client, "lamp", 7)
+    with pytest.raises(InsufficientStock) as raised:
+        cart.add_item(cart_id, "lamp", 1)
+    assert raised.value.details["available"] == 7
+    assert CALLS["inventory"] == 1
+
+
+def test_an_older_stock_announcement_never_replaces_a_newer_one(cart, shop, redis_client):
+    shop.product("lamp", 4000, stock=3)
+    cart_id = cart.create_cart()["id"]
+    cart.add_item(cart_id, "lamp", 1)
+    _restock(shop, redis_client, "lamp", 1)
+    # a late or redelivered event: an older version changes nothing (the pen's event, sent
+    # after it, tells when it has been handled)
+    shop.announce("lamp", 50, version=1)
+    shop.announce("pen", 1, version=1)
+    wait_for(lambda: redis_client.get("cart:stock:pen") == "1:1", timeout=5)
+    assert redis_client.get("cart:stock:lamp") == "2:1"
+    with pytest.raises(InsufficientStock):
+        cart.add_item(cart_id, "lamp", 1)
+    shop.announce("lamp", 50, version=3)
+    wait_for(lambda: redis_client.get("cart:stock:lamp") == "3:50", timeout=5)
+    assert cart.add_item(cart_id, "lamp", 5)["lines"][0]["quantity"] == 6
+
+
+def _restock(shop, redis_client, product_id, stock):
+    """Inventory's level changes and is announced; returns once the cart has taken it."""
+    shop.set_stock(product_id, stock, announce=True)
+    held = f"{VERSIONS[product_id]}:{stock}"
+    wait_for(lambda: redis_client.get(f"cart:stock:{product_id}") == held, timeout=5)
+
+
+def test_stock_snapshots_keep_the_newest_version_whatever_the_order(redis_client):
+    from services.cart.dependencies import _PUT_STOCK, ProductSnapshots
+
+    snapshots = ProductSnapshots(redis_client, redis_client.register_script(_PUT_STOCK), 60)
+    assert snapshots.stock_changed("lamp", 4, 7)
+    # a lookup answered before the event but written after it
+    snapshots.put_many({}, {"lamp": {"available": 9, "version": 6}})
+    assert not snapshots.stock_changed("lamp", 9, 5)
+    assert snapshots.get_many([], ["lamp"]) == ({}, {"lamp": {"available": 4, "version": 7}})
+    assert snapshots.stock_changed("lamp", 4, 7)  # a redelivery rewrites the same level
+    assert snapshots.stock_changed("lamp", 0, 8)
+    # a level without a version (a stand-in inventory) is the oldest of all
+    snapshots.put_many({}, {"pen": {"available": 2}})
+    assert snapshots.stock_changed("pen", 1, 1)
+    assert snapshots.get_many(["lamp"], ["lamp", "pen", "ghost"]) == (
+        {},
+        {"lamp": {"available": 0, "version": 8}, "pen": {"available": 1, "version": 1}},
+    )
+    assert 0 < redis_client.ttl("cart:stock:lamp") <= 60
 
 
 def test_a_line_never_exceeds_the_per_line_maximum(cart, shop):

@@ -20,10 +20,12 @@ from services.common.errors import ValidationFailed
 
 
 class FakeSnapshots:
-    def get_many(self, ids):
-        return {}
+    """Keeps nothing: every lookup goes to the (mocked) catalog and inventory."""
 
-    def put_many(self, products):
+    def get_many(self, ids, stock_ids=()):
+        return {}, {}
+
+    def put_many(self, products, stock=None):
         pass
 
     def drop(self, product_id):
@@ -62,10 +64,10 @@ class FakeCarts:
             raise CartItemNotFound("no such item")
         wanted = current + quantity if add else quantity
         if wanted > limit:
-            return -2, current
+            return -2, current, self.read(cart.id)
         data.update({f"q:{product_id}": str(wanted), f"p:{product_id}": str(price)})
         data.setdefault(f"s:{product_id}", str(len(data)))
-        return 1, wanted
+        return 1, wanted, self.read(cart.id)
 
     def remove_line(self, cart, product_id):
         data = self.data[cart.id]
