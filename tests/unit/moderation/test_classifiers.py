@@ -4,7 +4,6 @@ These load the models bundled in the wheels (nothing is downloaded: sockets are 
 """
 
 import socket
-import time
 
 import eventlet
 import numpy as np
@@ -102,39 +101,43 @@ def test_thresholds_come_from_config():
 
 
 def test_texts_arriving_together_are_classified_in_one_batch_off_the_hub(monkeypatch):
-    batches = []
+    # Off the hub means the hub keeps running while the model computes. Each model call waits
+    # (in its own OS thread) for a greenthread to run meanwhile: that can only happen if the
+    # call is not blocking the hub. No timing is measured, so a slow machine cannot fail it.
+    threading = eventlet.patcher.original("threading")
+    batches, waiting, progressed = [], [], []
     real = classifiers.predict_profanity
 
-    def counting(texts):
+    def slow_model(texts):
         batches.append(len(texts))
-        time.sleep(0.05)  # a slow model: blocks its thread, never the hub
+        ran = threading.Event()
+        waiting.append(ran)
+        progressed.append(ran.wait(10))
         return real(texts)
 
-    monkeypatch.setattr(classifiers, "predict_profanity", counting)
     classifier = bound(TextClassifier(), {})
-    classifier.setup()
-    batches.clear()  # setup's warm-up call
+    classifier.setup()  # warms the real model up
+    monkeypatch.setattr(classifiers, "predict_profanity", slow_model)
     classifier.start()
-    ticks = []
 
-    def ticker():
+    def hub_work():
         while True:
-            ticks.append(time.perf_counter())
+            while waiting:
+                waiting.pop().set()
             eventlet.sleep(0.005)
 
-    clock = eventlet.spawn(ticker)
+    worker = eventlet.spawn(hub_work)
     try:
         texts = [f"review number {i}, works fine" for i in range(12)]
         pool = eventlet.GreenPool()
         results = list(pool.imap(lambda text: classifier.classify([text]), texts))
     finally:
-        clock.kill()
+        worker.kill()
         classifier.stop()
     assert all(len(r) == 1 and 0 <= r[0] < 0.5 for r in results)
     assert sum(batches) == 12
     assert len(batches) < 12
-    gaps = np.diff(ticks)
-    assert gaps.max() < 0.04, "the hub stalled during inference"
+    assert progressed and all(progressed), "the model ran on the hub"
 
 
 # -- images ---------------------------------------------------------------------------------
