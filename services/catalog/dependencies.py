@@ -491,21 +491,26 @@ class CatalogStore:
             )
 
     def apply_stock(self, product_id: str, available: int, version: int | None) -> bool:
-        """Record inventory's availability; an older or repeated event changes nothing."""
+        """Record inventory's availability; True when it changed. An older or repeated event
+        changes nothing. A newer one that leaves availability as it was (a reservation
+        committed: on hand and reserved both fall) records its version only, so that no
+        `availability_changed` goes out and no cached page is dropped for it."""
         if version is None:
             stmt = text(
                 "UPDATE products SET available = :available "
-                "WHERE id = :id AND available <> :available"
+                "WHERE id = :id AND available <> :available RETURNING true"
             )
         else:
             stmt = text(
-                "UPDATE products SET available = :available, stock_version = :version "
-                "WHERE id = :id AND stock_version < :version"
+                "WITH before AS (SELECT id, available FROM products "
+                "WHERE id = :id AND stock_version < :version FOR UPDATE) "
+                "UPDATE products p SET available = :available, stock_version = :version "
+                "FROM before WHERE p.id = before.id RETURNING before.available <> :available"
             )
-        result = self.session.execute(
+        changed = self.session.execute(
             stmt, {"id": product_id, "available": available, "version": version}
-        )
-        return result.rowcount > 0
+        ).scalar()
+        return bool(changed)
 
     def set_rating(self, product_id: str, average: float, count: int) -> bool:
         result = self.session.execute(

@@ -145,7 +145,7 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
         plan = domain.plan(event_type, payload)
         key = domain.event_key(event_type, payload)
         recipients = self._recipients(plan, payload)
-        context = self._context(event_type, payload) if plan.email or plan.inbox else {}
+        context = self._context(event_type, payload, plan) if plan.email or plan.inbox else {}
         data = domain.public_data({**payload, **context.get("extra", {})})
 
         emails, inbox, pushes = EmailLog(self.db.session), Inbox(self.db.session), []
@@ -252,7 +252,10 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
             {"user_id": user_id, "email": user.get("email"), "first_name": user.get("first_name")}
         ]
 
-    def _context(self, event_type: str, payload: dict) -> dict:
+    def _context(self, event_type: str, payload: dict, plan: domain.Plan) -> dict:
+        """What the email templates and inbox messages need beyond the payload. The order is
+        looked up only for an email: inbox entries and pushes are written from the payload, and
+        a checkout's status changes would otherwise each cost an RPC to orders."""
         storefront = self.postman.storefront_url
         links = {"storefront": storefront}
         context: dict = {"data": payload, "links": links, "order": {}, "tracking": {}, "extra": {}}
@@ -261,7 +264,7 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
         if payload.get("token"):
             token = quote(str(payload["token"]), safe="")
             links["reset"] = f"{storefront}/reset-password?token={token}"
-        if event_type == "order_confirmed" or event_type == "order_status_changed":
+        if plan.email and event_type in ("order_confirmed", "order_status_changed"):
             context["order"] = self._order(payload, required=False)
             context["tracking"] = payload.get("tracking") or context["order"].get("tracking") or {}
         if event_type == "stock_low":

@@ -102,3 +102,14 @@ def test_an_older_stock_event_does_not_overwrite_a_newer_one(catalog, session):
     assert not catalog.apply_stock("p-sony-nc", 2, 5)
     session.commit()
     assert catalog.get_product("p-sony-nc")["available"] == 2
+
+
+def test_a_newer_stock_event_with_the_same_availability_is_no_change(catalog, session):
+    assert catalog.apply_stock("p-sony-nc", 2, 5)
+    # a committed reservation: on hand and reserved fall together, availability stays
+    assert not catalog.apply_stock("p-sony-nc", 2, 6)
+    # its version was kept: an event older than it cannot bring back an older level
+    assert not catalog.apply_stock("p-sony-nc", 9, 6)
+    assert catalog.apply_stock("p-sony-nc", 1, 7)
+    session.commit()
+    assert catalog.get_product("p-sony-nc")["available"] == 1

@@ -21,11 +21,13 @@ CUSTOMER = {"id": "user-1", "email": "ada@example.com", "first_name": "Ada", "is
 
 
 def start(container_factory, service_config, mail):
+    """The service with mocked accounts, orders and catalog (reachable as `container.mocks`)."""
     cfg = {**service_config, "MAIL": {**service_config["MAIL"], **mail}}
     container = container_factory(NotificationsService, cfg)
     accounts, orders, catalog = replace_dependencies(
         container, "accounts_rpc", "orders_rpc", "catalog_rpc"
     )
+    container.mocks = {"accounts": accounts, "orders": orders, "catalog": catalog}
     accounts.get_user.return_value = CUSTOMER
     orders.get_order.return_value = {
         "id": "order-1",
@@ -131,6 +133,32 @@ def test_a_shipped_order_is_emailed_with_tracking_put_in_the_inbox_and_pushed(
     with entrypoint_hook(container, "list_inbox") as list_inbox:
         inbox = list_inbox("user-1")
     assert inbox["meta"]["total"] == 1 and inbox["meta"]["unread"] == 1
+
+
+def test_a_status_change_without_an_email_is_told_from_the_payload_alone(
+    container_factory, service_config, smtp_server, redis_client
+):
+    smtp_server.start()
+    container, _, cfg = start(container_factory, service_config, smtp(smtp_server))
+    pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe("push:user:user-1")
+    payload = {
+        "event_id": str(uuid.uuid4()),
+        "order_id": "order-1",
+        "user_id": "user-1",
+        "from_status": "pending",
+        "to_status": "awaiting_payment",
+    }
+    deliver(container, cfg, "orders", "order_status_changed", payload)
+
+    message = json.loads(wait_for(lambda: pubsub.get_message(timeout=0.1))["data"])
+    assert message["notification"]["title"] == "Order ORDER-1 is awaiting payment"
+    with entrypoint_hook(container, "list_inbox") as list_inbox:
+        assert list_inbox("user-1")["meta"]["total"] == 1
+    # an inbox entry and a push need neither the order nor the customer's record
+    for mock in container.mocks.values():
+        assert mock.mock_calls == []
+    assert emails(cfg) == []
 
 
 def test_stock_low_alerts_every_admin(container_factory, service_config, smtp_server, redis_client):
