@@ -3,7 +3,7 @@
 // pay with the simulated provider's success card. Gateway -> cart -> catalog/inventory;
 // gateway -> orders -> cart.quote, inventory.reserve, payments.create_intent;
 // gateway -> payments.confirm -> signed event -> webhook path -> outbox -> orders (confirm,
-// inventory.commit, cart.clear).
+// inventory.commit) -> order_confirmed -> cart emptied, customer told.
 // Setup signs in CUSTOMERS fresh customers and gives the products a large stock (admin).
 // Needs the platform running with seeds and RATE_LIMIT_WRITE/READ/AUTH raised:
 //   k6 run -e BASE_URL=http://127.0.0.1:8000 -e RATE=80 -e DURATION=60s k6/checkout.js

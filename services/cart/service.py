@@ -206,9 +206,16 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
 
     @rpc(expected_exceptions=EXPECTED)
     def clear_cart(self, cart_id: str) -> None:
-        """Empty a cart (lines and coupon) after its order is confirmed; idempotent."""
+        """Empty a cart (lines and coupon); idempotent."""
         args = load(CartRef(), {"cart_id": cart_id})
         self.carts.clear(args["cart_id"])
+
+    @event_handler("orders", "order_confirmed")
+    def handle_order_confirmed(self, payload: dict) -> None:
+        """The cart an order was placed from is emptied once the order is confirmed (paid, or
+        cash on delivery); a repeated event, or a cart that expired meanwhile, changes nothing."""
+        if isinstance(payload, dict) and payload.get("cart_id"):
+            self.clear_cart(str(payload["cart_id"]))
 
     @event_handler("catalog", "product_updated")
     def handle_product_updated(self, payload: dict) -> None:

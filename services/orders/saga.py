@@ -81,8 +81,12 @@ class Saga:
             },
         )
         if target == domain.CONFIRMED:
+            # the cart service empties `cart_id` on this event (delivered by the outbox, retried
+            # until it is handled): no RPC from here, nothing lost if cart is down
             self.outbox.add(
-                self.session, "order_confirmed", {**common, "payment_method": order.payment_method}
+                self.session,
+                "order_confirmed",
+                {**common, "payment_method": order.payment_method, "cart_id": order.cart_id},
             )
         elif target == domain.CANCELLED:
             self.outbox.add(self.session, "order_cancelled", {**common, "reason": reason})
@@ -107,8 +111,6 @@ class Saga:
             resource_id=order_id,
             on_stale=self._current,
         )
-        if result["id"] == order_id and result["status"] == domain.CONFIRMED:
-            _best_effort(self.cart.clear_cart, args["cart_id"])  # cash on delivery: paid later
         return result
 
     def run_once(self, user_id, key, operation, request_hash, action):
@@ -237,10 +239,6 @@ class Saga:
             self.move(current, domain.CANCELLED, "system", reason)
         self.session.commit()
 
-    def _clear_cart(self, order: Order) -> None:
-        if order.cart_id:
-            _best_effort(self.cart.clear_cart, order.cart_id)
-
     # -- reads ------------------------------------------------------------------------------
 
     def get_order(self, order_id: str, user_id: str | None, is_staff: bool) -> Order:
@@ -347,7 +345,6 @@ class Saga:
                 return
             self.move(order, domain.CONFIRMED, "payments", "payment succeeded")
             self.session.commit()
-            self._clear_cart(order)
         elif order.status == domain.CANCELLED:
             # Money arrived for an order that no longer exists: give it back.
             self.repo.record_change(

@@ -331,6 +331,21 @@ def test_clear_cart_empties_lines_and_coupon_and_is_idempotent(cart, shop):
     assert cart.get_cart(cart_id)["lines"] == []
 
 
+def test_an_order_confirmation_empties_the_cart_it_was_placed_from(cart, cart_config, shop):
+    from nameko.standalone.events import event_dispatcher
+
+    shop.product("mug", 1000)
+    ordered, other = cart.create_cart()["id"], cart.create_cart()["id"]
+    cart.add_item(ordered, "mug", 2)
+    cart.add_item(other, "mug", 1)
+    dispatch = event_dispatcher(cart_config)
+    confirmed = {"order_id": "order-1", "user_id": None, "total": 2000, "cart_id": ordered}
+    for _ in range(2):  # a redelivery changes nothing
+        dispatch("orders", "order_confirmed", confirmed)
+    wait_for(lambda: cart.get_cart(ordered)["lines"] == [], timeout=5)
+    assert [line["quantity"] for line in cart.get_cart(other)["lines"]] == [1]
+
+
 class TestMerge:
     def test_guest_lines_are_summed_into_the_users_cart_capped_at_stock(self, cart, shop):
         shop.product("mug", 1000, stock=5)

@@ -17,6 +17,7 @@ from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import text
 
+from services.common.messaging import event_handler
 from services.inventory.exceptions import OutOfStock, ReservationNotActive
 from services.orders.service import OrdersService
 from tests.helpers import engine_for, truncate_tables
@@ -71,9 +72,10 @@ class FakeCart:
         STATE.record("quote", cart_id, user_id)
         return STATE.carts[cart_id]
 
-    @rpc
-    def clear_cart(self, cart_id):
-        STATE.record("clear_cart", cart_id)
+    @event_handler("orders", "order_confirmed")
+    def handle_order_confirmed(self, payload):
+        # as the cart service does: the order's cart is emptied on confirmation
+        STATE.record("clear_cart", payload.get("cart_id"))
 
     @rpc
     def redeem_coupon(self, code, order_id, user_id):

@@ -73,7 +73,10 @@ def test_card_paid_with_4242_confirms_commits_stock_and_empties_the_cart(cluster
         "reserved": 0,
         "available": 3,
     }
-    assert len(shop.state.called("clear_cart")) == 1
+    # the cart is emptied on order_confirmed
+    assert wait_for(lambda: shop.state.called("clear_cart")) == [
+        (shop.state.called("quote")[0][0],)
+    ]
 
 
 def test_a_declined_card_cancels_the_order_and_returns_the_stock(cluster, shop):
