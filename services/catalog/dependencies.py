@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from services.catalog.exceptions import (
     SlugTaken,
 )
 from services.catalog.models import Category, Product, ProductImage, SearchTerm
+from services.common.database import insert
 
 PRODUCT_COLUMNS = """
     p.id, p.slug, p.name, p.description, p.brand, p.category_id, p.price, p.compare_at_price,

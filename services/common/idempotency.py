@@ -37,8 +37,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
 
+from services.common.database import insert
 from services.common.errors import BazaarError, Conflict, ServiceUnavailable
 
 TABLE_NAME = "processed_events"

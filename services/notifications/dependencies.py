@@ -10,8 +10,8 @@ from email.utils import make_msgid
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
 
+from services.common.database import insert
 from services.common.redis import RedisClient
 from services.notifications import domain
 from services.notifications.exceptions import NotificationNotFound

@@ -8,8 +8,8 @@ from typing import Any
 import stripe
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 
+from services.common.database import insert
 from services.payments.exceptions import PaymentNotFound
 from services.payments.models import Payment, ProviderEvent, Refund
 from services.payments.providers import CashOnDelivery, SimulatedProvider, StripeProvider

@@ -21,8 +21,8 @@ from typing import Any
 
 import stripe
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 
+from services.common.database import insert
 from services.payments import domain
 from services.payments.exceptions import ProviderError
 from services.payments.models import SimulatedIntent

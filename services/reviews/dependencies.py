@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.common.database import insert
 from services.reviews.domain import PUBLISHED, Summary, summarize
 from services.reviews.exceptions import ReviewExists
 from services.reviews.models import HelpfulVote, RatingSummary, Review
