@@ -11,7 +11,8 @@ together cannot run faster than cores x 1000 / C per second. Linux only.
 It also counts the work done per request, which does not depend on how fast or how shared the
 machine is: messages published and delivered by RabbitMQ (management API), transactions in the
 platform's PostgreSQL databases, and commands run by Redis. CPU seconds on a shared virtual
-machine vary from run to run; these counts compare two versions of the code exactly.
+machine vary from run to run; these counts compare two versions of the code exactly. The
+counters are server-wide (test databases aside): run it with nothing else using the servers.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def _postgres() -> dict[str, float]:
         with conn.cursor() as cursor:
             cursor.execute(
                 "SELECT coalesce(sum(xact_commit + xact_rollback), 0) FROM pg_stat_database "
-                "WHERE datname LIKE 'bazaar%%'"
+                "WHERE datname LIKE 'bazaar%%' AND datname NOT LIKE '%%\\_test'"
             )
             return {"PostgreSQL transactions": float(cursor.fetchone()[0])}
     finally:

@@ -7,9 +7,10 @@ Redis keys (all owned by the cart service, prefix `cart:`):
                         s:<product_id> position (order in which lines were added)
   cart:user:<user_id>   the id of the user's one active cart
   cart:product:<id>     a snapshot of a catalog product (id, name, price, currency, status,
-                        image); dropped when catalog announces a change
+                        image); replaced by a 30 s drop marker when catalog announces a change
   cart:stock:<id>       "<version>:<available>", the product's stock as inventory last announced
                         it (`stock_changed`); a write never replaces a newer version
+  cart:event:<id>       an `order_confirmed` event that emptied its cart (kept 7 days)
 The cart and its user index expire after the cart's TTL, refreshed together whenever the cart is
 read or changed; snapshots live at most `product_cache_ttl` seconds. Every change is one Lua
 script, so concurrent changes to one cart never lose an update.
@@ -39,6 +40,9 @@ from services.common.config import CART, PRICING
 from services.common.redis import RedisClient
 
 PREFIX = "cart:"
+# how long an event that emptied a cart is remembered: far beyond any redelivery (the outbox
+# relay retries within seconds; a broker redelivers on reconnection)
+EVENT_MARKER_TTL = 7 * 24 * 3600
 
 # Refreshes both TTLs and returns the hash (empty when the cart does not exist).
 _READ = """
@@ -59,12 +63,12 @@ return data
 # exceed ARGV[4] (min of per-line maximum and stock). Returns {status, quantity, cart hash}:
 # 1 done, -1 no cart, -2 over the limit (quantity = current), -3 no such line.
 _SET_LINE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0, {}} end
 local pid = ARGV[1]
 local current = tonumber(redis.call('HGET', KEYS[1], 'q:' .. pid) or '0')
 local wanted = tonumber(ARGV[3])
 if ARGV[2] == 'add' then wanted = current + wanted
-elseif current == 0 then return {-3, 0} end
+elseif current == 0 then return {-3, 0, {}} end
 if wanted > tonumber(ARGV[4]) then return {-2, current, redis.call('HGETALL', KEYS[1])} end
 if current == 0 then
   redis.call('HSET', KEYS[1], 's:' .. pid, redis.call('HINCRBY', KEYS[1], 'seq', 1))
@@ -72,6 +76,14 @@ end
 redis.call('HSET', KEYS[1], 'q:' .. pid, wanted, 'p:' .. pid, ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 return {1, wanted, redis.call('HGETALL', KEYS[1])}
+"""
+
+# KEYS[1] a product snapshot. ARGV: snapshot, ttl, drop marker. Written unless the product was
+# dropped a moment ago (its marker stands): an answer from before the change stays out.
+_PUT_PRODUCT = """
+if redis.call('GET', KEYS[1]) == ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
 """
 
 # KEYS[1] a stock snapshot. ARGV: version, available, ttl. Written unless the snapshot already
@@ -99,8 +111,13 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 """
 
-# Removes every line and the coupon; the cart itself stays.
+# Removes every line and the coupon; the cart itself stays. With KEYS[2] (an event's marker), only
+# once per event: a marker already set means this event emptied the cart before (0), and lines
+# added since must stay. ARGV[1] is the marker's lifetime.
 _CLEAR = """
+if KEYS[2] then
+  if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) == false then return 0 end
+end
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local fields = redis.call('HKEYS', KEYS[1])
 for _, field in ipairs(fields) do
@@ -211,7 +228,7 @@ class Carts:
         self.scripts = scripts
         self.settings = settings
         self.pricing = pricing
-        self.products = ProductSnapshots(client, scripts["put_stock"], settings.product_cache_ttl)
+        self.products = ProductSnapshots(client, scripts, settings.product_cache_ttl)
 
     @staticmethod
     def key(cart_id: str) -> str:
@@ -305,8 +322,16 @@ class Carts:
         if done == -1:
             raise CartNotFound("cart not found", {"cart_id": cart.id})
 
-    def clear(self, cart_id: str) -> bool:
-        return self.scripts["clear"](keys=[self.key(cart_id)], args=[]) == 1
+    def clear(self, cart_id: str, event_id: str | None = None) -> bool:
+        """Empty the cart (lines and coupon); with `event_id`, at most once for that event (a
+        redelivered confirmation must not empty what was added after the first). True when the
+        cart was emptied by this call."""
+        if not _plausible_id(cart_id):
+            return False
+        if event_id is None:
+            return self.scripts["clear"](keys=[self.key(cart_id)], args=[]) == 1
+        marker = f"{PREFIX}event:{event_id}"
+        return self.scripts["clear"](keys=[self.key(cart_id), marker], args=[EVENT_MARKER_TTL]) == 1
 
     def delete(self, cart_id: str) -> bool:
         if not _plausible_id(cart_id):
@@ -330,6 +355,10 @@ class Carts:
 
 
 _SNAPSHOT_FIELDS = ("id", "name", "price", "currency", "status", "image")
+# A dropped product snapshot: longer than any catalog answer can be in flight (RPC timeouts are
+# seconds), so an answer from before the change is never written after it.
+_DROPPED = "dropped"
+DROP_MARKER_TTL = 30
 
 
 class ProductSnapshots:
@@ -342,9 +371,9 @@ class ProductSnapshots:
     from here: `quote` asks the catalog, and inventory's reservation is the authority on stock.
     """
 
-    def __init__(self, client, put_stock, ttl: int):
+    def __init__(self, client, scripts: dict[str, Any], ttl: int):
         self.client = client
-        self.put_stock = put_stock
+        self.scripts = scripts
         self.ttl = ttl
 
     @staticmethod
@@ -367,7 +396,7 @@ class ProductSnapshots:
         products = {
             pid: json.loads(raw)
             for pid, raw in zip(product_ids, raws[: len(product_ids)], strict=True)
-            if raw is not None
+            if raw is not None and raw != _DROPPED
         }
         stock = {}
         for pid, raw in zip(stock_ids, raws[len(product_ids) :], strict=True):
@@ -384,7 +413,13 @@ class ProductSnapshots:
         pipe = self.client.pipeline(transaction=False)
         for product_id, product in products.items():
             snapshot = {field: product.get(field) for field in _SNAPSHOT_FIELDS}
-            pipe.set(self.key(product_id), json.dumps(snapshot), ex=self.ttl)
+            # never over a drop marker: an answer the catalog gave before a change may arrive
+            # after the change's announcement, and must not bring the old product back
+            self.scripts["put_product"](
+                keys=[self.key(product_id)],
+                args=[json.dumps(snapshot), self.ttl, _DROPPED],
+                client=pipe,
+            )
         for product_id, level in (stock or {}).items():
             self._put_stock(product_id, level, pipe)
         pipe.execute()
@@ -396,18 +431,39 @@ class ProductSnapshots:
         return self._put_stock(product_id, {"available": available, "version": version}) == 1
 
     def _put_stock(self, product_id: str, level: dict, client=None):
-        return self.put_stock(
+        return self.scripts["put_stock"](
             keys=[self.stock_key(product_id)],
             args=[int(level.get("version") or 0), int(level.get("available") or 0), self.ttl],
             client=client,
         )
 
     def drop(self, product_id: str) -> None:
-        self.client.delete(self.key(product_id))
+        """Forget the product after catalog announced a change. For `DROP_MARKER_TTL` seconds a
+        marker stands in its place: lookups ask the catalog, and no snapshot is written."""
+        self.client.set(self.key(product_id), _DROPPED, ex=DROP_MARKER_TTL)
 
 
 def _plausible_id(cart_id: Any) -> bool:
     return isinstance(cart_id, str) and 0 < len(cart_id) <= 64 and ":" not in cart_id
+
+
+SCRIPTS = {
+    "read": _READ,
+    "set_line": _SET_LINE,
+    "remove_line": _REMOVE_LINE,
+    "set_coupon": _SET_COUPON,
+    "clear": _CLEAR,
+    "user_cart": _USER_CART,
+    "merge": _MERGE,
+    "delete": _DELETE,
+    "put_stock": _PUT_STOCK,
+    "put_product": _PUT_PRODUCT,
+}
+
+
+def register_scripts(client) -> dict[str, Any]:
+    """The Lua scripts `Carts` runs, registered with the client (sent once, then by digest)."""
+    return {name: client.register_script(source) for name, source in SCRIPTS.items()}
 
 
 class CartStore(DependencyProvider):
@@ -421,21 +477,7 @@ class CartStore(DependencyProvider):
         self.pricing = PricingSettings.from_config(self.container.config.get(PRICING))
 
     def start(self):
-        client = self.redis.client
-        self.scripts = {
-            name: client.register_script(source)
-            for name, source in {
-                "read": _READ,
-                "set_line": _SET_LINE,
-                "remove_line": _REMOVE_LINE,
-                "set_coupon": _SET_COUPON,
-                "clear": _CLEAR,
-                "user_cart": _USER_CART,
-                "merge": _MERGE,
-                "delete": _DELETE,
-                "put_stock": _PUT_STOCK,
-            }.items()
-        }
+        self.scripts = register_scripts(self.redis.client)
 
     def get_dependency(self, worker_ctx):
         return Carts(self.redis.client, self.scripts, self.settings, self.pricing)

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.database import naming_convention
+from services.common.deadletter import DeadLetters
 from services.common.outbox import outbox_table
 
 
@@ -36,6 +37,8 @@ class Base(DeclarativeBase):
 
 # events (coupon_redeemed, cart_merged) are written here and published by the relay
 outbox_table(Base.metadata)
+# order_confirmed events whose handler failed every retry (listed and replayed by an admin)
+dead_letters = DeadLetters(Base.metadata)
 
 
 class CouponRecord(Base):

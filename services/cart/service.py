@@ -30,7 +30,7 @@ from services.cart.domain import (
     normalize_code,
     price_cart,
 )
-from services.cart.models import Base
+from services.cart.models import Base, dead_letters
 from services.cart.schemas import (
     AddItemArgs,
     ApplyCouponArgs,
@@ -48,6 +48,7 @@ from services.cart.schemas import (
 from services.common import outbox as outboxes
 from services.common import service as common
 from services.common.database import Database
+from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import ValidationFailed
 from services.common.messaging import event_handler
 from services.common.rpc import RpcProxy, rpc
@@ -60,8 +61,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class CartService(outboxes.OutboxRelay, common.BazaarService):
+class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
     name = "cart"
+    dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
     carts = CartStore()
@@ -211,11 +213,16 @@ class CartService(outboxes.OutboxRelay, common.BazaarService):
         self.carts.clear(args["cart_id"])
 
     @event_handler("orders", "order_confirmed")
+    @dead_lettered(dead_letters, "orders", "order_confirmed")
     def handle_order_confirmed(self, payload: dict) -> None:
         """The cart an order was placed from is emptied once the order is confirmed (paid, or
-        cash on delivery); a repeated event, or a cart that expired meanwhile, changes nothing."""
-        if isinstance(payload, dict) and payload.get("cart_id"):
-            self.clear_cart(str(payload["cart_id"]))
+        cash on delivery). Once per event (by its outbox `event_id`): a redelivered copy leaves
+        alone what was added since. A cart that expired meanwhile changes nothing; a handler
+        that keeps failing (Redis away) leaves a dead letter to replay."""
+        if not isinstance(payload, dict) or not payload.get("cart_id"):
+            return
+        event_id = payload.get("event_id")
+        self.carts.clear(str(payload["cart_id"]), str(event_id) if event_id else None)
 
     @event_handler("catalog", "product_updated")
     def handle_product_updated(self, payload: dict) -> None:

@@ -155,13 +155,15 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
         """Keep availability denormalised so a list page is one query; a repeated or older event
         (by version) changes nothing."""
         event = load(schemas.StockChanged(), payload)
-        if self._store().apply_stock(event["product_id"], event["available"], event["version"]):
+        product_id, available = event["product_id"], event["available"]
+        if self._store().apply_stock(product_id, available, event["version"]):
             self._commit(
-                (
-                    "availability_changed",
-                    {"product_id": event["product_id"], "available": event["available"]},
-                )
+                ("availability_changed", {"product_id": product_id, "available": available})
             )
+        else:
+            # a newer version with the same availability is kept too (committed), or a late
+            # older event could bring back a level that is no longer true
+            self.db.session.commit()
 
     @rpc(expected_exceptions=EXPECTED)
     def attach_media(self, product_id: str, media: dict) -> dict:

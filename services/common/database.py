@@ -95,6 +95,11 @@ class Insert(postgresql.Insert):
     inherit_cache = True
 
     def on_conflict_do_nothing(self, constraint=None, index_elements=None, index_where=None):
+        if index_elements is not None:
+            index_elements = list(index_elements)  # read twice below: no one-shot iterators
+            if not index_elements:
+                # the cache key skips empty lists: () would share "no target"'s compiled form
+                raise ValueError("index_elements must name at least one column")
         statement = super().on_conflict_do_nothing(constraint, index_elements, index_where)
         statement._post_values_clause = _CachedDoNothing(constraint, index_elements, index_where)
         return statement

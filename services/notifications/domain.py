@@ -49,7 +49,8 @@ PLANS: dict[str, Plan] = {
 }
 
 # fields never pushed to a browser or kept in an inbox entry
-PRIVATE_FIELDS = frozenset({"token", "password", "email", "client_secret"})
+# (a guest cart's id is the key to it)
+PRIVATE_FIELDS = frozenset({"token", "password", "email", "client_secret", "cart_id"})
 
 
 def event_key(event_type: str, payload: dict[str, Any]) -> str:

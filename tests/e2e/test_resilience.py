@@ -42,7 +42,7 @@ KEEP_TRYING = 40.0  # how long (s) a buyer retries a failed request before givin
 SETTLE = 75.0  # how long (s) the stack may take to finish every saga once it is ready again
 TERMINAL = ("confirmed", "cancelled")
 OUTBOX_SERVICES = ("accounts", "cart", "catalog", "inventory", "orders", "payments", "reviews")
-DEAD_LETTER_SERVICES = ("orders", "payments", "notifications", "reviews", "moderation")
+DEAD_LETTER_SERVICES = ("orders", "payments", "notifications", "reviews", "moderation", "cart")
 EXTRA_LOG = ROOT / "var" / "test" / "e2e-extra-instances.log"
 
 

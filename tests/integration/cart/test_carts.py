@@ -159,9 +159,9 @@ def _restock(shop, redis_client, product_id, stock):
 
 
 def test_stock_snapshots_keep_the_newest_version_whatever_the_order(redis_client):
-    from services.cart.dependencies import _PUT_STOCK, ProductSnapshots
+    from services.cart.dependencies import ProductSnapshots, register_scripts
 
-    snapshots = ProductSnapshots(redis_client, redis_client.register_script(_PUT_STOCK), 60)
+    snapshots = ProductSnapshots(redis_client, register_scripts(redis_client), 60)
     assert snapshots.stock_changed("lamp", 4, 7)
     # a lookup answered before the event but written after it
     snapshots.put_many({}, {"lamp": {"available": 9, "version": 6}})
@@ -177,6 +177,24 @@ def test_stock_snapshots_keep_the_newest_version_whatever_the_order(redis_client
         {"lamp": {"available": 0, "version": 8}, "pen": {"available": 1, "version": 1}},
     )
     assert 0 < redis_client.ttl("cart:stock:lamp") <= 60
+
+
+def test_a_catalog_answer_from_before_a_change_never_outlives_its_announcement(redis_client):
+    from services.cart.dependencies import DROP_MARKER_TTL, ProductSnapshots, register_scripts
+
+    snapshots = ProductSnapshots(redis_client, register_scripts(redis_client), 60)
+    old = {"id": "mug", "name": "Mug", "price": 1000, "status": "active"}
+    snapshots.put_many({"mug": old})
+    # catalog announces a price change; a lookup answered before it is written after it
+    snapshots.drop("mug")
+    snapshots.put_many({"mug": old})
+    assert snapshots.get_many(["mug"]) == ({}, {})
+    assert 0 < redis_client.ttl("cart:product:mug") <= DROP_MARKER_TTL
+    # once the marker is gone, the next answer is kept, and a later one replaces it
+    redis_client.delete("cart:product:mug")
+    snapshots.put_many({"mug": {**old, "price": 900}})
+    snapshots.put_many({"mug": {**old, "price": 950}})
+    assert snapshots.get_many(["mug"])[0]["mug"]["price"] == 950
 
 
 def test_a_line_never_exceeds_the_per_line_maximum(cart, shop):
@@ -331,19 +349,42 @@ def test_clear_cart_empties_lines_and_coupon_and_is_idempotent(cart, shop):
     assert cart.get_cart(cart_id)["lines"] == []
 
 
-def test_an_order_confirmation_empties_the_cart_it_was_placed_from(cart, cart_config, shop):
+def test_an_order_confirmation_empties_the_cart_it_was_placed_from_once(cart, cart_config, shop):
     from nameko.standalone.events import event_dispatcher
 
     shop.product("mug", 1000)
+    shop.product("pen", 100)
     ordered, other = cart.create_cart()["id"], cart.create_cart()["id"]
     cart.add_item(ordered, "mug", 2)
     cart.add_item(other, "mug", 1)
     dispatch = event_dispatcher(cart_config)
-    confirmed = {"order_id": "order-1", "user_id": None, "total": 2000, "cart_id": ordered}
-    for _ in range(2):  # a redelivery changes nothing
-        dispatch("orders", "order_confirmed", confirmed)
+    confirmed = {"event_id": "evt-1", "order_id": "order-1", "total": 2000, "cart_id": ordered}
+    dispatch("orders", "order_confirmed", confirmed)
     wait_for(lambda: cart.get_cart(ordered)["lines"] == [], timeout=5)
     assert [line["quantity"] for line in cart.get_cart(other)["lines"]] == [1]
+    # the shopper goes on; a redelivered copy of the same event must not empty the new cart
+    cart.add_item(ordered, "pen", 1)
+    dispatch("orders", "order_confirmed", confirmed)
+    dispatch("orders", "order_confirmed", {**confirmed, "event_id": "evt-2", "cart_id": other})
+    wait_for(lambda: cart.get_cart(other)["lines"] == [], timeout=5)
+    assert [line["product_id"] for line in cart.get_cart(ordered)["lines"]] == ["pen"]
+
+
+def test_a_cart_that_vanishes_mid_change_is_a_clean_not_found(redis_client):
+    from services.cart.dependencies import Carts, StoredCart, register_scripts
+    from services.cart.domain import CartSettings, PricingSettings
+
+    carts = Carts(redis_client, register_scripts(redis_client), CartSettings(), PricingSettings())
+    cart_id = carts.create().id
+    status, quantity, changed = carts.set_line(carts.read(cart_id), "mug", 2, 10, 1000, add=True)
+    assert (status, quantity, changed.quantity_of("mug")) == (1, 2, 2)
+    # a line removed by another request, then the whole cart gone (merged away, expired)
+    with pytest.raises(CartItemNotFound):
+        carts.set_line(carts.read(cart_id), "pen", 1, 10, 100, add=False)
+    stale = StoredCart(cart_id, {}, 60)
+    carts.delete(cart_id)
+    with pytest.raises(CartNotFound):
+        carts.set_line(stale, "mug", 1, 10, 1000, add=True)
 
 
 class TestMerge:

@@ -4,6 +4,7 @@ import pytest
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
+from sqlalchemy import text
 
 from services.catalog.exceptions import (
     CategoryNotEmpty,
@@ -13,7 +14,7 @@ from services.catalog.exceptions import (
 )
 from services.catalog.service import CatalogService
 from services.common.errors import ValidationFailed
-from tests.helpers import wait_for
+from tests.helpers import engine_for, wait_for
 
 EVENTS: list[tuple[str, dict]] = []
 
@@ -135,6 +136,36 @@ def test_the_category_tree_nests_children(catalog_rpc, category):
     tree = catalog_rpc.list_categories()
     assert [c["slug"] for c in tree] == ["audio"]
     assert tree[0]["children"][0]["slug"] == "headphones"
+
+
+def test_a_newer_stock_version_with_the_same_availability_is_kept_without_an_event(
+    catalog_rpc, catalog_config, category
+):
+    created = catalog_rpc.create_product(product(category))
+    dispatch = event_dispatcher(catalog_config)
+    payload = {"product_id": created["id"], "available": 4, "on_hand": 4, "version": 3}
+    dispatch("inventory", "stock_changed", payload)
+    wait_for(lambda: events_of("availability_changed"))
+    # a reservation committed: on hand and reserved fell together, availability did not change
+    dispatch("inventory", "stock_changed", {**payload, "on_hand": 2, "version": 5})
+
+    def stock_version():
+        with engine_for(catalog_config, "catalog").connect() as conn:
+            return conn.execute(
+                text("SELECT stock_version FROM products WHERE id = :id"), {"id": created["id"]}
+            ).scalar_one()
+
+    wait_for(lambda: stock_version() == 5)
+    # a late event older than the kept version changes nothing
+    dispatch("inventory", "stock_changed", {**payload, "available": 9, "version": 4})
+    other = catalog_rpc.create_product(product(category, name="Marker"))
+    dispatch("inventory", "stock_changed", {**payload, "product_id": other["id"], "version": 1})
+    wait_for(lambda: catalog_rpc.get_product(other["id"])["available"] == 4)
+    assert catalog_rpc.get_product(created["id"])["available"] == 4
+    assert [e["product_id"] for e in events_of("availability_changed")] == [
+        created["id"],
+        other["id"],
+    ]
 
 
 def test_stock_changes_reach_the_product_once(catalog_rpc, catalog_config, category):

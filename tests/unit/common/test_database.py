@@ -1,5 +1,6 @@
 """`services.common.database.insert`: ON CONFLICT DO NOTHING statements get a compile-cache key."""
 
+import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, column
 from sqlalchemy.dialects import postgresql
 
@@ -56,6 +57,23 @@ def test_do_nothing_statements_have_a_cache_key_that_tells_targets_apart():
         insert(table).values(code="a")._generate_cache_key().key,
     }
     assert len(keys) == 6
+
+
+def test_an_empty_or_one_shot_target_cannot_share_another_statements_form():
+    with pytest.raises(ValueError):
+        insert(table).values(code="a").on_conflict_do_nothing(index_elements=[])
+    from_generator = (
+        insert(table)
+        .values(code="a")
+        .on_conflict_do_nothing(index_elements=(name for name in ["code"]))
+    )
+    assert "ON CONFLICT (code) DO NOTHING" in sql(from_generator)
+    assert (
+        from_generator._generate_cache_key()
+        == (
+            insert(table).values(code="a").on_conflict_do_nothing(index_elements=["code"])
+        )._generate_cache_key()
+    )
 
 
 def test_do_update_stays_uncached_rather_than_wrongly_cached():
