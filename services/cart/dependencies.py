@@ -325,7 +325,9 @@ class Carts:
     def clear(self, cart_id: str, event_id: str | None = None) -> bool:
         """Empty the cart (lines and coupon); with `event_id`, at most once for that event (a
         redelivered confirmation must not empty what was added after the first). True when the
-        cart was emptied by this call."""
+        cart was emptied by this call. The event's marker is set in the same script as the
+        clear, which `ProcessedEvents` (a PostgreSQL row committed apart from the Redis change)
+        could not make atomic."""
         if not _plausible_id(cart_id):
             return False
         if event_id is None:

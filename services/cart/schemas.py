@@ -96,12 +96,30 @@ class CouponChanges(CouponData):
     """Any fields of CouponData (load with partial=True)."""
 
 
-class StockChanged(Schema):
-    """inventory's `stock_changed` event, as far as carts need it."""
+class _Event(Schema):
+    """An event consumed by carts: only the fields carts need, the rest ignored."""
 
     class Meta:
         unknown = EXCLUDE
 
+
+class StockChanged(_Event):
+    """inventory's `stock_changed`."""
+
     product_id = _id
     available = fields.Integer(required=True, strict=True)
     version = fields.Integer(required=True, strict=True)
+
+
+class ProductChanged(_Event):
+    """catalog's `product_updated` and `product_archived`."""
+
+    product_id = _id
+
+
+class OrderConfirmed(_Event):
+    """orders' `order_confirmed`: the cart it was placed from (none for an order without one),
+    and the outbox's event id that makes emptying it happen once."""
+
+    cart_id = _optional_id
+    event_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))

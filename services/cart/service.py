@@ -40,6 +40,8 @@ from services.cart.schemas import (
     CouponListArgs,
     ItemRef,
     MergeArgs,
+    OrderConfirmed,
+    ProductChanged,
     RedeemArgs,
     StockChanged,
     UpdateItemArgs,
@@ -184,7 +186,7 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
             if guest.user_id and guest.user_id != args["user_id"]:
                 raise exceptions.CartNotFound("cart not found", {"cart_id": guest.id})
             ids = [line.product_id for line in guest.lines]
-            products, stock = self._lookup(ids, fresh=ids, stock_ids=ids, fresh_stock=True)
+            products, stock = self._lookup(ids, stock_ids=ids, fresh=True)
             pricing = self._pricing()
             caps = merge_caps(ids, products, stock, self.carts.settings.line_max, pricing.currency)
             coupon = self._still_valid_coupon(guest.coupon_code, args["user_id"])
@@ -206,35 +208,29 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
         cart = self._owned(args["cart_id"], args["user_id"])
         self.carts.delete(cart.id)
 
-    @rpc(expected_exceptions=EXPECTED)
-    def clear_cart(self, cart_id: str) -> None:
-        """Empty a cart (lines and coupon); idempotent."""
-        args = load(CartRef(), {"cart_id": cart_id})
-        self.carts.clear(args["cart_id"])
-
     @event_handler("orders", "order_confirmed")
     @dead_lettered(dead_letters, "orders", "order_confirmed")
     def handle_order_confirmed(self, payload: dict) -> None:
         """The cart an order was placed from is emptied once the order is confirmed (paid, or
         cash on delivery). Once per event (by its outbox `event_id`): a redelivered copy leaves
-        alone what was added since. A cart that expired meanwhile changes nothing; a handler
-        that keeps failing (Redis away) leaves a dead letter to replay."""
-        if not isinstance(payload, dict) or not payload.get("cart_id"):
-            return
-        event_id = payload.get("event_id")
-        self.carts.clear(str(payload["cart_id"]), str(event_id) if event_id else None)
+        alone what was added since. A cart that expired meanwhile changes nothing."""
+        event = load(OrderConfirmed(), payload)
+        if event["cart_id"]:
+            self.carts.clear(event["cart_id"], event["event_id"])
 
     @event_handler("catalog", "product_updated")
+    @dead_lettered(dead_letters, "catalog", "product_updated")
     def handle_product_updated(self, payload: dict) -> None:
         """Drop the product's snapshot: the next cart display asks the catalog (idempotent)."""
-        if isinstance(payload, dict) and payload.get("product_id"):
-            self.carts.products.drop(str(payload["product_id"]))
+        self.carts.products.drop(load(ProductChanged(), payload)["product_id"])
 
     @event_handler("catalog", "product_archived")
+    @dead_lettered(dead_letters, "catalog", "product_archived")
     def handle_product_archived(self, payload: dict) -> None:
-        self.handle_product_updated(payload)
+        self.carts.products.drop(load(ProductChanged(), payload)["product_id"])
 
     @event_handler("inventory", "stock_changed")
+    @dead_lettered(dead_letters, "inventory", "stock_changed")
     def handle_stock_changed(self, payload: dict) -> None:
         """Keep the product's stock snapshot at inventory's newest level (by version), so that
         adding to a cart asks no service; a repeated or older event changes nothing."""
@@ -366,16 +362,14 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
         return cart
 
     def _products(self, product_ids: list[str], fresh: bool = False) -> dict[str, dict]:
-        return self._lookup(product_ids, fresh=product_ids if fresh else ())[0]
+        return self._lookup(product_ids, fresh=fresh)[0]
 
-    def _lookup(self, product_ids: list[str], fresh=(), stock_ids=(), fresh_stock=False):
-        """Products by id and stock of `stock_ids`, from the snapshots kept current by catalog's
-        and inventory's events, except `fresh` products and (`fresh_stock`) all stock: one
-        catalog call and one inventory call, in parallel, for what is left."""
+    def _lookup(self, product_ids: list[str], stock_ids=(), fresh: bool = False):
+        """Products by id and the stock of `stock_ids`: from the snapshots that catalog's and
+        inventory's events keep current, unless `fresh`; one catalog call and one inventory
+        call, in parallel, for whatever the snapshots do not answer."""
         snapshots = self.carts.products
-        cached, cached_stock = snapshots.get_many(
-            [pid for pid in product_ids if pid not in fresh], [] if fresh_stock else stock_ids
-        )
+        cached, cached_stock = ({}, {}) if fresh else snapshots.get_many(product_ids, stock_ids)
         ask = [pid for pid in product_ids if pid not in cached]
         ask_stock = [pid for pid in stock_ids if pid not in cached_stock]
         products_call = self.catalog_rpc.get_products.call_async(ask) if ask else None

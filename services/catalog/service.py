@@ -156,14 +156,14 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
         (by version) changes nothing."""
         event = load(schemas.StockChanged(), payload)
         product_id, available = event["product_id"], event["available"]
+        events = []
         if self._store().apply_stock(product_id, available, event["version"]):
-            self._commit(
+            events.append(
                 ("availability_changed", {"product_id": product_id, "available": available})
             )
-        else:
-            # a newer version with the same availability is kept too (committed), or a late
-            # older event could bring back a level that is no longer true
-            self.db.session.commit()
+        # committed even without an event: a newer version with the same availability is kept,
+        # or a late older event could bring back a level that is no longer true
+        self._commit(*events)
 
     @rpc(expected_exceptions=EXPECTED)
     def attach_media(self, product_id: str, media: dict) -> dict:

@@ -47,7 +47,6 @@ import eventlet
 from eventlet.event import Event
 from eventlet.hubs import trampoline
 from greenlet import GreenletExit
-from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider, Entrypoint
 from nameko_sqlalchemy import Database
@@ -234,7 +233,9 @@ class OutboxTrigger(Entrypoint):
     def _relay_until_drained(self):
         while not self._stopping:
             self._done = Event()
-            self.container.spawn_worker(self, (), {}, handle_result=self._handle_result)
+            self.container.spawn_worker(
+                self, (self.batch_size,), {}, handle_result=self._handle_result
+            )
             published = self._done.wait()
             if not (isinstance(published, int) and published >= self.batch_size):
                 return
@@ -308,18 +309,13 @@ class OutboxRelay:
     """Mixin for a service class with `db = Database(Base)` whose metadata has the outbox table."""
 
     outbox_dispatch = EventDispatcher()
-    outbox_config = Config()
 
     @OutboxTrigger.decorator
-    def relay_outbox(self) -> int:
-        """Publish one batch of committed events (see `relay_batch`); `OutboxTrigger` runs it."""
-        settings = self.outbox_config.get(OUTBOX) or {}
+    def relay_outbox(self, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+        """Publish one batch of committed events (see `relay_batch`); `OutboxTrigger` runs it
+        with `OUTBOX.batch_size`, the size it also judges a full batch by."""
         session = self.db.session
         try:
-            return relay_batch(
-                session,
-                self.outbox_dispatch,
-                int(settings.get("batch_size", DEFAULT_BATCH_SIZE)),
-            )
+            return relay_batch(session, self.outbox_dispatch, batch_size)
         finally:
             session.close()

@@ -81,8 +81,8 @@ class Saga:
             },
         )
         if target == domain.CONFIRMED:
-            # the cart service empties `cart_id` on this event (delivered by the outbox, retried
-            # until it is handled): no RPC from here, nothing lost if cart is down
+            # the cart service empties `cart_id` on this event (delivered by the outbox; a
+            # handler that keeps failing leaves a dead letter): no RPC from here
             self.outbox.add(
                 self.session,
                 "order_confirmed",

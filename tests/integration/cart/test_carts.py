@@ -151,6 +151,14 @@ def test_an_older_stock_announcement_never_replaces_a_newer_one(cart, shop, redi
     assert cart.add_item(cart_id, "lamp", 5)["lines"][0]["quantity"] == 6
 
 
+def _carts(redis_client):
+    """`Carts` straight on Redis, as the service's `CartStore` injects it."""
+    from services.cart.dependencies import Carts, register_scripts
+    from services.cart.domain import CartSettings, PricingSettings
+
+    return Carts(redis_client, register_scripts(redis_client), CartSettings(), PricingSettings())
+
+
 def _restock(shop, redis_client, product_id, stock):
     """Inventory's level changes and is announced; returns once the cart has taken it."""
     shop.set_stock(product_id, stock, announce=True)
@@ -339,14 +347,18 @@ def test_delete_cart_removes_it_and_the_user_gets_a_fresh_one(cart):
     assert cart.get_user_cart("user-1")["id"] != first
 
 
-def test_clear_cart_empties_lines_and_coupon_and_is_idempotent(cart, shop):
+def test_clearing_a_cart_empties_lines_and_coupon_and_is_idempotent(cart, shop, redis_client):
     shop.product("mug", 1000)
     cart_id = cart.create_cart()["id"]
     cart.add_item(cart_id, "mug", 1)
-    cart.clear_cart(cart_id)
-    cart.clear_cart(cart_id)
-    cart.clear_cart("gone")
+    redis_client.hset(f"cart:{cart_id}", "coupon", "SAVE10")
+    carts = _carts(redis_client)
+    assert carts.clear(cart_id)
+    carts.clear(cart_id)
+    assert not carts.clear("gone")
+    assert not carts.clear("user:someone")  # not a cart id: another kind of key is never touched
     assert cart.get_cart(cart_id)["lines"] == []
+    assert redis_client.hget(f"cart:{cart_id}", "coupon") is None
 
 
 def test_an_order_confirmation_empties_the_cart_it_was_placed_from_once(cart, cart_config, shop):
@@ -371,10 +383,9 @@ def test_an_order_confirmation_empties_the_cart_it_was_placed_from_once(cart, ca
 
 
 def test_a_cart_that_vanishes_mid_change_is_a_clean_not_found(redis_client):
-    from services.cart.dependencies import Carts, StoredCart, register_scripts
-    from services.cart.domain import CartSettings, PricingSettings
+    from services.cart.dependencies import StoredCart
 
-    carts = Carts(redis_client, register_scripts(redis_client), CartSettings(), PricingSettings())
+    carts = _carts(redis_client)
     cart_id = carts.create().id
     status, quantity, changed = carts.set_line(carts.read(cart_id), "mug", 2, 10, 1000, add=True)
     assert (status, quantity, changed.quantity_of("mug")) == (1, 2, 2)
@@ -385,6 +396,22 @@ def test_a_cart_that_vanishes_mid_change_is_a_clean_not_found(redis_client):
     carts.delete(cart_id)
     with pytest.raises(CartNotFound):
         carts.set_line(stale, "mug", 1, 10, 1000, add=True)
+
+
+def test_an_event_carts_cannot_read_is_dead_lettered_and_the_service_goes_on(
+    cart, cart_config, shop
+):
+    from nameko.standalone.events import event_dispatcher
+
+    dispatch = event_dispatcher(cart_config)
+    dispatch("inventory", "stock_changed", {"product_id": "lamp", "available": 3})  # no version
+    letters = wait_for(lambda: cart.list_dead_letters()["data"], timeout=10)
+    assert [(letter["event_type"], letter["source_service"]) for letter in letters] == [
+        ("stock_changed", "inventory")
+    ]
+    shop.product("lamp", 4000, stock=3)
+    cart_id = cart.create_cart()["id"]
+    assert cart.add_item(cart_id, "lamp", 1)["lines"][0]["quantity"] == 1
 
 
 class TestMerge:

@@ -26,3 +26,18 @@ def test_more_concurrent_commands_than_pooled_connections_all_complete(config, r
 
     assert results == [None] * callers
     shared.stop()
+
+
+def test_replies_are_parsed_by_hiredis(config):
+    # pyproject pins hiredis: without it redis-py falls back to its pure-Python parser, about
+    # three times the client CPU per cart read (docs/benchmarks.md)
+    from redis._parsers import _HiredisParser
+
+    shared = RedisClient()
+    shared.container = SimpleNamespace(config=config)
+    connection = shared.client.connection_pool.get_connection()
+    try:
+        assert isinstance(connection._parser, _HiredisParser)
+    finally:
+        shared.client.connection_pool.release(connection)
+        shared.stop()

@@ -56,6 +56,13 @@ def emails(cfg):
         ).all()
 
 
+def listening(redis_client, channel):
+    """A subscription to one live-push channel (what the WebSocket gateway reads)."""
+    pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(channel)
+    return pubsub
+
+
 def deliver(container, cfg, source, event_type, payload, times=1):
     dispatch = event_dispatcher(cfg)
     for _ in range(times):
@@ -106,8 +113,7 @@ def test_a_shipped_order_is_emailed_with_tracking_put_in_the_inbox_and_pushed(
 ):
     smtp_server.start()
     container, _, cfg = start(container_factory, service_config, smtp(smtp_server))
-    pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
-    pubsub.subscribe("push:user:user-1")
+    pubsub = listening(redis_client, "push:user:user-1")
     payload = {
         "event_id": str(uuid.uuid4()),
         "order_id": "order-1",
@@ -140,8 +146,7 @@ def test_a_status_change_without_an_email_is_told_from_the_payload_alone(
 ):
     smtp_server.start()
     container, _, cfg = start(container_factory, service_config, smtp(smtp_server))
-    pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
-    pubsub.subscribe("push:user:user-1")
+    pubsub = listening(redis_client, "push:user:user-1")
     payload = {
         "event_id": str(uuid.uuid4()),
         "order_id": "order-1",
@@ -170,8 +175,7 @@ def test_stock_low_alerts_every_admin(container_factory, service_config, smtp_se
             {"id": "admin-2", "email": "a2@bazaar.dev", "first_name": "B", "is_active": True},
         ]
     }
-    pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
-    pubsub.subscribe("push:admins")
+    pubsub = listening(redis_client, "push:admins")
     deliver(
         container,
         cfg,

@@ -51,6 +51,11 @@ def test_tokens_and_emails_never_reach_the_browser():
     assert domain.public_data({"token": "t", "email": "e", "order_id": "o"}) == {"order_id": "o"}
 
 
+def test_a_cart_id_the_key_to_a_guest_cart_never_reaches_the_browser():
+    confirmed = {"order_id": "o", "cart_id": "c", "total": 100}
+    assert domain.public_data(confirmed) == {"order_id": "o", "total": 100}
+
+
 def test_inbox_messages_name_the_order_and_amount():
     title, body = inbox_message(
         "payment_refunded", {"order_id": "abcdef123456", "amount": 1999, "currency": "USD"}
