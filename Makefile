@@ -11,7 +11,7 @@ TEST_ENV := DB_SUFFIX=_test REDIS_DB=15 JWT_PRIVATE_KEY_PATH=var/test/keys/jwt_p
 RABBIT_API ?= http://guest:guest@127.0.0.1:15672
 
 .DEFAULT_GOAL := help
-.PHONY: help venv check rabbit-management db migrate keys seed seed-large run test test-unit \
+.PHONY: help venv check web web-api web-dev web-test rabbit-management db migrate keys seed seed-large run test test-unit \
 	test-integration test-e2e lint format typecheck shell bench bench-moderation compose-check \
 	clean reconcile
 
@@ -28,6 +28,30 @@ venv: $(VENV)/.installed ## create the virtualenv and install pinned packages
 
 check: venv ## say which of RabbitMQ, PostgreSQL, Redis is down and how to start it
 	@$(MANAGE) check
+
+# -- the web app (web/): Node 20 from the machine, exact versions from web/package-lock.json ----------
+WEB_SOURCES := $(shell find web/src web/admin web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json web/scripts/compress.mjs
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run --silent build
+	@touch $@
+
+web: web/dist/.built ## build the storefront and back office into web/dist (when sources changed)
+
+web-api: venv web/node_modules/.installed ## regenerate the web client's types from the gateway's OpenAPI
+	$(MANAGE) openapi var/openapi.json
+	cd web && npx openapi-typescript ../var/openapi.json -o src/api/schema.d.ts
+
+web-dev: web/node_modules/.installed ## Vite dev server with hot reload on :5173, API proxied to :8000
+	cd web && npx vite
+
+web-test: web/node_modules/.installed ## the web app's unit tests (Vitest) and type check
+	cd web && npx tsc --noEmit && npx vitest run
 
 rabbit-management: ## enable RabbitMQ's management API (per-test vhosts need it)
 	@curl -sf -o /dev/null $(RABBIT_API)/api/overview || { \

@@ -6,6 +6,7 @@ python scripts/manage.py migrate        alembic upgrade head for every service w
 python scripts/manage.py keys           development JWT signing keys under var/keys, if absent
 python scripts/manage.py seed           demo data of every service that has a seed module
 python scripts/manage.py revision SVC "message"   autogenerate a migration for one service
+python scripts/manage.py openapi PATH   write the gateway's OpenAPI document (the web client's source)
 """
 
 from __future__ import annotations
@@ -173,18 +174,33 @@ def seed(config: dict, only: set[str] | None = None) -> int:
     return 0
 
 
+def openapi(config: dict, path: str) -> int:
+    """Write the document the gateway serves at /api/openapi.json, without starting anything."""
+    import json
+
+    from gateway.openapi import gateway_spec
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(gateway_spec(config), indent=2, sort_keys=True) + "\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument(
-        "command", choices=["check", "createdb", "migrate", "keys", "seed", "revision"]
+        "command",
+        choices=["check", "createdb", "migrate", "keys", "seed", "revision", "openapi"],
     )
     parser.add_argument("args", nargs="*")
     args = parser.parse_args(argv)
     config = load_config()
     if args.command == "revision":
         return revision(config, *args.args)
+    if args.command == "openapi":
+        return openapi(config, *args.args)
     if args.command == "migrate" and args.args:
         return migrate(config, set(args.args))
     return {"check": check, "createdb": createdb, "migrate": migrate, "keys": keys, "seed": seed}[

@@ -1,0 +1,26 @@
+import { Link, Outlet, ScrollRestoration } from "react-router";
+
+/** Header (logo, search, account, cart), category navigation, the page, footer. */
+export function Layout() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="container">
+          <Link to="/" className="logo">
+            Bazaar
+          </Link>
+        </div>
+      </header>
+      <main id="main">
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <div className="container">Bazaar, open-source commerce.</div>
+      </footer>
+      <ScrollRestoration />
+    </>
+  );
+}
