@@ -1,4 +1,8 @@
 import { Link, Outlet, ScrollRestoration } from "react-router";
+import { AccountMenu } from "./account/AccountMenu";
+import { CartLink } from "./cart/CartLink";
+import { CategoryNav } from "./catalog/CategoryNav";
+import { SearchBox } from "./catalog/SearchBox";
 
 /** Header (logo, search, account, cart), category navigation, the page, footer. */
 export function Layout() {
@@ -12,7 +16,13 @@ export function Layout() {
           <Link to="/" className="logo">
             Bazaar
           </Link>
+          <SearchBox />
+          <div className="header-actions">
+            <AccountMenu />
+            <CartLink />
+          </div>
         </div>
+        <CategoryNav />
       </header>
       <main id="main">
         <Outlet />

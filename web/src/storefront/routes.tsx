@@ -1,6 +1,11 @@
-// The storefront's pages. Each area's pages live in its folder; this file only maps URLs to them.
+// The storefront's pages: each area (catalog, cart, checkout, account) declares its own routes in
+// its folder; this file puts them under the one layout.
 import { createBrowserRouter } from "react-router";
 import { setSignedOutHandler } from "../shared/api";
+import { accountRoutes } from "./account/routes";
+import { cartRoutes } from "./cart/routes";
+import { catalogRoutes } from "./catalog/routes";
+import { checkoutRoutes } from "./checkout/routes";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
 
@@ -8,6 +13,10 @@ export const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
+      ...catalogRoutes,
+      ...cartRoutes,
+      ...checkoutRoutes,
+      ...accountRoutes,
       { path: "*", element: <NotFoundPage /> },
     ],
   },

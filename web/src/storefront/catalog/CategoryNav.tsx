@@ -1,0 +1,3 @@
+export function CategoryNav() {
+  return null;
+}
