@@ -1,3 +1,23 @@
+import { Link } from "react-router";
+import { cartLinkLabel } from "./cartId";
+import { useCartCount } from "./cart";
+
+/** The header's cart link with the number of units in it. */
 export function CartLink() {
-  return null;
+  const units = useCartCount();
+  return (
+    <Link to="/cart" className="cart-link" aria-label={cartLinkLabel(units)}>
+      <svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <circle cx="9" cy="20" r="1.5" />
+        <circle cx="18" cy="20" r="1.5" />
+        <path d="M2 3h3l2.7 12.2a2 2 0 0 0 2 1.6h7.8a2 2 0 0 0 2-1.5L21 8H6" />
+      </svg>
+      <span className="cart-link-text">Cart</span>
+      {units > 0 ? (
+        <span className="cart-badge" aria-hidden="true">
+          {units}
+        </span>
+      ) : null}
+    </Link>
+  );
 }

@@ -1,0 +1,81 @@
+// Where a guest's cart id is kept between visits, and when it must be folded into a user's cart.
+// Pure logic with an injectable store so it can be unit-tested without a browser.
+
+export const CART_ID_KEY = "bazaar.cartId";
+
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+function defaultStore(): KeyValueStore | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The guest cart's id, or null when this browser has none (or storage is unavailable). */
+export function getGuestCartId(store: KeyValueStore | null = defaultStore()): string | null {
+  try {
+    const value = store?.getItem(CART_ID_KEY);
+    return value && value.trim() ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function setGuestCartId(id: string, store: KeyValueStore | null = defaultStore()) {
+  try {
+    store?.setItem(CART_ID_KEY, id);
+  } catch {
+    /* private mode: the cart lives for this tab's session only */
+  }
+}
+
+export function forgetGuestCartId(store: KeyValueStore | null = defaultStore()) {
+  try {
+    store?.removeItem(CART_ID_KEY);
+  } catch {
+    /* nothing stored */
+  }
+}
+
+/**
+ * Which cart the browser is looking at: a signed-in person's own cart (GET /api/cart), a guest's
+ * stored cart, or none yet (a guest who has added nothing).
+ */
+export type CartSource =
+  | { kind: "user"; userId: string }
+  | { kind: "guest"; cartId: string }
+  | { kind: "none" };
+
+export function cartSource(userId: string | null | undefined, guestCartId: string | null): CartSource {
+  if (userId) return { kind: "user", userId };
+  if (guestCartId) return { kind: "guest", cartId: guestCartId };
+  return { kind: "none" };
+}
+
+/** A guest cart id to merge right after signing in, or null when there is nothing to merge. */
+export function guestCartToMerge(
+  signedInUserId: string | null | undefined,
+  guestCartId: string | null,
+  userCartId?: string | null,
+): string | null {
+  if (!signedInUserId || !guestCartId) return null;
+  if (userCartId && userCartId === guestCartId) return null;
+  return guestCartId;
+}
+
+/** The number shown on the cart badge: units of the lines still on sale. */
+export function countUnits(items: ReadonlyArray<{ quantity?: number; available?: boolean }> | undefined): number {
+  if (!items) return 0;
+  return items.reduce((sum, item) => sum + (item.available === false ? 0 : (item.quantity ?? 0)), 0);
+}
+
+export function cartLinkLabel(units: number): string {
+  if (units === 0) return "Cart, empty";
+  return units === 1 ? "Cart, 1 item" : `Cart, ${units} items`;
+}
