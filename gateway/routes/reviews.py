@@ -8,6 +8,7 @@ from gateway.schemas.reviews import (
     HelpfulVoteSchema,
     ProductReviewsPage,
     ReviewBody,
+    ReviewEligibilitySchema,
     ReviewListQuery,
     ReviewSchema,
     ReviewStatusBody,
@@ -40,6 +41,17 @@ class ReviewRoutes:
     )
     def list_product_reviews(self, request, query, product_id):
         return self.reviews_rpc.list_reviews(product_id, query)
+
+    @api(
+        "GET",
+        "/api/reviews/product/<product_id>/eligibility",
+        auth=True,
+        response=ReviewEligibilitySchema,
+        tags=TAGS,
+        summary="May I review this product, and would my review show as a verified purchase",
+    )
+    def review_eligibility(self, request, user, product_id):
+        return self.reviews_rpc.review_eligibility(user.user_id, product_id)
 
     @api(
         "GET",

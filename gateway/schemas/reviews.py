@@ -77,6 +77,16 @@ class ReviewStatusBody(CamelSchema):
     status = fields.String(required=True, validate=validate.OneOf(("published", "rejected")))
 
 
+class ReviewEligibilitySchema(CamelSchema):
+    can_review = fields.Boolean(metadata={"description": "false once you have reviewed it"})
+    reason = fields.String(allow_none=True, metadata={"enum": ["already_reviewed"]})
+    has_purchased = fields.Boolean(
+        metadata={"description": "your review will carry the verified-purchase badge"}
+    )
+    review_id = fields.String(allow_none=True, metadata={"description": "your review, if any"})
+    review_status = fields.String(allow_none=True, metadata={"enum": list(STATUSES)})
+
+
 class HelpfulVoteSchema(CamelSchema):
     review_id = fields.String()
     helpful_count = fields.Integer()

@@ -131,6 +131,18 @@ def submit(
     return review, [("review_submitted", payload)]
 
 
+def eligibility(existing: Review | None, has_purchased: bool) -> dict[str, Any]:
+    """What a signed-in shopper may do about reviewing a product, for the page to say before they
+    write: one review per user and product (submit's rule), a purchase only earns the badge."""
+    return {
+        "can_review": existing is None,
+        "reason": None if existing is None else "already_reviewed",
+        "has_purchased": bool(has_purchased),
+        "review_id": existing.id if existing is not None else None,
+        "review_status": existing.status if existing is not None else None,
+    }
+
+
 def _change_status(store: ReviewStore, review: Review, status: str, now: datetime) -> list[Event]:
     was_public = review.status == PUBLISHED
     review.status = status

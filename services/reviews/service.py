@@ -87,6 +87,15 @@ class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
         )
         return self._commit(events, review_as_dict(review))
 
+    @rpc
+    def review_eligibility(self, user_id, product_id) -> dict:
+        """{can_review, reason, has_purchased, review_id, review_status} of `user_id` for a
+        product: may they write a review (one each), and will it carry the verified badge."""
+        # orders first: no connection is held while another service answers
+        purchased = self._has_purchased(str(user_id), str(product_id))
+        existing = ReviewRepository(self.db.session).find_by_author(str(user_id), str(product_id))
+        return domain.eligibility(existing, purchased)
+
     @rpc(expected_exceptions=(ReviewNotFound,))
     def get_review(self, review_id, user_id=None, is_admin=False) -> dict:
         """A published review to anyone; an unpublished one only to its author or an admin."""

@@ -108,6 +108,33 @@ def test_anyone_reads_a_products_reviews_with_the_summary(reviews_rpc, http):
     )
 
 
+def test_a_signed_in_shopper_asks_whether_they_may_review(reviews_rpc, http, gateway_config):
+    reviews_rpc.review_eligibility.return_value = {
+        "can_review": False,
+        "reason": "already_reviewed",
+        "has_purchased": True,
+        "review_id": "r-1",
+        "review_status": "pending",
+    }
+    response = http.get(
+        "/api/reviews/product/prod-1/eligibility", headers=bearer(gateway_config, sub="u-1")
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "canReview": False,
+        "reason": "already_reviewed",
+        "hasPurchased": True,
+        "reviewId": "r-1",
+        "reviewStatus": "pending",
+    }
+    reviews_rpc.review_eligibility.assert_called_once_with("u-1", "prod-1")
+
+
+def test_a_guest_is_not_told_whether_they_may_review(reviews_rpc, http):
+    assert http.get("/api/reviews/product/prod-1/eligibility").status_code == 401
+    reviews_rpc.review_eligibility.assert_not_called()
+
+
 def test_an_unknown_sort_is_a_400(reviews_rpc, http):
     assert http.get("/api/reviews/product/prod-1?sort=random").status_code == 400
 

@@ -75,6 +75,27 @@ def test_a_second_review_of_one_product_is_a_conflict(reviews, shop):
         write(reviews, "u1", product, 1)
 
 
+def test_the_page_learns_beforehand_whether_a_shopper_may_review(reviews, shop):
+    product = shop.product("prod-1")
+    shop.purchase("buyer", product)
+    before = reviews.review_eligibility("buyer", product)
+    assert (before["can_review"], before["has_purchased"], before["review_id"]) == (
+        True,
+        True,
+        None,
+    )
+    assert reviews.review_eligibility("browser", product)["has_purchased"] is False
+    review = write(reviews, "buyer", product)
+    after = reviews.review_eligibility("buyer", product)
+    assert after == {
+        "can_review": False,
+        "reason": "already_reviewed",
+        "has_purchased": True,
+        "review_id": review["id"],
+        "review_status": "pending",
+    }
+
+
 def test_unknown_or_unlisted_products_cannot_be_reviewed(reviews, shop):
     draft = shop.product("draft-1", status="draft")
     with pytest.raises(ReviewProductNotFound):

@@ -228,3 +228,22 @@ def test_another_customer_cannot_delete_a_review_but_an_admin_can():
     events = domain.delete(store, "r1", "admin", True, NOW)
     assert names(events) == ["review_deleted"]
     assert store.reviews == {}
+
+
+def test_a_shopper_may_review_a_product_once_and_a_purchase_only_earns_the_badge():
+    store = FakeStore()
+    assert domain.eligibility(store.find_by_author("u1", "p1"), False) == {
+        "can_review": True,
+        "reason": None,
+        "has_purchased": False,
+        "review_id": None,
+        "review_status": None,
+    }
+    submit(store)
+    assert domain.eligibility(store.find_by_author("u1", "p1"), True) == {
+        "can_review": False,
+        "reason": "already_reviewed",
+        "has_purchased": True,
+        "review_id": "r1",
+        "review_status": PENDING,
+    }

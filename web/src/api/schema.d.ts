@@ -1105,6 +1105,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reviews/product/{productId}/eligibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** May I review this product, and would my review show as a verified purchase */
+        get: operations["review_eligibility"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reviews/{reviewId}": {
         parameters: {
             query?: never;
@@ -1885,6 +1902,18 @@ export interface components {
             productId: string;
             rating: number;
             title: string;
+        };
+        ReviewEligibility: {
+            /** @description false once you have reviewed it */
+            canReview?: boolean;
+            /** @description your review will carry the verified-purchase badge */
+            hasPurchased?: boolean;
+            /** @enum {string|null} */
+            reason?: "already_reviewed" | null;
+            /** @description your review, if any */
+            reviewId?: string | null;
+            /** @enum {string|null} */
+            reviewStatus?: "pending" | "published" | "flagged" | "rejected" | null;
         };
         ReviewStatusBody: {
             /** @enum {string} */
@@ -4372,6 +4401,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductReviewsPage"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    review_eligibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewEligibility"];
                 };
             };
             /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
