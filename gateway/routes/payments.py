@@ -10,6 +10,7 @@ from gateway.schemas.orders import DeadLetterQuery, DeadLetterSchema
 from gateway.schemas.payments import (
     ConfirmBody,
     CreateIntentBody,
+    PaymentConfigSchema,
     PaymentSchema,
     ReconciliationSchema,
     RefundBody,
@@ -20,6 +21,16 @@ TAGS = ("payments",)
 
 
 class PaymentRoutes:
+    @api(
+        "GET",
+        "/api/payments/config",
+        response=PaymentConfigSchema,
+        tags=TAGS,
+        summary="How the storefront takes payment: card provider, publishable key, test cards",
+    )
+    def get_payment_config(self, request):
+        return self.payments_rpc.checkout_options()
+
     @api(
         "POST",
         "/api/payments/create-intent",

@@ -56,3 +56,20 @@ class MismatchSchema(CamelSchema):
 class ReconciliationSchema(CamelSchema):
     checked = fields.Integer()
     mismatches = fields.List(fields.Dict())
+
+
+class TestCardSchema(CamelSchema):
+    number = fields.String()
+    outcome = fields.String(metadata={"description": "succeeded, card_declined, ..."})
+
+
+class PaymentConfigSchema(CamelSchema):
+    card_provider = fields.String(metadata={"description": "simulated or stripe"})
+    publishable_key = fields.String(
+        allow_none=True, metadata={"description": "Stripe's publishable key (stripe only)"}
+    )
+    methods = fields.List(fields.String(), metadata={"description": "card, cod"})
+    test_cards = fields.List(
+        fields.Nested(TestCardSchema),
+        metadata={"description": "simulated provider: card numbers and what they do"},
+    )

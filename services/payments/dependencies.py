@@ -111,8 +111,16 @@ class PaymentsRepository:
 class Providers:
     """What `PaymentProviders` injects: the configured card provider and cash on delivery."""
 
-    def __init__(self, card_name: str, stripe_client, webhook_secret: str, tolerance: int):
+    def __init__(
+        self,
+        card_name: str,
+        stripe_client,
+        webhook_secret: str,
+        tolerance: int,
+        publishable_key: str | None = None,
+    ):
         self.card_name = card_name
+        self.publishable_key = publishable_key
         self.stripe_client = stripe_client
         self.webhook_secret = webhook_secret
         self.tolerance = tolerance
@@ -137,8 +145,9 @@ class PaymentProviders(DependencyProvider):
         self.webhook_secret = str(settings.get("webhook_secret") or DEV_WEBHOOK_SECRET)
         self.tolerance = int(settings.get("webhook_tolerance") or 300)
         self.stripe_client = None
+        options = settings.get("stripe") or {}
+        self.publishable_key = str(options.get("publishable_key") or "") or None
         if self.card_name == "stripe":
-            options = settings.get("stripe") or {}
             if not options.get("api_key"):
                 raise ValueError("PAYMENTS.stripe.api_key (STRIPE_API_KEY) is required")
             if self.webhook_secret == DEV_WEBHOOK_SECRET:
@@ -151,4 +160,10 @@ class PaymentProviders(DependencyProvider):
             )
 
     def get_dependency(self, worker_ctx):
-        return Providers(self.card_name, self.stripe_client, self.webhook_secret, self.tolerance)
+        return Providers(
+            self.card_name,
+            self.stripe_client,
+            self.webhook_secret,
+            self.tolerance,
+            self.publishable_key,
+        )

@@ -28,6 +28,23 @@ CHARGE_REFUNDED = "charge.refunded"
 HANDLED_EVENTS = frozenset({INTENT_SUCCEEDED, INTENT_FAILED, CHARGE_REFUNDED})
 
 
+def checkout_options(card_provider: str, publishable_key: str | None) -> dict[str, Any]:
+    """What a browser needs to take a payment: the card provider, Stripe's publishable key (stripe
+    only; it is public by design), and the simulated provider's test cards with their outcomes."""
+    stripe = card_provider == "stripe"
+    return {
+        "card_provider": card_provider,
+        "publishable_key": (publishable_key or None) if stripe else None,
+        "methods": ["card", "cod"],
+        "test_cards": []
+        if stripe
+        else [
+            {"number": number, "outcome": reason or "succeeded"}
+            for number, reason in TEST_CARDS.items()
+        ],
+    }
+
+
 def moves_forward(current: str, target: str) -> bool:
     return RANK[target] > RANK[current]
 

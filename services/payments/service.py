@@ -10,6 +10,7 @@ from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
+from services.payments import domain
 from services.payments.dependencies import PaymentProviders
 from services.payments.models import Base, dead_letters, idempotency_keys, processed_events
 from services.payments.processing import Payments
@@ -64,6 +65,12 @@ class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
             request_hash,
             lambda: payments.confirm(args["intent_id"], args["card_number"], user_id),
         )
+
+    @rpc
+    def checkout_options(self):
+        """{card_provider: simulated|stripe, publishable_key (stripe), methods, test_cards
+        (simulated: [{number, outcome}])}: public, what the storefront's payment step shows."""
+        return domain.checkout_options(self.providers.card_name, self.providers.publishable_key)
 
     @rpc(expected_exceptions=EXPECTED)
     def intent_for_order(self, order_id, user_id=None, is_admin=False):

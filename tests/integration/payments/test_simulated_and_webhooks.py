@@ -243,3 +243,14 @@ def test_concurrent_confirmations_of_one_intent_pay_once(cluster, intent, paymen
     eventlet.sleep(0)
     assert statuses == ["succeeded"] * 3
     assert len(payments_db.events("payment_succeeded")) == 1
+
+
+def test_checkout_options_name_the_simulated_provider_and_its_test_cards(payments):
+    options = payments.checkout_options()
+    assert options["card_provider"] == "simulated"
+    assert options["publishable_key"] is None
+    assert [card["number"] for card in options["test_cards"]] == [
+        "4242424242424242",
+        "4000000000000002",
+        "4000000000009995",
+    ]
