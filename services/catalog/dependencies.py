@@ -554,6 +554,49 @@ class CatalogStore:
         self.session.flush()
         return True
 
+    # -- sitemap listings ---------------------------------------------------------------------
+
+    def list_product_slugs(self, after: str | None, limit: int) -> list[dict]:
+        """Active products' id, slug and last change in id order, after the id `after` (keyset:
+        the primary key's index serves any page of a million products alike)."""
+        where = "status = 'active'" + (" AND id > :after" if after is not None else "")
+        rows = self.session.execute(
+            text(
+                f"SELECT id, slug, updated_at FROM products WHERE {where} "  # noqa: S608
+                "ORDER BY id LIMIT :limit"
+            ),
+            {"after": after, "limit": limit},
+        ).all()
+        return [{"id": r.id, "slug": r.slug, "updated_at": iso(r.updated_at)} for r in rows]
+
+    def product_slug_pages(self, size: int) -> list[dict]:
+        """The active products cut into pages of `size` in id order: for each, the id it starts
+        after (None for the first), how many it holds and its latest change. One scan of the
+        primary key, so a sitemap page can then be read by keyset instead of OFFSET."""
+        rows = self.session.execute(
+            text(
+                "SELECT max(id) AS last, count(*) AS n, max(updated_at) AS lastmod FROM ("
+                "  SELECT id, updated_at, (row_number() OVER (ORDER BY id) - 1) / :size AS page"
+                "  FROM products WHERE status = 'active') AS numbered "
+                "GROUP BY page ORDER BY page"
+            ),
+            {"size": size},
+        ).all()
+        pages, after = [], None
+        for row in rows:
+            pages.append({"after": after, "count": row.n, "lastmod": iso(row.lastmod)})
+            after = row.last
+        return pages
+
+    def list_category_slugs(self) -> list[dict]:
+        """Every category's id, slug and last change, parents before their children."""
+        rows = self.session.execute(
+            select(Category.id, Category.slug, Category.updated_at).order_by(
+                Category.path, Category.id
+            )
+        ).all()
+        return [{"id": r.id, "slug": r.slug, "updated_at": iso(r.updated_at)} for r in rows]
+
     # -- categories ---------------------------------------------------------------------------
 
     def category(self, id_or_slug: str) -> Category:

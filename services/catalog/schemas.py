@@ -99,3 +99,17 @@ class StockChanged(Schema):
     available = fields.Integer(required=True)
     on_hand = fields.Integer(load_default=None)
     version = fields.Integer(load_default=None)
+
+
+class SlugPageQuery(Schema):
+    """list_product_slugs(after, limit): a keyset page of the sitemap listing."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    after = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
+
+
+class SlugPagesQuery(Schema):
+    page_size = fields.Integer(load_default=10000, validate=validate.Range(min=1, max=50000))

@@ -75,6 +75,25 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
     def get_category(self, id_or_slug: str) -> dict:
         return self._store().category_detail(id_or_slug)
 
+    @rpc(expected_exceptions=EXPECTED)
+    def list_product_slugs(self, after: str | None = None, limit: int = 1000) -> list[dict]:
+        """Active products as [{id, slug, updated_at}] in id order after the id `after` (at most
+        `limit`, 1..10000): the sitemap reads the catalog by keyset with it."""
+        query = load(schemas.SlugPageQuery(), {"after": after, "limit": limit})
+        return self._store().list_product_slugs(query["after"], query["limit"])
+
+    @rpc(expected_exceptions=EXPECTED)
+    def product_slug_pages(self, page_size: int = 10000) -> list[dict]:
+        """The sitemap's pages of active products: [{after, count, lastmod}], `after` being the
+        id to pass to list_product_slugs for that page (None for the first)."""
+        query = load(schemas.SlugPagesQuery(), {"page_size": page_size})
+        return self._store().product_slug_pages(query["page_size"])
+
+    @rpc
+    def list_category_slugs(self) -> list[dict]:
+        """Every category as [{id, slug, updated_at}], parents first."""
+        return self._store().list_category_slugs()
+
     # -- product writes -----------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
