@@ -6,6 +6,7 @@ Run: `nameko run --config config/bazaar.yaml gateway.service`.
 from gateway.health import Readiness
 from gateway.invalidation import CatalogCacheInvalidation
 from gateway.openapi import OpenApiDocument
+from gateway.routes.admin_products import AdminProductRoutes
 from gateway.routes.admin_stats import AdminStatsRoutes
 from gateway.routes.auth import AuthRoutes
 from gateway.routes.cart import CartRoutes
@@ -32,6 +33,7 @@ class GatewayService(
     UserRoutes,
     AdminUserRoutes,
     ProductRoutes,
+    AdminProductRoutes,
     CategoryRoutes,
     InventoryRoutes,
     CatalogCacheInvalidation,

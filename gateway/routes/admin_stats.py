@@ -1,7 +1,7 @@
 """Admin dashboard figures: revenue per day, orders by status, top products, average order."""
 
 from gateway.api import api
-from gateway.schemas.orders import StatsSchema
+from gateway.schemas.orders import StatsQuery, StatsSchema
 
 
 class AdminStatsRoutes:
@@ -9,9 +9,11 @@ class AdminStatsRoutes:
         "GET",
         "/api/admin/stats",
         roles=("admin",),
+        query=StatsQuery,
         response=StatsSchema,
         tags=("admin",),
-        summary="Revenue per day, orders by status, top products, average order value",
+        summary="Revenue per day (each of the last `days`), orders by status, top products, "
+        "average order value",
     )
-    def admin_stats(self, request, user):
-        return self.orders_rpc.stats()
+    def admin_stats(self, request, user, query):
+        return self.orders_rpc.stats(query["days"])

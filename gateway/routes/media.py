@@ -18,7 +18,12 @@ from werkzeug.utils import send_file
 
 from gateway.api import api
 from gateway.errors import PayloadTooLarge, UnsupportedMediaType
-from gateway.schemas.media import MediaReviewBody, MediaSchema, MediaUploadSchema
+from gateway.schemas.media import (
+    MediaListSchema,
+    MediaReviewBody,
+    MediaSchema,
+    MediaUploadSchema,
+)
 from services.common.errors import ValidationFailed
 from services.common.rpc import RpcProxy
 from services.media.exceptions import MediaNotFound
@@ -117,6 +122,17 @@ class MediaRoutes:
     )
     def get_media(self, request, user, media_id):
         return self.media_rpc.get_media(media_id)
+
+    @api(
+        "GET",
+        "/api/products/<product_id>/media",
+        roles=("seller", "admin"),
+        response=MediaListSchema,
+        tags=TAGS,
+        summary="Every image uploaded for a product, with its processing and moderation state",
+    )
+    def list_product_media(self, request, user, product_id):
+        return {"data": self.media_rpc.list_media(product_id)}
 
     @api(
         "PATCH",

@@ -10,6 +10,7 @@ from gateway.api import api
 from gateway.schemas.base import page_of
 from gateway.schemas.orders import (
     AdminOrderQuery,
+    AdminOrderSchema,
     DeadLetterQuery,
     DeadLetterSchema,
     HistorySchema,
@@ -191,6 +192,18 @@ class AdminOrderRoutes:
             page=query["page"],
             limit=query["limit"],
         )
+
+    @api(
+        "GET",
+        "/api/admin/orders/<order_id>",
+        roles=STAFF,
+        response=AdminOrderSchema,
+        tags=("admin",),
+        summary="Staff: an order with the statuses it may move to and its whole timeline "
+        "(status changes and payment events, oldest first)",
+    )
+    def admin_get_order(self, request, user, order_id):
+        return self.orders_rpc.get_admin_order(order_id)
 
     @api(
         "GET",

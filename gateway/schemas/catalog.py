@@ -1,6 +1,6 @@
 """HTTP schemas of the product and category routes."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from gateway.schemas.base import CamelSchema, Money, PageMeta, PageQuery
 from services.common.money import to_decimal_string
@@ -226,3 +226,20 @@ class CategoryBody(CamelSchema):
 class CategoryPatchBody(CategoryBody):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
+
+
+class AdminProductQuery(ProductQuery):
+    """The storefront's filters plus any status (default: every status) and `ids`, a
+    comma-separated list of product ids (at most 100)."""
+
+    status = fields.String(load_default="any", validate=validate.OneOf((*STATUSES, "any")))
+    ids = fields.String(validate=validate.Length(max=5000))
+
+    @post_load
+    def split_ids(self, data, **kwargs):
+        if "ids" in data:
+            ids = [part.strip() for part in data["ids"].split(",") if part.strip()]
+            if len(ids) > 100:
+                raise ValidationError("At most 100 ids.", "ids")
+            data["ids"] = ids or None
+        return data

@@ -35,5 +35,9 @@ class MediaSchema(CamelSchema):
     updated_at = fields.String()
 
 
+class MediaListSchema(CamelSchema):
+    data = fields.List(fields.Nested(MediaSchema))
+
+
 class MediaReviewBody(CamelSchema):
     verdict = fields.String(required=True, validate=validate.OneOf(["approved", "rejected"]))

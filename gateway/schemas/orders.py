@@ -139,6 +139,36 @@ class HistorySchema(CamelSchema):
     data = fields.List(fields.Nested(HistoryEntrySchema))
 
 
+class TimelineEntrySchema(CamelSchema):
+    kind = fields.String(metadata={"description": "status | payment"})
+    at = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    changed_by = fields.String(allow_none=True)
+    event = fields.String(
+        metadata={
+            "description": "payment_created | payment_succeeded | payment_failed | refunded | "
+            "refund_confirmed"
+        }
+    )
+    amount = Money(allow_none=True)
+    currency = fields.String(allow_none=True)
+    provider = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class AdminOrderSchema(OrderSchema):
+    allowed_transitions = fields.List(
+        fields.String(), metadata={"description": "the statuses staff may set now"}
+    )
+    timeline = fields.List(fields.Nested(TimelineEntrySchema))
+    payment_events_unavailable = fields.Boolean()
+
+
+class StatsQuery(CamelSchema):
+    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366))
+
+
 class RevenueDaySchema(CamelSchema):
     date = fields.String()
     currency = fields.String()

@@ -190,8 +190,12 @@ class CatalogStore:
         """A page of active products matching `query` (ListQuery), with totals and facets."""
         page, limit = query["page"], query["limit"]
         text_query = (query.get("q") or query.get("search") or "").strip()
-        where = ["p.status = 'active'"]
-        params: dict[str, Any] = {}
+        status = query.get("status") or "active"
+        where = ["TRUE"] if status == "any" else ["p.status = :status"]
+        params: dict[str, Any] = {} if status == "any" else {"status": status}
+        if query.get("ids"):
+            params["ids"] = list(query["ids"])
+            where.append("p.id = ANY(:ids)")
         if query.get("category"):
             params["cats"] = self.descendant_ids(query["category"])
             where.append("p.category_id = ANY(:cats)")

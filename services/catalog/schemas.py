@@ -69,6 +69,14 @@ class ListQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     facets = fields.Boolean(load_default=True)
+    # staff listings: any status (the storefront's default is active only) and given ids
+    status = fields.String(load_default="active", validate=validate.OneOf((*STATUSES, "any")))
+    ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=120)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100),
+    )
 
 
 class CategoryInput(Schema):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, cast, func, select
 
+from services.orders import domain
 from services.orders.domain import PURCHASED
 from services.orders.exceptions import OrderNotFound
 from services.orders.models import Order, OrderLine, StatusChange
@@ -226,7 +227,10 @@ class OrdersRepository:
         return found is not None
 
     def stats(self, days: int = 30, top: int = 10) -> dict:
-        since = now() - timedelta(days=days)
+        """Revenue per day for the last `days` days (today included, every day present), orders
+        by status, the `top` products and the average order, over orders confirmed or later."""
+        first_day = now().date() - timedelta(days=days - 1)
+        since = datetime.combine(first_day, time.min, tzinfo=UTC)
         counted = tuple(PURCHASED)
         day = cast(Order.created_at, Date)
         revenue = self.session.execute(
@@ -258,11 +262,17 @@ class OrdersRepository:
             )
         ).one()
         count, amount = int(totals[0]), int(totals[1])
+        currency = revenue[0][1] if revenue else "USD"
         return {
-            "revenue_per_day": [
-                {"date": d.isoformat(), "currency": c, "revenue": int(s), "orders": int(n)}
-                for d, c, s, n in revenue
-            ],
+            "revenue_per_day": domain.revenue_series(
+                (
+                    {"date": d.isoformat(), "currency": c, "revenue": int(s), "orders": int(n)}
+                    for d, c, s, n in revenue
+                ),
+                first_day,
+                days,
+                currency,
+            ),
             "orders_by_status": {status: int(n) for status, n in by_status},
             "top_products": [
                 {
@@ -275,6 +285,6 @@ class OrdersRepository:
                 for p, name, q, r, c in top_rows
             ],
             "average_order_value": round(amount / count) if count else 0,
-            "currency": revenue[0][1] if revenue else "USD",
+            "currency": currency,
             "orders_counted": count,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.orders.exceptions import IllegalTransition, NotCancellable, ProductUnavailable
@@ -123,3 +124,71 @@ def stock_request(lines: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for line in lines:
         totals[line["product_id"]] = totals.get(line["product_id"], 0) + int(line["quantity"])
     return [{"product_id": pid, "quantity": qty} for pid, qty in totals.items()]
+
+
+def staff_next_statuses(current: str) -> list[str]:
+    """The statuses staff may move an order in `current` to (what `check_staff_target` allows),
+    in lifecycle order: the back office offers these and nothing else."""
+    allowed = TRANSITIONS.get(current, frozenset()) & STAFF_TARGETS
+    return [status for status in STATUSES if status in allowed]
+
+
+def revenue_series(
+    rows: Iterable[Mapping[str, Any]], first_day: date, days: int, currency: str
+) -> list[dict[str, Any]]:
+    """One entry per day from `first_day` for `days` days, in `currency` (the rows of other
+    currencies kept as they are, after it): a day without orders is there with zero revenue, so
+    a chart of the series shows gaps as gaps."""
+    found = {(row["date"], row["currency"]): row for row in rows}
+    series = []
+    for offset in range(days):
+        day = (first_day + timedelta(days=offset)).isoformat()
+        row = found.pop((day, currency), None)
+        series.append(
+            {
+                "date": day,
+                "currency": currency,
+                "revenue": int(row["revenue"]) if row else 0,
+                "orders": int(row["orders"]) if row else 0,
+            }
+        )
+    return series + sorted(found.values(), key=lambda row: (row["currency"], row["date"]))
+
+
+def order_timeline(
+    history: Iterable[Mapping[str, Any]], payment_events: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Status changes and payment events as one list, oldest first (a status change before a
+    payment event of the same instant: the order exists before it is paid)."""
+    entries = [
+        {
+            "kind": "status",
+            "at": entry["created_at"],
+            "from_status": entry.get("from_status"),
+            "to_status": entry["to_status"],
+            "changed_by": entry.get("changed_by"),
+            "reason": entry.get("reason"),
+        }
+        for entry in history
+    ]
+    entries += [
+        {
+            "kind": "payment",
+            "at": event["at"],
+            "event": event["type"],
+            "amount": event.get("amount"),
+            "currency": event.get("currency"),
+            "reason": event.get("reason"),
+            "provider": event.get("provider"),
+        }
+        for event in payment_events
+    ]
+    order = {"status": 0, "payment": 1}
+    return sorted(entries, key=lambda entry: (_instant(entry["at"]), order[entry["kind"]]))
+
+
+def _instant(iso: str | None) -> datetime:
+    if not iso:
+        return datetime.min.replace(tzinfo=UTC)
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

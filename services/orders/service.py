@@ -11,12 +11,13 @@ from nameko.timer import Timer, timer
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
-from services.common.errors import BazaarError
+from services.common.errors import BazaarError, ServiceUnavailable
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
+from services.orders import domain
 from services.orders.dependencies import OrdersRepository, order_to_dict
 from services.orders.models import Base, dead_letters, processed_events
 from services.orders.saga import Saga
@@ -50,6 +51,7 @@ class SweepTimer(Timer):
 
 
 EXPECTED = (BazaarError,)
+PAYMENT_EVENTS_TIMEOUT = 5.0  # seconds: the order view is still useful without them
 
 
 class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
@@ -145,10 +147,33 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         """True when an order of the user, confirmed or later, contains the product."""
         return OrdersRepository(self.db.session).has_purchased(user_id, product_id)
 
+    @rpc(expected_exceptions=EXPECTED)
+    def get_admin_order(self, order_id):
+        """Staff view of an Order: plus `allowed_transitions` (the statuses staff may set now)
+        and `timeline`, its status changes and payment events oldest first. Payment events are
+        left out (`payment_events_unavailable`) when payments does not answer in time."""
+        order = self.saga.get_order(order_id, None, True)
+        history = OrdersRepository(self.db.session).history(order.id)
+        try:
+            events = self.payments_rpc.with_timeout(PAYMENT_EVENTS_TIMEOUT).list_payment_events(
+                order.id
+            )
+            unavailable = False
+        except ServiceUnavailable:
+            events, unavailable = [], True
+        return {
+            **order_to_dict(order),
+            "allowed_transitions": domain.staff_next_statuses(order.status),
+            "timeline": domain.order_timeline(history, events),
+            "payment_events_unavailable": unavailable,
+        }
+
     @rpc
     def stats(self, days=30, top=10):
-        """{revenue_per_day, orders_by_status, top_products, average_order_value}."""
-        return OrdersRepository(self.db.session).stats(int(days), int(top))
+        """{revenue_per_day (each of the last `days` days, 1-366), orders_by_status,
+        top_products, average_order_value, currency, orders_counted}."""
+        days = min(max(int(days), 1), 366)
+        return OrdersRepository(self.db.session).stats(days, int(top))
 
     # -- changes ----------------------------------------------------------------------------
 

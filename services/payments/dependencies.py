@@ -88,6 +88,23 @@ class PaymentsRepository:
         ).first()
         return inserted is not None
 
+    def provider_events(self, intent_id: str) -> list[dict[str, Any]]:
+        rows = self.session.execute(
+            select(ProviderEvent)
+            .where(ProviderEvent.intent_id == intent_id)
+            .order_by(ProviderEvent.received_at)
+        ).scalars()
+        return [{"type": r.type, "received_at": r.received_at.isoformat()} for r in rows]
+
+    def refunds(self, payment_id: str) -> list[dict[str, Any]]:
+        rows = self.session.execute(
+            select(Refund).where(Refund.payment_id == payment_id).order_by(Refund.created_at)
+        ).scalars()
+        return [
+            {"amount": r.amount, "status": r.status, "created_at": r.created_at.isoformat()}
+            for r in rows
+        ]
+
     def add_refund(
         self,
         refund_id: str,

@@ -88,3 +88,50 @@ def change_for(event_type: str, obj: dict[str, Any], amount: int) -> Change | No
 
 def refund_status(amount: int, refunded: int) -> str:
     return REFUNDED if refunded >= amount else PARTIALLY_REFUNDED
+
+
+# What each provider event means on an order's timeline.
+EVENT_NAMES = {
+    INTENT_SUCCEEDED: "payment_succeeded",
+    INTENT_FAILED: "payment_failed",
+    CHARGE_REFUNDED: "refund_confirmed",
+}
+
+
+def payment_events(
+    payment: dict[str, Any], provider_events: list[dict[str, Any]], refunds: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A payment's story, oldest first: the intent, each provider event applied to it, each
+    refund made. Entries: {type, at, amount, currency, provider, reason}."""
+    base = {"currency": payment["currency"], "provider": payment["provider"]}
+    events = [
+        {
+            **base,
+            "type": "payment_created",
+            "at": payment["created_at"],
+            "amount": payment["amount"],
+            "reason": None,
+        }
+    ]
+    for event in provider_events:
+        name = EVENT_NAMES.get(event["type"], event["type"])
+        events.append(
+            {
+                **base,
+                "type": name,
+                "at": event["received_at"],
+                "amount": payment["amount"] if name == "payment_succeeded" else None,
+                "reason": payment.get("failure_reason") if name == "payment_failed" else None,
+            }
+        )
+    for refund in refunds:
+        events.append(
+            {
+                **base,
+                "type": "refunded",
+                "at": refund["created_at"],
+                "amount": refund["amount"],
+                "reason": None if refund["status"] == "succeeded" else refund["status"],
+            }
+        )
+    return sorted(events, key=lambda event: event["at"])

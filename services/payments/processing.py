@@ -69,6 +69,17 @@ class Payments:
             raise PaymentNotFound(f"no payment for order {order_id}", {"order_id": order_id})
         return payment_to_dict(payment)
 
+    def payment_events(self, order_id: str) -> list[dict]:
+        """The order's payment events oldest first (domain.payment_events); [] without one."""
+        payment = self.repo.find_by_order(order_id)
+        if payment is None:
+            return []
+        return domain.payment_events(
+            payment_to_dict(payment),
+            self.repo.provider_events(payment.intent_id),
+            self.repo.refunds(payment.id),
+        )
+
     # -- the simulated provider's confirmation -----------------------------------------------
 
     def confirm(self, intent_id: str, card_number: str, user_id: str | None) -> dict:

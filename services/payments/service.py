@@ -87,6 +87,13 @@ class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
     def get_payment(self, order_id, user_id=None, is_admin=False):
         return self.payments.get_payment(order_id, user_id, bool(is_admin))
 
+    @rpc
+    def list_payment_events(self, order_id):
+        """[{type: payment_created | payment_succeeded | payment_failed | refunded |
+        refund_confirmed, at, amount (minor units or None), currency, provider, reason}], oldest
+        first; [] for an order without a payment."""
+        return self.payments.payment_events(str(order_id))
+
     @rpc(expected_exceptions=EXPECTED)
     def refund(self, order_id, amount=None, user_id=None, idempotency_key=None, request_hash=None):
         """Refund what remains (or `amount`, minor units); dispatches payment_refunded."""

@@ -121,6 +121,25 @@ def test_archiving_hides_a_product_but_keeps_it_readable(catalog_rpc, category):
     assert len(wait_for(lambda: events_of("product_archived"))) == 1
 
 
+def test_staff_lists_show_any_status_and_can_ask_for_given_ids(catalog_rpc, category):
+    kept = catalog_rpc.create_product(product(category, name="Kept Speaker"))
+    draft = catalog_rpc.create_product(product(category, name="Draft Speaker", status="draft"))
+    gone = catalog_rpc.create_product(product(category, name="Gone Speaker"))
+    catalog_rpc.archive_product(gone["id"])
+
+    def names(query):
+        return sorted(p["name"] for p in catalog_rpc.list_products(query)["data"])
+
+    assert names({}) == ["Kept Speaker"]
+    assert names({"status": "any"}) == ["Draft Speaker", "Gone Speaker", "Kept Speaker"]
+    assert names({"status": "archived"}) == ["Gone Speaker"]
+    assert names({"status": "any", "ids": [draft["id"], kept["id"]]}) == [
+        "Draft Speaker",
+        "Kept Speaker",
+    ]
+    assert names({"status": "any", "q": "speaker", "ids": [gone["id"]]}) == ["Gone Speaker"]
+
+
 def test_deleting_a_category_that_holds_products_is_a_conflict(catalog_rpc, category):
     catalog_rpc.create_product(product(category))
     with pytest.raises(CategoryNotEmpty):

@@ -49,6 +49,7 @@ class State:
         self.fail: dict[str, Exception] = {}
         self.addresses: dict[str, dict] = {}
         self.gates: dict[str, object] = {}
+        self.payment_events: dict[str, list[dict]] = {}
 
     def called(self, name: str) -> list[tuple]:
         return [call[1:] for call in self.calls if call[0] == name]
@@ -160,6 +161,11 @@ class FakePayments:
     def refund(self, order_id, amount=None):
         STATE.record("refund", order_id, amount)
         return {"order_id": order_id, "status": "refunded"}
+
+    @rpc
+    def list_payment_events(self, order_id):
+        STATE.record("list_payment_events", order_id)
+        return STATE.payment_events.get(order_id, [])
 
 
 class FakeAccounts:

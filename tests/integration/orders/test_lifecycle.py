@@ -246,8 +246,11 @@ def test_has_purchased_counts_only_confirmed_orders(orders, container, dispatch,
 def test_stats_count_revenue_status_and_top_products(orders, container, dispatch, card_order):
     paid(container, dispatch, card_order)
     stats = orders.stats()
-    [day] = stats["revenue_per_day"]
-    assert (day["revenue"], day["orders"]) == (card_order["total"], 1)
+    days = stats["revenue_per_day"]
+    assert len(days) == 30  # every day of the window, today last
+    assert [(d["revenue"], d["orders"]) for d in days if d["orders"]] == [(card_order["total"], 1)]
+    assert days[-1]["orders"] == 1
+    assert len(orders.stats(7)["revenue_per_day"]) == 7
     assert stats["orders_by_status"] == {"confirmed": 1}
     assert stats["top_products"][0]["product_id"] == "p1"
     assert stats["top_products"][0]["quantity"] == 2
@@ -317,3 +320,48 @@ def test_the_sweeper_cancels_a_checkout_a_crash_left_pending_and_retries_refunds
     assert (crashed["status"], crashed["cancel_reason"]) == ("cancelled", "checkout_failed")
     assert STATE.stock["p9"] == 1
     assert shop.state.called("refund")[-1] == (card_order["id"], None)
+
+
+def test_the_staff_view_offers_the_legal_next_statuses_and_the_whole_timeline(
+    orders, container, dispatch, card_order, shop
+):
+    shop.state.payment_events[card_order["id"]] = [
+        {
+            "type": "payment_succeeded",
+            "at": "2999-01-01T00:00:00+00:00",  # after every status change of the test
+            "amount": card_order["total"],
+            "currency": "USD",
+            "provider": "simulated",
+            "reason": None,
+        }
+    ]
+    waiting = orders.get_admin_order(card_order["id"])
+    assert waiting["allowed_transitions"] == ["cancelled"]
+
+    paid(container, dispatch, card_order)
+    orders.update_status(card_order["id"], "processing", "seller-1", "packing")
+    view = orders.get_admin_order(card_order["id"])
+    assert view["status"] == "processing"
+    assert view["allowed_transitions"] == ["shipped", "cancelled"]
+    assert [(e["kind"], e.get("to_status") or e.get("event")) for e in view["timeline"]] == [
+        ("status", "pending"),
+        ("status", "awaiting_payment"),
+        ("status", "confirmed"),
+        ("status", "processing"),
+        ("payment", "payment_succeeded"),
+    ]
+    assert view["payment_events_unavailable"] is False
+
+
+def test_the_staff_view_still_answers_when_payments_does_not(orders, card_order, shop):
+    from services.common.errors import ServiceUnavailable
+
+    shop.state.fail["list_payment_events"] = ServiceUnavailable("payments is down")
+    view = orders.get_admin_order(card_order["id"])
+    assert view["payment_events_unavailable"] is True
+    assert [e["kind"] for e in view["timeline"]] == ["status", "status"]
+
+
+def test_the_staff_view_of_an_unknown_order_is_not_found(orders):
+    with pytest.raises(OrderNotFound):
+        orders.get_admin_order("no-such-order")

@@ -254,3 +254,24 @@ def test_checkout_options_name_the_simulated_provider_and_its_test_cards(payment
         "4000000000000002",
         "4000000000009995",
     ]
+
+
+def test_an_orders_payment_events_tell_its_story_oldest_first(payments, intent):
+    payments.confirm(intent["intent_id"], "4242424242424242", "user-1")
+    payments.refund(intent["order_id"], 1000)
+
+    events = payments.list_payment_events(intent["order_id"])
+    assert [(e["type"], e["amount"]) for e in events] == [
+        ("payment_created", 2500),
+        ("payment_succeeded", 2500),
+        ("refunded", 1000),
+    ]
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events)
+
+
+def test_a_declined_payment_event_says_why_and_an_unknown_order_has_none(payments, intent):
+    with pytest.raises(PaymentDeclined):
+        payments.confirm(intent["intent_id"], "4000000000000002", "user-1")
+    last = payments.list_payment_events(intent["order_id"])[-1]
+    assert (last["type"], last["reason"]) == ("payment_failed", "card_declined")
+    assert payments.list_payment_events("no-such-order") == []

@@ -136,6 +136,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff: an order with the statuses it may move to and its whole timeline (status changes and payment events, oldest first)
+         * @description Roles: seller, admin.
+         */
+        get: operations["admin_get_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/payments/dead-letters": {
         parameters: {
             query?: never;
@@ -196,6 +216,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff: products of any status (`status`), by search or by `ids`
+         * @description Roles: seller, admin.
+         */
+        get: operations["admin_list_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/reviews": {
         parameters: {
             query?: never;
@@ -244,7 +284,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Revenue per day, orders by status, top products, average order value
+         * Revenue per day (each of the last `days`), orders by status, top products, average order value
          * @description Roles: admin.
          */
         get: operations["admin_stats"];
@@ -862,6 +902,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the storefront takes payment: card provider, publishable key, test cards */
+        get: operations["get_payment_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/confirm": {
         parameters: {
             query?: never;
@@ -1065,6 +1122,26 @@ export interface paths {
          * @description Roles: seller, admin.
          */
         post: operations["upload_product_image"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{productId}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every image uploaded for a product, with its processing and moderation state
+         * @description Roles: seller, admin.
+         */
+        get: operations["list_product_media"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1319,6 +1396,39 @@ export interface components {
         AdjustStockBody: {
             delta: number;
             reason: string;
+        };
+        AdminOrder: {
+            /** @description the statuses staff may set now */
+            allowedTransitions?: string[];
+            cancelReason?: string | null;
+            couponCode?: string | null;
+            createdAt?: string;
+            currency?: string;
+            /** Format: decimal */
+            discount?: string;
+            id?: string;
+            lines?: components["schemas"]["OrderLine"][];
+            payment?: components["schemas"]["OrderPayment"];
+            paymentEventsUnavailable?: boolean;
+            paymentMethod?: string;
+            paymentStatus?: string;
+            /** Format: decimal */
+            refundedAmount?: string;
+            reservationExpiresAt?: string | null;
+            /** Format: decimal */
+            shipping?: string;
+            shippingAddress?: components["schemas"]["ShippingAddressBody"] | null;
+            status?: string;
+            /** Format: decimal */
+            subtotal?: string;
+            /** Format: decimal */
+            tax?: string;
+            timeline?: components["schemas"]["TimelineEntry"][];
+            /** Format: decimal */
+            total?: string;
+            tracking?: components["schemas"]["Tracking"] | null;
+            updatedAt?: string;
+            userId?: string;
         };
         AdminReview: {
             content?: string;
@@ -1616,6 +1726,9 @@ export interface components {
             variants?: components["schemas"]["MediaVariants"];
             width?: number;
         };
+        MediaList: {
+            data?: components["schemas"]["Media"][];
+        };
         MediaReviewBody: {
             /** @enum {string} */
             verdict: "approved" | "rejected";
@@ -1728,6 +1841,16 @@ export interface components {
             provider?: string;
             status?: string;
             updatedAt?: string;
+        };
+        PaymentConfig: {
+            /** @description simulated or stripe */
+            cardProvider?: string;
+            /** @description card, cod */
+            methods?: string[];
+            /** @description Stripe's publishable key (stripe only) */
+            publishableKey?: string | null;
+            /** @description simulated provider: card numbers and what they do */
+            testCards?: components["schemas"]["TestCard"][];
         };
         PlaceOrderBody: {
             /** @default null */
@@ -1970,6 +2093,26 @@ export interface components {
         StockPage: {
             data?: components["schemas"]["Stock"][];
             meta?: components["schemas"]["PageMeta"];
+        };
+        TestCard: {
+            number?: string;
+            /** @description succeeded, card_declined, ... */
+            outcome?: string;
+        };
+        TimelineEntry: {
+            /** Format: decimal */
+            amount?: string | null;
+            at?: string;
+            changedBy?: string | null;
+            currency?: string | null;
+            /** @description payment_created | payment_succeeded | payment_failed | refunded | refund_confirmed */
+            event?: string;
+            fromStatus?: string | null;
+            /** @description status | payment */
+            kind?: string;
+            provider?: string | null;
+            reason?: string | null;
+            toStatus?: string;
         };
         TopProduct: {
             currency?: string;
@@ -2324,6 +2467,37 @@ export interface operations {
             };
         };
     };
+    admin_get_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrder"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     admin_payment_dead_letters: {
         parameters: {
             query?: {
@@ -2417,6 +2591,48 @@ export interface operations {
             };
         };
     };
+    admin_list_products: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                q?: string;
+                search?: string;
+                category?: string;
+                brand?: string;
+                minPrice?: string;
+                maxPrice?: string;
+                inStock?: boolean;
+                sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
+                status?: "active" | "draft" | "archived" | "any";
+                ids?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     admin_list_reviews: {
         parameters: {
             query?: {
@@ -2488,7 +2704,9 @@ export interface operations {
     };
     admin_stats: {
         parameters: {
-            query?: never;
+            query?: {
+                days?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3849,6 +4067,35 @@ export interface operations {
             };
         };
     };
+    get_payment_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentConfig"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     confirm_payment: {
         parameters: {
             query?: never;
@@ -4333,6 +4580,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MediaUpload"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_product_media: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaList"];
                 };
             };
             /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
