@@ -82,6 +82,12 @@ class CartSchema(CamelSchema):
     tax = Money()
     shipping = Money()
     total = Money()
+    free_shipping_threshold = Money(
+        metadata={"description": "the (discounted) subtotal from which shipping is free"}
+    )
+    free_shipping_remaining = Money(
+        metadata={"description": "what the subtotal lacks for free shipping; 0 when free"}
+    )
     currency = fields.String()
     expires_at = fields.String()
 

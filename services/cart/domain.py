@@ -273,7 +273,9 @@ def price_cart(
         to a minor unit;
       - shipping = 0 for an empty cart or when (subtotal - discount) >= free_shipping_threshold,
         else flat_shipping;
-      - total = subtotal - discount + tax + shipping.
+      - total = subtotal - discount + tax + shipping;
+      - free_shipping_threshold = the threshold; free_shipping_remaining = what the discounted
+        subtotal lacks to reach it while shipping is charged, else 0 (the "spend X more" hint).
     A line is `price_changed` when the catalog price differs from the price when it was last added
     or updated; `previous_price` then holds that price.
     """
@@ -326,6 +328,7 @@ def price_cart(
         shipping = 0
     else:
         shipping = pricing.flat_shipping
+    remaining = pricing.free_shipping_threshold - discounted if shipping else 0
     return {
         "lines": priced,
         "coupon": applied,
@@ -335,6 +338,8 @@ def price_cart(
         "tax": tax,
         "shipping": shipping,
         "total": discounted + tax + shipping,
+        "free_shipping_threshold": pricing.free_shipping_threshold,
+        "free_shipping_remaining": remaining,
         "currency": pricing.currency,
     }
 

@@ -18,6 +18,8 @@ CART_KEYS = {
     "tax",
     "shipping",
     "total",
+    "freeShippingThreshold",
+    "freeShippingRemaining",
     "currency",
     "expiresAt",
 }
@@ -76,6 +78,7 @@ def test_a_guest_builds_a_priced_cart(http, shop):
         "5.99",
         "49.17",
     )
+    assert (body["freeShippingThreshold"], body["freeShippingRemaining"]) == ("100.00", "60.02")
     changed = http.put(f"/api/cart/{cart_id}/items/mug", json={"quantity": 5})
     assert changed.json()["items"][0]["quantity"] == 5
     removed = http.delete(f"/api/cart/{cart_id}/items/mug")

@@ -97,6 +97,23 @@ def test_tax_and_free_shipping_are_computed_on_the_discounted_subtotal():
     assert quote["coupon"] == {"code": "TEN", "type": "percent", "value": 10}
 
 
+@pytest.mark.parametrize(
+    ("price", "remaining"),
+    [(2500, 7500), (9999, 1), (10000, 0), (25000, 0)],
+)
+def test_the_quote_says_how_much_more_buys_free_shipping(price, remaining):
+    lines = lines_of((1, price))
+    quote = price_cart(lines, catalog_of(lines), PRICING, now=NOW)
+    assert quote["free_shipping_threshold"] == 10000
+    assert quote["free_shipping_remaining"] == remaining
+    assert (quote["shipping"] == 0) == (remaining == 0)
+
+
+def test_an_empty_cart_lacks_nothing_for_free_shipping():
+    quote = price_cart([], {}, PRICING, now=NOW)
+    assert (quote["shipping"], quote["free_shipping_remaining"]) == (0, 0)
+
+
 def test_settings_change_tax_threshold_and_fee():
     pricing = PricingSettings(
         tax_basis_points=2000, free_shipping_threshold=500, flat_shipping=1000
