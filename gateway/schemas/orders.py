@@ -161,6 +161,7 @@ class AdminOrderSchema(OrderSchema):
     allowed_transitions = fields.List(
         fields.String(), metadata={"description": "the statuses staff may set now"}
     )
+    refundable_amount = Money(metadata={"description": "what an admin may still refund"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     payment_events_unavailable = fields.Boolean()
 

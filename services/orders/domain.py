@@ -133,6 +133,16 @@ def staff_next_statuses(current: str) -> list[str]:
     return [status for status in STATUSES if status in allowed]
 
 
+REFUNDABLE_PAYMENTS = frozenset({"paid", "partially_refunded"})
+
+
+def refundable_amount(payment_status: str, total: int, refunded: int) -> int:
+    """What an admin may still refund of an order (minor units): 0 unless it was paid."""
+    if payment_status not in REFUNDABLE_PAYMENTS:
+        return 0
+    return max(0, int(total) - int(refunded or 0))
+
+
 def revenue_series(
     rows: Iterable[Mapping[str, Any]], first_day: date, days: int, currency: str
 ) -> list[dict[str, Any]]:

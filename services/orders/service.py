@@ -149,9 +149,10 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
 
     @rpc(expected_exceptions=EXPECTED)
     def get_admin_order(self, order_id):
-        """Staff view of an Order: plus `allowed_transitions` (the statuses staff may set now)
-        and `timeline`, its status changes and payment events oldest first. Payment events are
-        left out (`payment_events_unavailable`) when payments does not answer in time."""
+        """Staff view of an Order: plus `allowed_transitions` (the statuses staff may set now),
+        `refundable_amount` (minor units) and `timeline` (status changes and payment events,
+        oldest first). Payment events are left out (`payment_events_unavailable`) when payments
+        does not answer in time."""
         order = self.saga.get_order(order_id, None, True)
         history = OrdersRepository(self.db.session).history(order.id)
         try:
@@ -164,6 +165,9 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         return {
             **order_to_dict(order),
             "allowed_transitions": domain.staff_next_statuses(order.status),
+            "refundable_amount": domain.refundable_amount(
+                order.payment_status, order.total, order.refunded_amount
+            ),
             "timeline": domain.order_timeline(history, events),
             "payment_events_unavailable": unavailable,
         }

@@ -337,12 +337,14 @@ def test_the_staff_view_offers_the_legal_next_statuses_and_the_whole_timeline(
     ]
     waiting = orders.get_admin_order(card_order["id"])
     assert waiting["allowed_transitions"] == ["cancelled"]
+    assert waiting["refundable_amount"] == 0
 
     paid(container, dispatch, card_order)
     orders.update_status(card_order["id"], "processing", "seller-1", "packing")
     view = orders.get_admin_order(card_order["id"])
     assert view["status"] == "processing"
     assert view["allowed_transitions"] == ["shipped", "cancelled"]
+    assert view["refundable_amount"] == card_order["total"]
     assert [(e["kind"], e.get("to_status") or e.get("event")) for e in view["timeline"]] == [
         ("status", "pending"),
         ("status", "awaiting_payment"),

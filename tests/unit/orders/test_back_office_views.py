@@ -110,3 +110,19 @@ def test_revenue_in_another_currency_is_kept_after_the_main_series():
     ]
     series = domain.revenue_series(rows, date(2026, 12, 1), 1, "USD")
     assert [(d["currency"], d["revenue"]) for d in series] == [("USD", 1200), ("EUR", 700)]
+
+
+@pytest.mark.parametrize(
+    ("payment_status", "refunded", "refundable"),
+    [
+        ("paid", 0, 5000),
+        ("partially_refunded", 1200, 3800),
+        ("refunded", 5000, 0),
+        ("unpaid", 0, 0),
+        ("failed", 0, 0),
+    ],
+)
+def test_only_what_was_paid_and_not_yet_refunded_can_be_refunded(
+    payment_status, refunded, refundable
+):
+    assert domain.refundable_amount(payment_status, 5000, refunded) == refundable

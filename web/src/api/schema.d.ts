@@ -1412,6 +1412,11 @@ export interface components {
             paymentEventsUnavailable?: boolean;
             paymentMethod?: string;
             paymentStatus?: string;
+            /**
+             * Format: decimal
+             * @description what an admin may still refund
+             */
+            refundableAmount?: string;
             /** Format: decimal */
             refundedAmount?: string;
             reservationExpiresAt?: string | null;
@@ -1473,6 +1478,16 @@ export interface components {
             /** Format: decimal */
             discount?: string;
             expiresAt?: string;
+            /**
+             * Format: decimal
+             * @description what the subtotal lacks for free shipping; 0 when free
+             */
+            freeShippingRemaining?: string;
+            /**
+             * Format: decimal
+             * @description the (discounted) subtotal from which shipping is free
+             */
+            freeShippingThreshold?: string;
             id?: string;
             items?: components["schemas"]["CartItem"][];
             /** Format: decimal */
