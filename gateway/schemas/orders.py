@@ -94,6 +94,7 @@ class OrderSchema(CamelSchema):
     refunded_amount = Money()
     tracking = fields.Nested(TrackingSchema, allow_none=True)
     cancel_reason = fields.String(allow_none=True)
+    cancellable = fields.Boolean(metadata={"description": "the customer may still cancel it"})
     reservation_expires_at = fields.String(allow_none=True)
     payment = fields.Nested(OrderPaymentSchema)
     created_at = fields.String()

@@ -52,6 +52,7 @@ def order_to_dict(order: Order) -> dict[str, Any]:
         "refunded_amount": order.refunded_amount,
         "tracking": order.tracking,
         "cancel_reason": order.cancel_reason,
+        "cancellable": domain.customer_may_cancel(order.status),
         "reservation_expires_at": _iso(order.reservation_expires_at),
         "created_at": _iso(order.created_at),
         "updated_at": _iso(order.updated_at),

@@ -75,8 +75,13 @@ def check_staff_target(current: str, target: str) -> None:
     check_transition(current, target)
 
 
+def customer_may_cancel(current: str) -> bool:
+    """Whether the customer may still cancel an order in `current` (offered by the storefront)."""
+    return current in CUSTOMER_CANCELLABLE
+
+
 def check_customer_cancel(current: str) -> None:
-    if current not in CUSTOMER_CANCELLABLE:
+    if not customer_may_cancel(current):
         raise NotCancellable(
             f"an order {current} can no longer be cancelled",
             {"from": current, "to": CANCELLED},

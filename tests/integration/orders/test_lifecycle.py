@@ -180,11 +180,13 @@ def test_staff_move_the_order_and_every_change_is_in_the_history(
     orders, container, dispatch, card_order, orders_db
 ):
     paid(container, dispatch, card_order)
-    orders.update_status(card_order["id"], "processing", "seller-1", "packing")
+    processing = orders.update_status(card_order["id"], "processing", "seller-1", "packing")
+    assert processing["cancellable"] is True
     shipped = orders.set_tracking(
         card_order["id"], "UPS", "1Z999", "https://ups.example/1Z999", "seller-1"
     )
     assert shipped["status"] == "shipped"
+    assert shipped["cancellable"] is False
     assert shipped["tracking"] == {
         "carrier": "UPS",
         "number": "1Z999",

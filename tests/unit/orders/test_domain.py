@@ -57,6 +57,15 @@ def test_customer_may_cancel_until_shipping():
             domain.check_customer_cancel(status)
 
 
+def test_the_storefront_offers_cancel_exactly_when_the_customer_may_cancel():
+    assert [s for s in domain.STATUSES if domain.customer_may_cancel(s)] == [
+        "pending",
+        "awaiting_payment",
+        "confirmed",
+        "processing",
+    ]
+
+
 def test_snapshot_takes_name_and_image_and_computes_line_totals():
     quote = [{"product_id": "p1", "price": 1999, "quantity": 2, "name": "old", "image": None}]
     products = {"p1": {"name": "Lamp", "image": "/img/lamp.jpg", "status": "active"}}
