@@ -282,11 +282,24 @@ def demo_products() -> list[dict]:
     return products
 
 
+def _has_size(path: Path, edge: int) -> bool:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return image.size == (edge, edge)
+    except (OSError, ValueError):
+        return False
+
+
 def render_images(products: list[dict], root: Path, base_url: str) -> dict[str, list[dict]]:
-    """One image per product in three sizes (WebP), drawn locally; existing files are kept."""
+    """One image per product in three sizes (WebP), drawn locally; files already of the right
+    size are kept."""
     from PIL import Image, ImageDraw
 
-    sizes = {"large": 480, "medium": 320, "thumbnail": 160}
+    # the media service's variant sizes (media.domain.DEFAULT_VARIANTS), so that the storefront's
+    # srcset widths are true of the demo pictures too
+    sizes = {"large": 1600, "medium": 800, "thumbnail": 200}
     folder = root / "images" / "seed"
     folder.mkdir(parents=True, exist_ok=True)
     images = {}
@@ -297,7 +310,7 @@ def render_images(products: list[dict], root: Path, base_url: str) -> dict[str, 
         for variant, edge in sizes.items():
             name = f"{product['id']}-{variant}.webp"
             path = folder / name
-            if not path.exists():
+            if not _has_size(path, edge):
                 image = Image.new("RGB", (edge, edge), colour)
                 draw = ImageDraw.Draw(image)
                 draw.ellipse(
