@@ -295,7 +295,7 @@ def _has_size(path: Path, edge: int) -> bool:
 def render_images(products: list[dict], root: Path, base_url: str) -> dict[str, list[dict]]:
     """One image per product in three sizes (WebP), drawn locally; files already of the right
     size are kept."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
     # the media service's variant sizes (media.domain.DEFAULT_VARIANTS), so that the storefront's
     # srcset widths are true of the demo pictures too
@@ -317,7 +317,12 @@ def render_images(products: list[dict], root: Path, base_url: str) -> dict[str, 
                     [edge // 5, edge // 5, edge * 4 // 5, edge * 4 // 5],
                     fill=tuple(min(255, c + 60) for c in colour),
                 )
-                draw.text((edge // 12, edge - edge // 8), product["brand"][:24], fill="white")
+                draw.text(
+                    (edge // 12, edge - edge // 6),
+                    product["brand"][:24],
+                    fill="white",
+                    font=ImageFont.load_default(size=max(10, edge // 14)),
+                )
                 image.save(path, "WEBP", quality=70)
             urls[variant] = f"{base_url}/images/seed/{name}"
         images[product["id"]] = [
