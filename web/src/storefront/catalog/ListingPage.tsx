@@ -40,8 +40,15 @@ export default function ListingPage() {
         : "All products";
   useDocumentTitle(query.q ? `“${query.q}”: search` : query.category ? category?.name : "All products");
 
-  function show(next: ListingQuery, replace = false) {
-    void navigate(listingHref(next), { replace });
+  // The router applies a navigation as a transition; until it lands, the filters show the choice
+  // just made, so a ticked box or a chosen radio does not flick back for a moment.
+  const urlKey = `${slug ?? ""}?${params.toString()}`;
+  const [chosen, setChosen] = useState<{ at: string; query: ListingQuery } | null>(null);
+  const shown = chosen && chosen.at === urlKey ? chosen.query : query;
+
+  function show(next: ListingQuery) {
+    setChosen({ at: urlKey, query: next });
+    void navigate(listingHref(next));
   }
 
   function onPage(page: number) {
@@ -85,9 +92,10 @@ export default function ListingPage() {
             onClick={() => setFiltersOpen((open) => !open)}
           >
             {filtersOpen ? "Hide filters" : "Show filters"}
+            {activeFilters(query) ? ` (${activeFilters(query)})` : ""}
           </button>
           <div id="listing-filters" className="listing-filters-body">
-            <ListingFilters query={query} facets={meta?.facets} tree={tree.data} onChange={(next) => show(next)} />
+            <ListingFilters query={shown} facets={meta?.facets} tree={tree.data} onChange={(next) => show(next)} />
             {hasFilters(query) ? (
               <button type="button" className="button-link" onClick={() => show(clearFilters(query))}>
                 Clear filters
@@ -98,7 +106,7 @@ export default function ListingPage() {
         <section aria-labelledby="results-heading" className="listing-results">
           <div className="results-bar">
             <h2 id="results-heading" className="results-count" aria-live="polite">
-              {list.isPending
+              {list.isPending || list.isPlaceholderData
                 ? "Searching…"
                 : data
                   ? `${meta?.totalRelation === "gte" ? "More than " : ""}${total.toLocaleString("en-US")} ${total === 1 ? "product" : "products"}`
@@ -189,5 +197,15 @@ function SortSelect({
         ))}
       </select>
     </div>
+  );
+}
+
+/** How many filters are on, for the "Show filters" button on narrow screens. */
+function activeFilters(query: ListingQuery): number {
+  return (
+    query.brands.length +
+    (query.minPrice || query.maxPrice ? 1 : 0) +
+    (query.inStock ? 1 : 0) +
+    (query.category && query.q ? 1 : 0)
   );
 }

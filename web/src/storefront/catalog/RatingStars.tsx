@@ -10,7 +10,9 @@ export function RatingStars({ average, count }: { average?: number; count?: numb
       <span className="visually-hidden">Rated {value.toFixed(1)} out of 5, </span>
       <span aria-hidden="true">{value.toFixed(1)} </span>
       <span className="muted">
-        ({count} {count === 1 ? "review" : "reviews"})
+        <span aria-hidden="true">(</span>
+        {count} {count === 1 ? "review" : "reviews"}
+        <span aria-hidden="true">)</span>
       </span>
     </p>
   );

@@ -161,6 +161,15 @@ function HelpfulButton({ review }: { review: Review }) {
     );
   }
 
+  if (review.userId && review.userId === session.user?.id) {
+    return (
+      <p className="helpful small">
+        <span className="badge">Your review</span>
+        {count ? <span className="muted">{people}</span> : null}
+      </p>
+    );
+  }
+
   async function onVote() {
     setMessage(null);
     try {
