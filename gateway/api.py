@@ -103,9 +103,14 @@ class ApiWsgiApp(WsgiApp):
                 request.request_id,
             )
         except HTTPException:
-            response = error_response(
-                RouteNotFound(f"no route for {request.path}"), request.request_id
-            )
+            # no route: a storefront or back-office path is the web app's (gateway/web.py);
+            # the API's prefixes keep their JSON 404
+            if self.server.web.serves(request):
+                response = self.server.web.respond(request)
+            else:
+                response = error_response(
+                    RouteNotFound(f"no route for {request.path}"), request.request_id
+                )
         response.headers["X-Request-Id"] = request.request_id
         self.add_cors(request, response)
         return response(environ, start_response)
@@ -135,6 +140,12 @@ class ApiServer(WebServer):
 
     backlog = 2048
 
+    def setup(self):
+        super().setup()
+        from gateway.web import WebApp  # gateway.web builds on this module's ApiRoute
+
+        self.web = WebApp.from_config(self.container.config)
+
     def start(self):
         if not self._starting:
             self._starting = True
@@ -158,6 +169,7 @@ def _class(schema: type[Schema] | Schema | None) -> type[Schema] | None:
 
 
 class ApiRoute(HttpRequestHandler):
+    documented = True  # listed in the OpenAPI document (the web app's pages are not)
     server = ApiServer()
     redis = RedisClient()
     tokens = TokenVerifier()

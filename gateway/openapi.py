@@ -78,6 +78,10 @@ def build_spec(routes: list[ApiRoute], version: str = "1.0.0") -> dict:
     return spec.to_dict()
 
 
+def documented(entrypoints) -> list[ApiRoute]:
+    return [e for e in entrypoints if isinstance(e, ApiRoute) and e.documented]
+
+
 def gateway_spec(config: dict) -> dict:
     """The document the gateway serves, built without starting it (for the web client's types)."""
     from nameko.containers import ServiceContainer
@@ -85,7 +89,7 @@ def gateway_spec(config: dict) -> dict:
     from gateway.service import GatewayService
 
     container = ServiceContainer(GatewayService, config)
-    return build_spec([e for e in container.entrypoints if isinstance(e, ApiRoute)])
+    return build_spec(documented(container.entrypoints))
 
 
 class OpenApiDocument(DependencyProvider):
@@ -95,30 +99,41 @@ class OpenApiDocument(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         if self.document is None:
-            routes = [e for e in self.container.entrypoints if isinstance(e, ApiRoute)]
-            self.document = build_spec(routes)
+            self.document = build_spec(documented(self.container.entrypoints))
         return self.document
 
 
+# Swagger UI, bundled into the web build (web/scripts/api-docs.mjs); the init script is a file so
+# that the page's Content-Security-Policy needs no inline script
+DOCS_ASSET = "api-docs/swagger-ui-bundle.js"
 DOCS_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Bazaar API</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}
-code{background:#f3f3f3;padding:0 .25rem}.op{border-top:1px solid #ddd;padding:.5rem 0}
-.m{display:inline-block;width:4.5rem;font-weight:bold}</style></head>
-<body><h1>Bazaar API</h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>
-(OpenAPI 3.1). Load it in any OpenAPI viewer; this page lists it without external assets.</p>
-<div id="ops">Loading…</div>
-<script>
-fetch('/api/openapi.json').then(r => r.json()).then(spec => {
-  const out = [];
-  for (const [path, ops] of Object.entries(spec.paths)) {
-    for (const [method, op] of Object.entries(ops)) {
-      const lock = op.security ? ' 🔒' : '';
-      out.push(`<div class="op"><span class="m">${method.toUpperCase()}</span><code>${path}</code>`
-        + `${lock} — ${op.summary || ''} <small>${op.description || ''}</small></div>`);
-    }
-  }
-  document.getElementById('ops').innerHTML = out.join('');
-});
-</script></body></html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <meta name="viewport" content="width=device-width, initial-scale=1" />
+  <title>Bazaar API reference</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+  <link rel="stylesheet" href="/api-docs/swagger-ui.css" />
+</head>
+<body>
+  <noscript>The API reference needs JavaScript. The machine-readable document (OpenAPI 3.1) is at
+    <a href="/api/openapi.json">/api/openapi.json</a>.</noscript>
+  <div id="swagger-ui"></div>
+  <script src="/api-docs/swagger-ui-bundle.js"></script>
+  <script src="/api-docs/init.js"></script>
+</body>
+</html>
 """
+DOCS_NOT_BUILT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8" /><title>Bazaar API reference</title></head>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>The API reference is not built yet</h1>
+<p>Its page comes with the web app: run <code>make web</code> (or <code>make run</code>), then
+reload. Meanwhile the document itself is at <a href="/api/openapi.json">/api/openapi.json</a>
+(OpenAPI 3.1).</p></body></html>
+"""
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)

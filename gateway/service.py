@@ -21,6 +21,7 @@ from gateway.routes.payments import AdminPaymentRoutes, PaymentRoutes
 from gateway.routes.products import ProductRoutes
 from gateway.routes.reviews import AdminReviewRoutes, ReviewRoutes
 from gateway.routes.users import AdminUserRoutes, UserRoutes
+from gateway.routes.web import WebRoutes
 from gateway.ws import LiveUpdateRoutes
 from services.common.context import RequestContext
 from services.common.redis import Redis
@@ -49,6 +50,7 @@ class GatewayService(
     MediaRoutes,
     NotificationRoutes,
     LiveUpdateRoutes,
+    WebRoutes,
 ):
     name = "gateway"
 

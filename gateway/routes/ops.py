@@ -4,12 +4,15 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from gateway.api import api, json_response
-from gateway.openapi import DOCS_PAGE
+from gateway.openapi import DOCS_ASSET, DOCS_NOT_BUILT, DOCS_PAGE, DOCS_POLICY
+from gateway.web import WebBuild
 
 TAGS = ("operations",)
 
 
 class OpsRoutes:
+    web_build = WebBuild()
+
     @api("GET", "/health", rate="", tags=TAGS, summary="The gateway process is alive")
     def health(self, request):
         return {"status": "ok"}
@@ -33,6 +36,19 @@ class OpsRoutes:
     def openapi(self, request):
         return self.openapi_document
 
-    @api("GET", "/api/docs", tags=TAGS, summary="A readable list of the API")
+    @api(
+        "GET",
+        "/api/docs",
+        tags=TAGS,
+        summary="The API reference (Swagger UI): try calls with an access token (Authorize)",
+    )
     def docs(self, request):
-        return Response(DOCS_PAGE, content_type="text/html; charset=utf-8")
+        built = self.web_build.built(DOCS_ASSET)
+        response = Response(
+            DOCS_PAGE if built else DOCS_NOT_BUILT,
+            status=200 if built else 503,
+            content_type="text/html; charset=utf-8",
+        )
+        response.headers["Content-Security-Policy"] = DOCS_POLICY
+        response.headers["Cache-Control"] = "no-cache"
+        return response

@@ -37,6 +37,7 @@ PASSWORD_HASHING = "PASSWORD_HASHING"  # argon2 parameters
 MODERATION = "MODERATION"  # text and image thresholds
 CART = "CART"  # guest_ttl, user_ttl, line_max, product_cache_ttl
 PRICING = "PRICING"  # tax, shipping
+WEB = "WEB"  # {root, sitemap_page_size, sitemap_ttl}: the web app the gateway serves
 
 
 def config_path() -> Path:

@@ -17,11 +17,11 @@ from services.notifications import domain
 from services.notifications.exceptions import NotificationNotFound
 from services.notifications.mail import (
     MAIL,
-    NOTIFICATIONS,
     Rendered,
     Templates,
     build_message,
     sender_from_config,
+    storefront_url,
     transport_from_config,
 )
 from services.notifications.models import Email, Notification
@@ -75,7 +75,7 @@ class PostOffice(DependencyProvider):
             transport_from_config(config),
             sender_from_config(config),
             config.get(MAIL) or {},
-            str((config.get(NOTIFICATIONS) or {}).get("storefront_url", "http://localhost:3000")),
+            storefront_url(config),
         )
 
     def get_dependency(self, worker_ctx):

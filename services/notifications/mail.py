@@ -24,6 +24,13 @@ MAIL = "MAIL"  # {transport, dir, from_address, from_name, max_attempts, retry_*
 NOTIFICATIONS = "NOTIFICATIONS"  # {storefront_url}
 
 
+def storefront_url(config: dict) -> str:
+    """Where email links point: NOTIFICATIONS.storefront_url, else the gateway's own origin
+    (PUBLIC_URL), which serves the storefront."""
+    configured = (config.get(NOTIFICATIONS) or {}).get("storefront_url")
+    return str(configured or config.get("PUBLIC_URL") or "http://localhost:8000").rstrip("/")
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str

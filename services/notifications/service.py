@@ -264,6 +264,9 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
         if payload.get("token"):
             token = quote(str(payload["token"]), safe="")
             links["reset"] = f"{storefront}/reset-password?token={token}"
+        if event_type == "stock_low" and payload.get("product_id"):
+            product = quote(str(payload["product_id"]), safe="")
+            links["restock"] = f"{storefront}/admin/inventory?product={product}"
         if plan.email and event_type in ("order_confirmed", "order_status_changed"):
             context["order"] = self._order(payload, required=False)
             context["tracking"] = payload.get("tracking") or context["order"].get("tracking") or {}
