@@ -631,7 +631,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A readable list of the API */
+        /** The API reference (Swagger UI): try calls with an access token (Authorize) */
         get: operations["docs"];
         put?: never;
         post?: never;
@@ -1401,6 +1401,8 @@ export interface components {
             /** @description the statuses staff may set now */
             allowedTransitions?: string[];
             cancelReason?: string | null;
+            /** @description the customer may still cancel it */
+            cancellable?: boolean;
             couponCode?: string | null;
             createdAt?: string;
             currency?: string;
@@ -1788,6 +1790,8 @@ export interface components {
         };
         Order: {
             cancelReason?: string | null;
+            /** @description the customer may still cancel it */
+            cancellable?: boolean;
             couponCode?: string | null;
             createdAt?: string;
             currency?: string;

@@ -1,0 +1,245 @@
+// Server state of the signed-in shopper: sign-in and out, profile, address book, orders and the
+// notifications inbox, as query and mutation hooks over the typed client.
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { api, unwrap, type components } from "../../shared/api";
+import { useSession } from "../../shared/hooks";
+import { getSession, signIn, signOut, updateUser, type AuthResult } from "../../shared/session";
+import { clearCartCache, mergeGuestCartAfterSignIn } from "../cart/cart";
+
+export type Address = components["schemas"]["Address"];
+export type AddressBody = components["schemas"]["AddressBody"];
+export type Order = components["schemas"]["Order"];
+export type Notification = components["schemas"]["Notification"];
+export type HistoryEntry = components["schemas"]["HistoryEntry"];
+export type Payment = components["schemas"]["Payment"];
+
+// -- signing in and out -------------------------------------------------------------------------
+
+async function startSession(result: AuthResult, queryClient: QueryClient) {
+  signIn(result);
+  queryClient.removeQueries({ queryKey: ["account"] });
+  await mergeGuestCartAfterSignIn(queryClient);
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: { email: string; password: string }) => {
+      const result = await unwrap(api.POST("/api/auth/login", { body }));
+      await startSession(result, queryClient);
+    },
+  });
+}
+
+export function useRegister() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: components["schemas"]["RegisterBody"]) => {
+      const result = await unwrap(api.POST("/api/auth/register", { body }));
+      await startSession(result, queryClient);
+    },
+  });
+}
+
+function endSession(queryClient: QueryClient) {
+  signOut();
+  clearCartCache(queryClient);
+  queryClient.removeQueries({ queryKey: ["account"] });
+}
+
+/** Sign out here: the refresh token is revoked on the server, then forgotten. */
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const refreshToken = getSession()?.refreshToken;
+      try {
+        if (refreshToken) await unwrap(api.POST("/api/auth/logout", { body: { refreshToken } }));
+      } finally {
+        // signed out here even when the server could not be told: the token expires anyway
+        endSession(queryClient);
+      }
+    },
+  });
+}
+
+/** Sign out on every device: refused unless the server confirms, so the person knows. */
+export function useSignOutEverywhere() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      await unwrap(api.POST("/api/auth/logout-all", {}));
+      endSession(queryClient);
+    },
+  });
+}
+
+export function useForgotPassword() {
+  return useMutation({
+    mutationFn: (email: string) =>
+      unwrap(api.POST("/api/auth/forgot-password", { body: { email } })),
+  });
+}
+
+export function useResetPassword() {
+  return useMutation({
+    mutationFn: (body: { token: string; password: string }) =>
+      unwrap(api.POST("/api/auth/reset-password", { body })),
+  });
+}
+
+// -- profile and addresses ----------------------------------------------------------------------
+
+export function useProfile() {
+  const session = useSession();
+  return useQuery({
+    queryKey: ["account", "profile", session?.user?.id],
+    queryFn: () => unwrap(api.GET("/api/users/profile")),
+    enabled: Boolean(session),
+  });
+}
+
+export function useUpdateProfile() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: components["schemas"]["ProfileUpdateBody"]) =>
+      unwrap(api.PUT("/api/users/profile", { body })),
+    onSuccess: (user) => {
+      updateUser(user);
+      queryClient.setQueryData(["account", "profile", user.id], user);
+    },
+  });
+}
+
+const ADDRESSES = ["account", "addresses"] as const;
+
+export function useAddresses() {
+  const session = useSession();
+  return useQuery({
+    queryKey: [...ADDRESSES, session?.user?.id],
+    queryFn: async () => (await unwrap(api.GET("/api/users/addresses"))).data ?? [],
+    enabled: Boolean(session),
+  });
+}
+
+export function useSaveAddress() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string; body: AddressBody }) =>
+      id
+        ? unwrap(api.PUT("/api/users/addresses/{addressId}", { params: { path: { addressId: id } }, body }))
+        : unwrap(api.POST("/api/users/addresses", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ADDRESSES }),
+  });
+}
+
+export function useDeleteAddress() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE("/api/users/addresses/{addressId}", { params: { path: { addressId: id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ADDRESSES }),
+  });
+}
+
+// -- orders -------------------------------------------------------------------------------------
+
+export const orderKey = (orderId: string) => ["account", "order", orderId] as const;
+
+export function useOrders(page: number) {
+  const session = useSession();
+  return useQuery({
+    queryKey: ["account", "orders", session?.user?.id, page],
+    queryFn: () => unwrap(api.GET("/api/orders", { params: { query: { page, limit: 10 } } })),
+    enabled: Boolean(session),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useOrder(orderId: string) {
+  return useQuery({
+    queryKey: orderKey(orderId),
+    queryFn: () => unwrap(api.GET("/api/orders/{orderId}", { params: { path: { orderId } } })),
+    staleTime: 5_000,
+  });
+}
+
+export function useOrderHistory(orderId: string) {
+  return useQuery({
+    queryKey: [...orderKey(orderId), "history"],
+    queryFn: async () =>
+      (await unwrap(api.GET("/api/orders/{orderId}/history", { params: { path: { orderId } } })))
+        .data ?? [],
+    staleTime: 5_000,
+  });
+}
+
+export function useOrderPayment(orderId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...orderKey(orderId), "payment"],
+    queryFn: () => unwrap(api.GET("/api/payments/order/{orderId}", { params: { path: { orderId } } })),
+    enabled,
+    staleTime: 5_000,
+  });
+}
+
+export function useCancelOrder(orderId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.POST("/api/orders/{orderId}/cancel", { params: { path: { orderId } } })),
+    onSuccess: (order) => {
+      queryClient.setQueryData(orderKey(orderId), order);
+      return queryClient.invalidateQueries({ queryKey: orderKey(orderId) });
+    },
+  });
+}
+
+// -- notifications ------------------------------------------------------------------------------
+
+const INBOX = ["account", "notifications"] as const;
+
+export function useInbox(page: number) {
+  const session = useSession();
+  return useQuery({
+    queryKey: [...INBOX, session?.user?.id, page],
+    queryFn: () =>
+      unwrap(api.GET("/api/notifications", { params: { query: { page, limit: 20 } } })),
+    enabled: Boolean(session),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** The unread count for the header badge (one small page of unread notifications). */
+export function useUnreadCount(): number {
+  const session = useSession();
+  const { data } = useQuery({
+    queryKey: [...INBOX, session?.user?.id, "unread"],
+    queryFn: () =>
+      unwrap(api.GET("/api/notifications", { params: { query: { unread: true, limit: 1 } } })),
+    enabled: Boolean(session),
+    staleTime: 60_000,
+  });
+  return data?.meta?.unread ?? 0;
+}
+
+export function refreshInbox(queryClient: QueryClient) {
+  return queryClient.invalidateQueries({ queryKey: INBOX });
+}
+
+export function useMarkRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST("/api/notifications/{notificationId}/read", { params: { path: { notificationId: id } } })),
+    onSuccess: () => refreshInbox(queryClient),
+  });
+}
+
+export function useMarkAllRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/notifications/read-all", {})),
+    onSuccess: () => refreshInbox(queryClient),
+  });
+}
