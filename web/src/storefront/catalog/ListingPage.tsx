@@ -150,6 +150,15 @@ function ListingResults({
   if (list.error && !list.data) return <ErrorMessage error={list.error} onRetry={() => list.refetch()} />;
   const products = list.data?.data ?? [];
   const meta = list.data?.meta;
+  if (!products.length && query.page > 1) {
+    return (
+      <Empty title="There are no more results">
+        <button type="button" className="button" onClick={() => onPage(1)}>
+          Back to the first page
+        </button>
+      </Empty>
+    );
+  }
   if (!products.length) {
     return (
       <Empty title={query.q ? `No products match “${query.q}”` : "No products match these filters"}>

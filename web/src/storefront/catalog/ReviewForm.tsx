@@ -109,6 +109,10 @@ function ReviewFields({
   // a refusal that is not about one field (already reviewed, product gone, offline) is said above the button
   const general = error && Object.keys(fields).length === 0 ? error : null;
 
+  function clear(name: string) {
+    if (missing[name]) setMissing(({ [name]: _, ...rest }) => rest);
+  }
+
   function handle(event: FormEvent) {
     event.preventDefault();
     const problems: Record<string, string> = {};
@@ -141,7 +145,10 @@ function ReviewFields({
                 name={ratingName}
                 value={n}
                 checked={rating === n}
-                onChange={() => setRating(n)}
+                onChange={() => {
+                  setRating(n);
+                  clear("rating");
+                }}
               />
               <span>
                 {n} {n === 1 ? "star" : "stars"}
@@ -159,14 +166,20 @@ function ReviewFields({
         label="Title"
         value={title}
         maxLength={200}
-        onChange={(event) => setTitle(event.target.value)}
+        onChange={(event) => {
+          setTitle(event.target.value);
+          clear("title");
+        }}
         error={fieldError("title")}
       />
       <TextAreaField
         label="Your review"
         value={content}
         maxLength={5000}
-        onChange={(event) => setContent(event.target.value)}
+        onChange={(event) => {
+          setContent(event.target.value);
+          clear("content");
+        }}
         error={fieldError("content")}
         hint="Reviews are checked before they are published."
       />

@@ -112,6 +112,8 @@ describe("the API's query", () => {
     expect(effectiveSort(EMPTY_QUERY)).toBe("newest");
     expect(effectiveSort({ ...EMPTY_QUERY, q: "x" })).toBe("relevance");
     expect(effectiveSort({ ...EMPTY_QUERY, q: "x", sort: "price_desc" })).toBe("price_desc");
+    // "best match" with no words is what the API does then: newest first
+    expect(effectiveSort({ ...EMPTY_QUERY, sort: "relevance" })).toBe("newest");
   });
 });
 

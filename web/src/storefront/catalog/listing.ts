@@ -178,7 +178,8 @@ export function apiQuery(query: ListingQuery, limit = PAGE_SIZE): ApiProductQuer
 
 /** The sort shown in the select: the API's default when none was chosen. */
 export function effectiveSort(query: ListingQuery): Sort {
-  return query.sort || (query.q ? "relevance" : "newest");
+  if (!query.q && (!query.sort || query.sort === "relevance")) return "newest";
+  return query.sort || "relevance";
 }
 
 /** What the search box sends: the typed text replaces the old one, filters stay, page 1. */
