@@ -1,13 +1,67 @@
-import { Outlet } from "react-router";
+import { Suspense } from "react";
+import { NavLink, Outlet, useMatches } from "react-router";
+import { useSession } from "../shared/hooks";
+import { signOut } from "../shared/session";
+import { Loading } from "../shared/ui/Status";
+import { homeFor, isStaff, mayOpen, navigationFor, type Section } from "./access";
+import { ForbiddenPage } from "./ForbiddenPage";
+import { LiveAlerts } from "./LiveAlerts";
+import { NoAccessPage } from "./NoAccessPage";
+import { SignInPage } from "./SignInPage";
 
+/** The back office's frame. Signed out: the sign-in form at whatever URL was asked for (so a
+ * shared link opens after sign-in). Customers are told they have no access; staff see the
+ * navigation their role may use, and a page outside it says so instead of loading. */
 export function AdminLayout() {
+  const session = useSession();
+  const matches = useMatches();
+  if (!session) return <SignInPage />;
+  const { role, email, firstName } = session.user;
+  if (!isStaff(role)) return <NoAccessPage email={email} />;
+
+  const section = matches
+    .map((match) => (match.handle as { section?: Section } | undefined)?.section)
+    .filter(Boolean)
+    .pop();
+  const allowed = !section || mayOpen(role, section);
+
   return (
     <div className="admin-shell">
-      <nav className="admin-nav" aria-label="Back office">
-        <strong>Bazaar back office</strong>
-      </nav>
-      <main className="admin-main" id="main">
-        <Outlet />
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="admin-nav">
+        <div className="admin-brand">
+          <strong>Bazaar back office</strong>
+          <span className="small">
+            {firstName || email} · {role}
+          </span>
+        </div>
+        <nav aria-label="Back office">
+          <ul>
+            {navigationFor(role).map((item) => (
+              <li key={item.path}>
+                <NavLink to={item.path}>{item.label}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="admin-nav-foot">
+          {role === "admin" ? <LiveAlerts /> : null}
+          <a href="/">View the shop</a>
+          <button type="button" className="button-link" onClick={() => signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="admin-main" id="main" tabIndex={-1}>
+        {allowed ? (
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        ) : (
+          <ForbiddenPage home={homeFor(role)} />
+        )}
       </main>
     </div>
   );

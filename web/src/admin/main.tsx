@@ -7,6 +7,7 @@ import { RouterProvider } from "react-router";
 import { createQueryClient } from "../shared/query";
 import { ToastProvider } from "../shared/ui/Toasts";
 import { router } from "./routes";
+import { ConfirmProvider } from "./ui/Confirm";
 
 const queryClient = createQueryClient();
 
@@ -14,7 +15,9 @@ createRoot(document.getElementById("root") as HTMLElement).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
-        <RouterProvider router={router} />
+        <ConfirmProvider>
+          <RouterProvider router={router} />
+        </ConfirmProvider>
       </ToastProvider>
     </QueryClientProvider>
   </StrictMode>,

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { homeFor, may, mayOpen, navigationFor } from "./access";
+
+describe("what a role may open", () => {
+  it("gives admins every section, starting at the dashboard", () => {
+    expect(navigationFor("admin").map((item) => item.section)).toEqual([
+      "dashboard",
+      "orders",
+      "products",
+      "categories",
+      "inventory",
+      "reviews",
+      "coupons",
+      "users",
+      "deadLetters",
+    ]);
+    expect(homeFor("admin")).toBe("/dashboard");
+  });
+
+  it("keeps sellers to the catalog and stock", () => {
+    expect(navigationFor("seller").map((item) => item.section)).toEqual([
+      "products",
+      "categories",
+      "inventory",
+    ]);
+    expect(homeFor("seller")).toBe("/products");
+    for (const section of ["dashboard", "orders", "reviews", "coupons", "users", "deadLetters"] as const) {
+      expect(mayOpen("seller", section)).toBe(false);
+    }
+    expect(may("seller", "editCategories")).toBe(false);
+    expect(may("seller", "refund")).toBe(false);
+    expect(may("seller", "changeOrderStatus")).toBe(true);
+  });
+
+  it("opens nothing to customers or strangers", () => {
+    expect(navigationFor("customer")).toEqual([]);
+    expect(navigationFor(undefined)).toEqual([]);
+    expect(may(null, "refund")).toBe(false);
+  });
+});

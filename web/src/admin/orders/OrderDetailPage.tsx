@@ -1,0 +1,388 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef, useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router";
+import { api, idempotencyKey, unwrap, type components } from "../../shared/api";
+import { formatDateTime, formatMoney, humanize } from "../../shared/format";
+import { useSession } from "../../shared/hooks";
+import { SelectField, TextField } from "../../shared/ui/Field";
+import { QueryState } from "../../shared/ui/Status";
+import { useToast } from "../../shared/ui/Toasts";
+import { may } from "../access";
+import { useConfirm } from "../ui/Confirm";
+import { FormError, fieldError } from "../ui/FormError";
+import { PageHeader } from "../ui/PageHeader";
+import { StatusBadge } from "../ui/StatusBadge";
+import type { OrderStatus } from "./filters";
+import { describeEntry } from "./timeline";
+
+type AdminOrder = components["schemas"]["AdminOrder"];
+
+function useAdminOrder(orderId: string) {
+  return useQuery({
+    queryKey: ["admin", "order", orderId],
+    queryFn: () => unwrap(api.GET("/api/admin/orders/{orderId}", { params: { path: { orderId } } })),
+  });
+}
+
+/** A key kept for one action until it succeeds, so a retried submit happens once. */
+function useOnceKey() {
+  const key = useRef(idempotencyKey());
+  return { current: () => key.current, renew: () => (key.current = idempotencyKey()) };
+}
+
+function useOrderSaved(orderId: string) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  return (message: string, order?: AdminOrder) => {
+    toast(message, "success");
+    if (order) queryClient.setQueryData(["admin", "order", orderId], (old: AdminOrder | undefined) => ({ ...old, ...order }));
+    void queryClient.invalidateQueries({ queryKey: ["admin", "order", orderId] });
+    void queryClient.invalidateQueries({ queryKey: ["admin", "orders"] });
+    void queryClient.invalidateQueries({ queryKey: ["admin", "stats"] });
+  };
+}
+
+export function OrderDetailPage() {
+  const { orderId = "" } = useParams();
+  const order = useAdminOrder(orderId);
+  const session = useSession();
+  return (
+    <QueryState query={order} loading="Loading the order…">
+      {(data) => (
+        <div className="stack">
+          <PageHeader title={`Order ${data.id?.slice(0, 8).toUpperCase()}`}>
+            <StatusBadge status={data.status} />
+          </PageHeader>
+          <p className="row small">
+            <Link to="/orders">Back to orders</Link>
+            <span className="muted">Placed {formatDateTime(data.createdAt)}</span>
+            <span className="mono muted">{data.id}</span>
+          </p>
+          <div className="two-col">
+            <div className="stack">
+              <OrderLines order={data} />
+              <Timeline order={data} />
+            </div>
+            <div className="stack">
+              <CustomerCard order={data} />
+              {may(session?.user.role, "changeOrderStatus") ? <StatusForm order={data} /> : null}
+              {may(session?.user.role, "changeOrderStatus") ? <TrackingForm order={data} /> : null}
+              {may(session?.user.role, "refund") ? <RefundForm order={data} /> : null}
+            </div>
+          </div>
+        </div>
+      )}
+    </QueryState>
+  );
+}
+
+function OrderLines({ order }: { order: AdminOrder }) {
+  const currency = order.currency ?? "USD";
+  const totals: [string, string | undefined][] = [
+    ["Subtotal", order.subtotal],
+    ["Discount", order.discount],
+    ["Tax", order.tax],
+    ["Shipping", order.shipping],
+  ];
+  return (
+    <section className="card stack" aria-labelledby="lines-heading">
+      <h2 id="lines-heading">Items</h2>
+      <div className="table-wrap">
+        <table style={{ minWidth: 0 }}>
+          <thead>
+            <tr>
+              <th scope="col">Product</th>
+              <th scope="col" className="num">
+                Price
+              </th>
+              <th scope="col" className="num">
+                Qty
+              </th>
+              <th scope="col" className="num">
+                Total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(order.lines ?? []).map((line) => (
+              <tr key={line.productId}>
+                <td>
+                  <Link to={`/products/${line.productId}`}>{line.name}</Link>
+                </td>
+                <td className="num">{formatMoney(line.price, currency)}</td>
+                <td className="num">{line.quantity}</td>
+                <td className="num">{formatMoney(line.lineTotal, currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            {totals.map(([label, amount]) => (
+              <tr key={label}>
+                <th scope="row" colSpan={3} className="num">
+                  {label}
+                  {label === "Discount" && order.couponCode ? ` (${order.couponCode})` : ""}
+                </th>
+                <td className="num">{formatMoney(amount, currency)}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row" colSpan={3} className="num">
+                Total
+              </th>
+              <td className="num price">{formatMoney(order.total, currency)}</td>
+            </tr>
+            {order.refundedAmount && Number(order.refundedAmount) > 0 ? (
+              <tr>
+                <th scope="row" colSpan={3} className="num">
+                  Refunded
+                </th>
+                <td className="num">{formatMoney(order.refundedAmount, currency)}</td>
+              </tr>
+            ) : null}
+          </tfoot>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function CustomerCard({ order }: { order: AdminOrder }) {
+  const address = order.shippingAddress;
+  return (
+    <section className="card stack" aria-labelledby="customer-heading">
+      <h2 id="customer-heading">Customer and delivery</h2>
+      {address ? (
+        <address style={{ fontStyle: "normal" }}>
+          {address.firstName} {address.lastName}
+          <br />
+          {address.address1}
+          {address.address2 ? (
+            <>
+              <br />
+              {address.address2}
+            </>
+          ) : null}
+          <br />
+          {address.postalCode} {address.city}
+          {address.state ? `, ${address.state}` : ""}, {address.country}
+          <br />
+          {address.phone}
+        </address>
+      ) : null}
+      <p className="small">
+        <Link to={`/orders?customer=${encodeURIComponent(order.userId ?? "")}`}>All orders of this customer</Link>
+      </p>
+      <p>
+        Payment: {humanize(order.paymentMethod)} · <StatusBadge status={order.paymentStatus} />
+      </p>
+      {order.cancelReason ? <p>Cancelled because: {humanize(order.cancelReason)}</p> : null}
+      {order.tracking ? (
+        <p>
+          Tracking: {order.tracking.carrier} {order.tracking.url ? <a href={order.tracking.url}>{order.tracking.number}</a> : order.tracking.number}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function StatusForm({ order }: { order: AdminOrder }) {
+  const allowed = (order.allowedTransitions ?? []) as OrderStatus[];
+  const [status, setStatus] = useState<OrderStatus | "">(allowed[0] ?? "");
+  const [note, setNote] = useState("");
+  const key = useOnceKey();
+  const confirm = useConfirm();
+  const saved = useOrderSaved(order.id ?? "");
+  const change = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.PATCH("/api/orders/{orderId}/status", {
+          params: { path: { orderId: order.id ?? "" } },
+          headers: { "Idempotency-Key": key.current() },
+          body: { status: status as OrderStatus, note: note.trim() || null },
+        }),
+      ),
+    onSuccess: (updated) => {
+      key.renew();
+      setNote("");
+      saved(`Order is now ${humanize(updated.status)}`);
+    },
+  });
+  if (allowed.length === 0) {
+    return (
+      <section className="card" aria-labelledby="status-heading">
+        <h2 id="status-heading">Status</h2>
+        <p className="muted">A {humanize(order.status).toLowerCase()} order cannot be moved on by staff.</p>
+      </section>
+    );
+  }
+  const chosen = allowed.includes(status as OrderStatus) ? status : allowed[0];
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (chosen === "cancelled") {
+      const yes = await confirm({
+        title: "Cancel this order?",
+        body: "Its stock is released, and a paid order is refunded in full. This cannot be undone.",
+        confirmLabel: "Cancel the order",
+        danger: true,
+      });
+      if (!yes) return;
+    }
+    setStatus(chosen);
+    change.mutate();
+  }
+
+  return (
+    <section className="card" aria-labelledby="status-heading">
+      <form className="stack" onSubmit={(event) => void submit(event)}>
+        <h2 id="status-heading">Change status</h2>
+        <FormError error={change.error} fields={["status", "note"]} />
+        <SelectField label="New status" value={chosen} onChange={(event) => setStatus(event.target.value as OrderStatus)} error={fieldError(change.error, "status")}>
+          {allowed.map((next) => (
+            <option key={next} value={next}>
+              {humanize(next)}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="Note (optional)" value={note} maxLength={500} onChange={(event) => setNote(event.target.value)} error={fieldError(change.error, "note")} hint="Kept in the order's history." />
+        <div>
+          <button type="submit" className={chosen === "cancelled" ? "button button-danger" : "button"} disabled={change.isPending}>
+            {chosen === "cancelled" ? "Cancel order" : `Mark as ${humanize(chosen).toLowerCase()}`}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function TrackingForm({ order }: { order: AdminOrder }) {
+  const [carrier, setCarrier] = useState(order.tracking?.carrier ?? "");
+  const [number, setNumber] = useState(order.tracking?.number ?? "");
+  const [url, setUrl] = useState(order.tracking?.url ?? "");
+  const key = useOnceKey();
+  const saved = useOrderSaved(order.id ?? "");
+  const save = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.PUT("/api/orders/{orderId}/tracking", {
+          params: { path: { orderId: order.id ?? "" } },
+          headers: { "Idempotency-Key": key.current() },
+          body: { carrier: carrier.trim(), number: number.trim(), url: url.trim() || null },
+        }),
+      ),
+    onSuccess: (updated) => {
+      key.renew();
+      saved(updated.status === "shipped" ? "Tracking saved: the order is shipped" : "Tracking saved");
+    },
+  });
+  const shippable = (order.allowedTransitions ?? []).includes("shipped");
+  if (!shippable && order.status !== "shipped") return null;
+  return (
+    <section className="card" aria-labelledby="tracking-heading">
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+        noValidate
+      >
+        <h2 id="tracking-heading">Tracking</h2>
+        {shippable ? <p className="small muted">Saving tracking marks the order as shipped and tells the customer.</p> : null}
+        <FormError error={save.error} fields={["carrier", "number", "url"]} />
+        <TextField label="Carrier" required value={carrier} onChange={(event) => setCarrier(event.target.value)} error={fieldError(save.error, "carrier")} />
+        <TextField label="Tracking number" required value={number} onChange={(event) => setNumber(event.target.value)} error={fieldError(save.error, "number")} />
+        <TextField label="Tracking URL (optional)" type="url" value={url} onChange={(event) => setUrl(event.target.value)} error={fieldError(save.error, "url")} />
+        <div>
+          <button type="submit" className="button" disabled={save.isPending}>
+            {shippable ? "Save tracking and ship" : "Save tracking"}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function RefundForm({ order }: { order: AdminOrder }) {
+  const currency = order.currency ?? "USD";
+  const [amount, setAmount] = useState("");
+  const key = useOnceKey();
+  const confirm = useConfirm();
+  const saved = useOrderSaved(order.id ?? "");
+  const refund = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/payments/refund", {
+          headers: { "Idempotency-Key": key.current() },
+          body: { orderId: order.id ?? "", amount: amount.trim() || null },
+        }),
+      ),
+    onSuccess: (payment) => {
+      key.renew();
+      setAmount("");
+      saved(`Refunded: ${formatMoney(payment.amountRefunded, payment.currency)} in total`);
+    },
+  });
+  if (!order.refundableAmount || Number(order.refundableAmount) <= 0) return null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const what = amount.trim() ? formatMoney(amount.trim(), currency) : `everything that remains (${formatMoney(order.refundableAmount, currency)})`;
+    const yes = await confirm({
+      title: "Refund this order?",
+      body: `The customer gets ${what} back on their original payment. This cannot be undone.`,
+      confirmLabel: "Refund",
+      danger: true,
+    });
+    if (yes) refund.mutate();
+  }
+
+  return (
+    <section className="card" aria-labelledby="refund-heading">
+      <form className="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <h2 id="refund-heading">Refund</h2>
+        <p className="small">Up to {formatMoney(order.refundableAmount, currency)} can be refunded.</p>
+        <FormError error={refund.error} fields={["amount"]} />
+        <TextField
+          label="Amount"
+          inputMode="decimal"
+          value={amount}
+          onChange={(event) => setAmount(event.target.value)}
+          error={fieldError(refund.error, "amount")}
+          hint="Leave blank to refund everything that remains."
+        />
+        <div>
+          <button type="submit" className="button button-danger" disabled={refund.isPending}>
+            Refund
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Timeline({ order }: { order: AdminOrder }) {
+  return (
+    <section className="card stack" aria-labelledby="timeline-heading">
+      <h2 id="timeline-heading">Timeline</h2>
+      {order.paymentEventsUnavailable ? (
+        <p className="notice notice-warn">Payment events could not be loaded right now; only status changes are shown.</p>
+      ) : null}
+      <ol className="timeline">
+        {(order.timeline ?? []).map((entry, index) => {
+          const { title, detail } = describeEntry(entry);
+          return (
+            <li key={`${entry.at}-${index}`} className={entry.kind === "payment" ? "timeline-payment" : undefined}>
+              <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+              <strong>
+                {entry.kind === "payment" ? <span className="visually-hidden">Payment: </span> : null}
+                {title}
+              </strong>
+              {detail ? <span className="small muted"> {detail}</span> : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

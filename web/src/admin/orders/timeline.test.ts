@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { describeEntry } from "./timeline";
+
+describe("order timeline entries", () => {
+  it("names a status change with who made it and why", () => {
+    expect(
+      describeEntry({ kind: "status", fromStatus: "awaiting_payment", toStatus: "cancelled", changedBy: "payments", reason: "payment_failed: card_declined" }),
+    ).toEqual({ title: "Awaiting payment → Cancelled", detail: "by the payment provider · payment_failed: card_declined" });
+    expect(describeEntry({ kind: "status", fromStatus: null, toStatus: "pending", changedBy: "u-1" }).title).toBe("Placed (Pending)");
+  });
+
+  it("names a payment event with its amount, provider and reason", () => {
+    expect(describeEntry({ kind: "payment", event: "payment_succeeded", amount: "54.00", currency: "USD", provider: "simulated" })).toEqual({
+      title: "Payment received",
+      detail: "$54.00 · via Simulated",
+    });
+    expect(describeEntry({ kind: "payment", event: "payment_failed", reason: "card_declined" }).detail).toBe("Card declined");
+  });
+});
