@@ -1,0 +1,52 @@
+"""A guest finds a product: home, search as you type (with a typo), filters, product page, cart."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def results(page):
+    """The listing's results region, named by its count heading ("12 products")."""
+    return page.get_by_role("region", name=re.compile(r"\d[\d,]* products?$"))
+
+
+def test_a_guest_browses_searches_with_a_typo_filters_opens_a_product_and_adds_it_to_the_cart(
+    page,
+):
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Featured products")).to_be_visible()
+    expect(page.get_by_role("heading", name="Shop by category")).to_be_visible()
+    expect(page.get_by_role("link", name="Cart, empty")).to_be_visible()
+
+    page.get_by_role("searchbox", name="Search products").fill("hedphones")
+    expect(page).to_have_url(re.compile(r"/search\?(.*&)?q=hedphones"))
+    expect(page.get_by_role("heading", name="Results for “hedphones”")).to_be_visible()
+    found = results(page)
+    names = found.get_by_role("link")
+    expect(names.first).to_contain_text("Headphones")
+
+    page.get_by_role("checkbox", name=re.compile(r"^Sony")).check()
+    expect(page).to_have_url(re.compile(r"brand=Sony"))
+    cards = results(page).get_by_role("listitem")
+    expect(cards.first).to_be_visible()
+    expect(cards.filter(has_not_text="Sony")).to_have_count(0)
+
+    first = results(page).get_by_role("link").first
+    product_name = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1, name=product_name)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/products/[\w-]+$"))
+
+    page.get_by_role("button", name="Add to cart").click()
+    added = page.get_by_role("status").filter(has=page.get_by_role("link", name="View cart"))
+    expect(added).to_contain_text("Added")
+    expect(page.get_by_role("link", name="Cart, 1 item")).to_be_visible()
+
+    # the guest's cart is kept across a reload
+    page.reload()
+    expect(page.get_by_role("link", name="Cart, 1 item")).to_be_visible()
