@@ -12,7 +12,7 @@ RABBIT_API ?= http://guest:guest@127.0.0.1:15672
 
 .DEFAULT_GOAL := help
 .PHONY: help venv check web web-api web-dev web-test rabbit-management db migrate keys seed seed-large run test test-unit \
-	test-integration test-e2e lint format typecheck shell bench bench-moderation compose-check \
+	test-integration test-e2e test-browser lint format typecheck shell bench bench-moderation compose-check \
 	clean reconcile
 
 help: ## list the targets
@@ -30,8 +30,8 @@ check: venv ## say which of RabbitMQ, PostgreSQL, Redis is down and how to start
 	@$(MANAGE) check
 
 # -- the web app (web/): Node 20 from the machine, exact versions from web/package-lock.json ----------
-WEB_SOURCES := $(shell find web/src web/admin web/public -type f 2>/dev/null) web/index.html \
-	web/vite.config.ts web/tsconfig.json web/scripts/compress.mjs
+WEB_SOURCES := $(shell find web/src web/admin web/public web/scripts -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts $(wildcard web/tsconfig*.json)
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
@@ -41,13 +41,15 @@ web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && npm run --silent build
 	@touch $@
 
-web: web/dist/.built ## build the storefront and back office into web/dist (when sources changed)
+web: web/dist/.built ## build the storefront, back office and API reference into web/dist (when sources changed)
 
 web-api: venv web/node_modules/.installed ## regenerate the web client's types from the gateway's OpenAPI
 	$(MANAGE) openapi var/openapi.json
 	cd web && npx openapi-typescript ../var/openapi.json -o src/api/schema.d.ts
 
 web-dev: web/node_modules/.installed ## Vite dev server with hot reload on :5173, API proxied to :8000
+	@echo "  storefront http://localhost:5173   back office http://localhost:5173/admin"
+	@echo "  (the API, /ws and /media are proxied to the gateway: make run in another terminal)"
 	cd web && npx vite
 
 web-test: web/node_modules/.installed ## the web app's unit tests (Vitest) and type check
@@ -75,26 +77,34 @@ seed: migrate keys ## demo users, catalog, stock and coupons
 seed-large: migrate ## a million products for benchmarks: make seed-large N=1000000
 	$(PY) scripts/seed_large.py $(or $(N),1000000)
 
-run: migrate keys seed ## the whole platform on http://localhost:8000 (Ctrl-C stops it)
+run: migrate keys seed web ## the whole platform on http://localhost:8000 (Ctrl-C stops it)
 	@echo ""
-	@echo "  Bazaar is starting on http://localhost:8000  (API docs: http://localhost:8000/api/docs)"
+	@echo "  Bazaar is starting on http://localhost:8000"
+	@echo "    storefront   http://localhost:8000/"
+	@echo "    back office  http://localhost:8000/admin   (admin@bazaar.dev / Admin-pass-1234)"
+	@echo "    API docs     http://localhost:8000/api/docs"
 	@echo "  readiness: curl localhost:8000/ready      stop: Ctrl-C"
 	@echo ""
 	@$(BIN)/honcho start -f Procfile
 
-test: venv rabbit-management ## unit, integration and end-to-end tiers against local servers
+# the e2e and browser tiers serve web/dist, so it is built first; the web app's own tests run too
+test: venv rabbit-management web web-test ## web app tests, then unit, integration, end-to-end and browser tiers
 	@$(TEST_ENV) $(MANAGE) check
 	@$(TEST_ENV) $(MANAGE) createdb >/dev/null
-	$(TEST_ENV) $(BIN)/pytest tests/unit tests/integration tests/e2e
+	$(TEST_ENV) $(BIN)/pytest tests/unit tests/integration tests/e2e tests/browser
 
-test-unit: venv ## unit tier only (no servers needed)
+# the unit tier checks the web client against the OpenAPI document with web/node_modules' generator
+test-unit: venv web/node_modules/.installed ## unit tier only (no servers needed)
 	$(TEST_ENV) $(BIN)/pytest tests/unit
 
 test-integration: venv rabbit-management ## integration tier
 	$(TEST_ENV) $(BIN)/pytest tests/integration
 
-test-e2e: venv rabbit-management ## end-to-end tier (starts the whole stack itself)
+test-e2e: venv rabbit-management web ## end-to-end tier (starts the whole stack itself)
 	$(TEST_ENV) $(BIN)/pytest tests/e2e
+
+test-browser: venv rabbit-management web ## browser journeys in headless Chromium (Debian's chromium) on the e2e stack
+	$(TEST_ENV) $(BIN)/pytest tests/browser
 
 lint: venv ## ruff and mypy
 	$(BIN)/ruff check .
