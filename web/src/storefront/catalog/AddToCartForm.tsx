@@ -33,7 +33,9 @@ export function AddToCartForm({
       setAdded(true);
       toast(`${product.name} added to your cart`, "success");
     } catch (failure) {
-      setError(messageOf(failure));
+      const message = messageOf(failure);
+      // the API's messages ("only 3 of ... available") begin in lower case
+      setError(message.charAt(0).toUpperCase() + message.slice(1));
     }
   }
 
