@@ -195,4 +195,4 @@ def not_found_page() -> Page:
 
 def _summary(lines: list[str]) -> str:
     # inside #root: what a crawler that runs no script reads; React replaces it when it renders
-    return '<main class="prerendered">' + "".join(lines) + "</main>"
+    return '<main class="container page prerendered">' + "".join(lines) + "</main>"
