@@ -70,16 +70,16 @@ function CategoryFilter({
         All categories
       </label>
       {choices.map(({ node, level, count }) => (
-        <label key={node.id} className="radio" style={{ paddingInlineStart: `${(level + 1) * 0.9}rem` }}>
-          <input
-            type="radio"
-            name={name}
-            checked={query.category === node.slug}
-            onChange={() => onChange(withFilters(query, { category: node.slug ?? "" }))}
-          />
-          {node.name}
-          {count !== undefined ? <span className="facet-count">{count}</span> : null}
-        </label>
+        <FacetOption
+          key={node.id}
+          type="radio"
+          name={name}
+          label={node.name ?? ""}
+          count={count}
+          indent={level + 1}
+          checked={query.category === node.slug}
+          onChange={() => onChange(withFilters(query, { category: node.slug ?? "" }))}
+        />
       ))}
     </fieldset>
   );
@@ -113,15 +113,14 @@ function BrandFilter({
       <legend>Brand</legend>
       <div className="facet-list">
         {brands.map(({ brand, count }) => (
-          <label key={brand} className="checkbox">
-            <input
-              type="checkbox"
-              checked={chosen.has(brand.toLowerCase())}
-              onChange={(event) => toggle(brand, event.target.checked)}
-            />
-            {brand}
-            {count !== undefined ? <span className="facet-count">{count}</span> : null}
-          </label>
+          <FacetOption
+            key={brand}
+            type="checkbox"
+            label={brand}
+            count={count}
+            checked={chosen.has(brand.toLowerCase())}
+            onChange={(on) => toggle(brand, on)}
+          />
         ))}
       </div>
     </fieldset>
@@ -189,5 +188,48 @@ function PriceFilter({
         </button>
       </fieldset>
     </form>
+  );
+}
+
+/**
+ * One facet value: the control is named by the value alone ("Sony"); its count of matches is
+ * its description, read after the name ("Sony, checkbox, 6 products").
+ */
+function FacetOption({
+  type,
+  name,
+  label,
+  count,
+  indent = 0,
+  checked,
+  onChange,
+}: {
+  type: "checkbox" | "radio";
+  name?: string;
+  label: string;
+  count?: number;
+  indent?: number;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="facet-option" style={indent ? { paddingInlineStart: `${indent * 0.9}rem` } : undefined}>
+      <input
+        id={id}
+        type={type}
+        name={name}
+        checked={checked}
+        aria-describedby={count !== undefined ? `${id}-count` : undefined}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+      <label htmlFor={id}>{label}</label>
+      {count !== undefined ? (
+        <span id={`${id}-count`} className="facet-count">
+          {count}
+          <span className="visually-hidden"> {count === 1 ? "product" : "products"}</span>
+        </span>
+      ) : null}
+    </div>
   );
 }
