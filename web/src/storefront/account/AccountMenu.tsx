@@ -34,12 +34,15 @@ function SignedInMenu({ firstName }: { firstName: string }) {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
 
-  // every push that carries an inbox entry changes the unread count
+  // every push that carries an inbox entry changes the unread count; it is also said in a toast,
+  // except on the page of the order it is about, which shows the change itself
   useLiveMessages((message) => {
-    if (message.notification) {
-      void refreshInbox(queryClient);
-      const title = (message.notification as { title?: string }).title;
-      if (title) toast(title);
+    if (!message.notification) return;
+    void refreshInbox(queryClient);
+    const title = (message.notification as { title?: string }).title;
+    const orderId = message.data?.orderId;
+    if (title && !(typeof orderId === "string" && location.pathname === `/orders/${orderId}`)) {
+      toast(title);
     }
   });
 

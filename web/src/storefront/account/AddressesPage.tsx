@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, messageOf } from "../../shared/errors";
+import { ApiError } from "../../shared/errors";
 import { Empty, ErrorMessage, QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
 import { EMPTY_ADDRESS, type AddressDraft } from "../checkout/checkoutState";
 import { addressLine } from "../checkout/CheckoutPage";
 import { useAddresses, useDeleteAddress, useSaveAddress, type Address } from "./account";
 import { AddressFields } from "./AddressFields";
+import { friendlyMessage } from "./messages";
 
 export function AddressesPage() {
   const addresses = useAddresses();
@@ -83,7 +84,7 @@ function AddressCard({ address, onEdit }: { address: Address; onEdit: () => void
       </div>
       {remove.error || save.error ? (
         <p className="field-error" role="alert">
-          {messageOf(remove.error ?? save.error)}
+          {friendlyMessage(remove.error ?? save.error)}
         </p>
       ) : null}
     </li>

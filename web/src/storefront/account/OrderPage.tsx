@@ -18,6 +18,7 @@ import {
 } from "./account";
 import { isAboutOrder, orderReference, reasonText, statusLabel, statusTone } from "./orderStatus";
 import { RequireSignIn } from "./RequireSignIn";
+import { friendly } from "./messages";
 
 interface PlacedState {
   justPlaced?: boolean;
@@ -326,7 +327,7 @@ function CancelOrder({ orderId }: { orderId: string }) {
           Cancel order
         </button>
       )}
-      {cancel.error ? <ErrorMessage error={cancel.error} onRetry={() => cancel.mutate()} /> : null}
+      {cancel.error ? <ErrorMessage error={friendly(cancel.error)} onRetry={() => cancel.mutate()} /> : null}
     </section>
   );
 }

@@ -4,8 +4,10 @@ import { ApiError } from "../../shared/errors";
 import { TextField } from "../../shared/ui/Field";
 import { ErrorMessage } from "../../shared/ui/Status";
 import { useRegister } from "./account";
+import { useFieldErrors } from "./useFieldErrors";
 import { PasswordRulesList } from "./PasswordRulesList";
 import { safeNext } from "./passwordRules";
+import { friendlyMessage } from "./messages";
 
 export function RegisterPage() {
   const [params] = useSearchParams();
@@ -13,9 +15,11 @@ export function RegisterPage() {
   const navigate = useNavigate();
   const register = useRegister();
   const [form, setForm] = useState({ firstName: "", lastName: "", email: "", password: "" });
-  const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
+  const [fields, clearField] = useFieldErrors(register.error);
+  const set = (field: keyof typeof form) => (event: { target: { value: string } }) => {
+    clearField(field);
     setForm((current) => ({ ...current, [field]: event.target.value }));
-  const fields = register.error instanceof ApiError ? register.error.fields : {};
+  };
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     register.mutate(
@@ -53,7 +57,7 @@ export function RegisterPage() {
             autoComplete="email"
             value={form.email}
             onChange={set("email")}
-            error={fields.email}
+            error={fields.email ?? (register.error instanceof ApiError && register.error.code === "EMAIL_TAKEN" ? friendlyMessage(register.error) : undefined)}
             required
           />
           <TextField
@@ -66,7 +70,7 @@ export function RegisterPage() {
             hint={<PasswordRulesList id="register-password-rules" password={form.password} email={form.email} />}
             required
           />
-          {register.error && !Object.keys(fields).length ? (
+          {register.error && !(register.error instanceof ApiError && (Object.keys(register.error.fields).length || register.error.code === "EMAIL_TAKEN")) ? (
             <ErrorMessage error={register.error} onRetry={() => submit()} />
           ) : null}
           <button type="submit" className="button button-block" disabled={register.isPending}>

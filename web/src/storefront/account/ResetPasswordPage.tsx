@@ -4,6 +4,7 @@ import { ApiError } from "../../shared/errors";
 import { TextField } from "../../shared/ui/Field";
 import { ErrorMessage } from "../../shared/ui/Status";
 import { useResetPassword } from "./account";
+import { useFieldErrors } from "./useFieldErrors";
 import { PasswordRulesList } from "./PasswordRulesList";
 
 /** Where the password-reset email's link lands: /reset-password?token=... */
@@ -14,7 +15,7 @@ export function ResetPasswordPage() {
   const reset = useResetPassword();
   const [password, setPassword] = useState("");
   const error = reset.error instanceof ApiError ? reset.error : null;
-  const fields = error?.fields ?? {};
+  const [fields, clearField] = useFieldErrors(reset.error);
   const badToken = error?.code === "INVALID_RESET_TOKEN";
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -39,12 +40,15 @@ export function ResetPasswordPage() {
               type="password"
               autoComplete="new-password"
               value={password}
-              onChange={(event) => setPassword(event.target.value)}
+              onChange={(event) => {
+                clearField("password");
+                setPassword(event.target.value);
+              }}
               error={fields.password}
               hint={<PasswordRulesList id="reset-password-rules" password={password} email="" />}
               required
             />
-            {reset.error && !Object.keys(fields).length ? (
+            {reset.error && !error?.fields.password && !badToken ? (
               <ErrorMessage error={reset.error} onRetry={() => submit()} />
             ) : null}
             <button type="submit" className="button button-block" disabled={reset.isPending}>

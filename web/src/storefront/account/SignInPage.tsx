@@ -5,6 +5,7 @@ import { TextField } from "../../shared/ui/Field";
 import { ErrorMessage } from "../../shared/ui/Status";
 import { useSignIn } from "./account";
 import { safeNext } from "./passwordRules";
+import { friendly } from "./messages";
 
 export function SignInPage() {
   const [params] = useSearchParams();
@@ -48,7 +49,7 @@ export function SignInPage() {
             required
           />
           {signIn.error && !Object.keys(fields).length ? (
-            <ErrorMessage error={signIn.error} onRetry={() => submit()} />
+            <ErrorMessage error={friendly(signIn.error)} onRetry={() => submit()} />
           ) : null}
           <button type="submit" className="button button-block" disabled={signIn.isPending}>
             {signIn.isPending ? "Signing in…" : "Sign in"}

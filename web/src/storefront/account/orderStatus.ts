@@ -3,7 +3,7 @@
 import { humanize } from "../../shared/format";
 
 const LABELS: Record<string, string> = {
-  pending: "Being placed",
+  pending: "Placed",
   awaiting_payment: "Awaiting payment",
   confirmed: "Confirmed",
   processing: "Being prepared",

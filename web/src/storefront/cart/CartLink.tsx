@@ -1,10 +1,32 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
+import { useSession } from "../../shared/hooks";
+import { useLiveMessages } from "../../shared/live";
 import { cartLinkLabel } from "./cartId";
-import { useCartCount } from "./cart";
+import { refreshCart, useCartCount } from "./cart";
 
 /** The header's cart link with the number of units in it. */
 export function CartLink() {
   const units = useCartCount();
+  const session = useSession();
+  return (
+    <>
+      {session ? <CartFollowsOrders /> : null}
+      <CartLinkView units={units} />
+    </>
+  );
+}
+
+/** The server empties the cart when an order is confirmed (paid): the badge follows it live. */
+function CartFollowsOrders() {
+  const queryClient = useQueryClient();
+  useLiveMessages((message) => {
+    if (message.type === "order_confirmed") void refreshCart(queryClient);
+  });
+  return null;
+}
+
+function CartLinkView({ units }: { units: number }) {
   return (
     <Link to="/cart" className="cart-link" aria-label={cartLinkLabel(units)}>
       <svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">

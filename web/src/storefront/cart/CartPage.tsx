@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { messageOf } from "../../shared/errors";
 import { formatMoney } from "../../shared/format";
 import { Empty, ErrorMessage, Loading } from "../../shared/ui/Status";
 import {
@@ -13,6 +12,7 @@ import {
   type CartItem,
 } from "./cart";
 import { CartSummary } from "./CartSummary";
+import { friendlyMessage } from "../account/messages";
 
 export function CartPage() {
   const cart = useCart();
@@ -123,7 +123,7 @@ function CartLine({ item, currency }: { item: CartItem; currency: string }) {
         </div>
         {error ? (
           <p className="field-error" role="alert">
-            {messageOf(error)}
+            {friendlyMessage(error)}
           </p>
         ) : null}
       </div>
@@ -248,7 +248,7 @@ function CouponForm({ cart }: { cart: Cart }) {
             </div>
             {apply.error ? (
               <p id="coupon-error" className="field-error" role="alert">
-                {messageOf(apply.error)}
+                {friendlyMessage(apply.error)}
               </p>
             ) : null}
           </div>

@@ -68,8 +68,9 @@ function keyOf(source: CartSource) {
   return [...CART_KEY, "none"] as const;
 }
 
+/** The cart itself is gone (expired, merged): not a missing product or coupon, also 404s. */
 function isCartGone(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404;
+  return error instanceof ApiError && error.status === 404 && error.code === "CART_NOT_FOUND";
 }
 
 /**

@@ -1,9 +1,10 @@
-import { ApiError, messageOf } from "../../shared/errors";
+import { ApiError } from "../../shared/errors";
 import { formatMoney } from "../../shared/format";
 import type { Address } from "../account/account";
 import type { Cart } from "../cart/cart";
 import type { CheckoutState } from "./checkoutState";
 import { describeAddress } from "./CheckoutPage";
+import { friendlyMessage } from "../account/messages";
 
 /** Step 3: what is ordered, where to, how it is paid, and the one button that places it. */
 export function CheckoutReviewStep({
@@ -65,7 +66,7 @@ export function CheckoutReviewStep({
       ) : null}
       {error ? (
         <div className="notice notice-error" role="alert">
-          <p>{messageOf(error)}</p>
+          <p>{friendlyMessage(error)}</p>
           {retryable ? <p>Nothing was lost: try again and you will not be charged twice.</p> : null}
         </div>
       ) : null}
