@@ -1,9 +1,27 @@
-import { useId } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { formatDate, formatMoney } from "../../shared/format";
 import { labelledIndexes, layoutRevenueChart, type RevenueDay } from "./chart";
 
-const WIDTH = 720;
+const DEFAULT_WIDTH = 720;
 const HEIGHT = 260;
+
+/** The element's width in CSS pixels, so the chart is drawn at its real size and its labels
+ * stay readable on a phone (a scaled-down viewBox would shrink the text too). */
+function useWidth<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(([entry]) => {
+      const next = Math.round(entry.contentRect.width);
+      if (next > 0) setWidth(next);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
 
 function shortDate(iso: string): string {
   return formatDate(`${iso}T12:00:00Z`).replace(/, \d{4}$/, "");
@@ -13,8 +31,9 @@ function shortDate(iso: string): string {
  * figures as a table. */
 export function RevenueChart({ days, currency }: { days: RevenueDay[]; currency: string }) {
   const id = useId();
-  const layout = layoutRevenueChart(days, WIDTH, HEIGHT);
-  const labelled = labelledIndexes(days.length);
+  const [ref, width] = useWidth<HTMLElement>();
+  const layout = layoutRevenueChart(days, width, HEIGHT);
+  const labelled = labelledIndexes(days.length, Math.max(2, Math.floor(width / 110)));
   const busiest = days.reduce<RevenueDay | null>(
     (best, day) => (best === null || Number(day.revenue) > Number(best.revenue) ? day : best),
     null,
@@ -24,10 +43,12 @@ export function RevenueChart({ days, currency }: { days: RevenueDay[]; currency:
       ? `Highest on ${formatDate(`${busiest.date}T12:00:00Z`)}: ${formatMoney(busiest.revenue, currency)}.`
       : "No revenue in this period.";
   return (
-    <figure className="stack" style={{ margin: 0 }}>
+    <figure className="stack" style={{ margin: 0 }} ref={ref}>
       <svg
         className="chart"
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        viewBox={`0 0 ${width} ${HEIGHT}`}
+        width={width}
+        height={HEIGHT}
         role="img"
         aria-labelledby={`${id}-title ${id}-desc`}
       >

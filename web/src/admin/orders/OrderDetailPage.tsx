@@ -13,7 +13,7 @@ import { FormError, fieldError } from "../ui/FormError";
 import { PageHeader } from "../ui/PageHeader";
 import { StatusBadge } from "../ui/StatusBadge";
 import type { OrderStatus } from "./filters";
-import { describeEntry } from "./timeline";
+import { describeEntry, paymentMethodName } from "./timeline";
 
 type AdminOrder = components["schemas"]["AdminOrder"];
 
@@ -173,7 +173,7 @@ function CustomerCard({ order }: { order: AdminOrder }) {
         <Link to={`/orders?customer=${encodeURIComponent(order.userId ?? "")}`}>All orders of this customer</Link>
       </p>
       <p>
-        Payment: {humanize(order.paymentMethod)} · <StatusBadge status={order.paymentStatus} />
+        Payment: {paymentMethodName(order.paymentMethod)} · <StatusBadge status={order.paymentStatus} />
       </p>
       {order.cancelReason ? <p>Cancelled because: {humanize(order.cancelReason)}</p> : null}
       {order.tracking ? (
@@ -370,7 +370,7 @@ function Timeline({ order }: { order: AdminOrder }) {
       ) : null}
       <ol className="timeline">
         {(order.timeline ?? []).map((entry, index) => {
-          const { title, detail } = describeEntry(entry);
+          const { title, detail } = describeEntry(entry, order.userId);
           return (
             <li key={`${entry.at}-${index}`} className={entry.kind === "payment" ? "timeline-payment" : undefined}>
               <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>

@@ -7,6 +7,7 @@ import { SelectField, TextField } from "../../shared/ui/Field";
 import { Pagination } from "../../shared/ui/Pagination";
 import { Empty, QueryState } from "../../shared/ui/Status";
 import { PageHeader } from "../ui/PageHeader";
+import { paymentMethodName } from "./timeline";
 import { StatusBadge } from "../ui/StatusBadge";
 import { ORDER_STATUSES, apiQuery, filtersFromSearch, searchFromFilters, type OrderFilters, type OrderStatus } from "./filters";
 
@@ -93,7 +94,7 @@ export function OrdersPage() {
                         <td>
                           <button
                             type="button"
-                            className="button-link mono"
+                            className="button-link"
                             title="Show this customer's orders"
                             onClick={() => apply({ ...empty, customer: order.userId ?? "" })}
                           >
@@ -104,7 +105,7 @@ export function OrdersPage() {
                           <StatusBadge status={order.status} />
                         </td>
                         <td>
-                          {humanize(order.paymentMethod)} · <StatusBadge status={order.paymentStatus} />
+                          {paymentMethodName(order.paymentMethod)} · <StatusBadge status={order.paymentStatus} />
                         </td>
                         <td className="num">{formatMoney(order.total, order.currency)}</td>
                       </tr>

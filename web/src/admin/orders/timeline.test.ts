@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { describeEntry } from "./timeline";
+import { describeEntry, paymentMethodName } from "./timeline";
 
 describe("order timeline entries", () => {
   it("names a status change with who made it and why", () => {
     expect(
       describeEntry({ kind: "status", fromStatus: "awaiting_payment", toStatus: "cancelled", changedBy: "payments", reason: "payment_failed: card_declined" }),
     ).toEqual({ title: "Awaiting payment → Cancelled", detail: "by the payment provider · payment_failed: card_declined" });
-    expect(describeEntry({ kind: "status", fromStatus: null, toStatus: "pending", changedBy: "u-1" }).title).toBe("Placed (Pending)");
+    expect(describeEntry({ kind: "status", fromStatus: null, toStatus: "pending", changedBy: "u-1" }, "u-1")).toEqual({
+      title: "Placed (Pending)",
+      detail: "by the customer",
+    });
   });
 
   it("names a payment event with its amount, provider and reason", () => {
@@ -15,5 +18,12 @@ describe("order timeline entries", () => {
       detail: "$54.00 · via Simulated",
     });
     expect(describeEntry({ kind: "payment", event: "payment_failed", reason: "card_declined" }).detail).toBe("Card declined");
+  });
+});
+
+describe("payment methods", () => {
+  it("are named as shoppers know them", () => {
+    expect(paymentMethodName("cod")).toBe("Cash on delivery");
+    expect(paymentMethodName("card")).toBe("Card");
   });
 });

@@ -24,7 +24,14 @@ const PAYMENT_EVENTS: Record<string, string> = {
 
 const ACTORS: Record<string, string> = { system: "the shop", payments: "the payment provider" };
 
-export function describeEntry(entry: TimelineEntry): { title: string; detail: string } {
+const METHODS: Record<string, string> = { card: "Card", cod: "Cash on delivery" };
+
+export function paymentMethodName(method: string | null | undefined): string {
+  return METHODS[method ?? ""] ?? humanize(method);
+}
+
+/** Title and detail of a timeline entry; `customerId` names the order's customer as such. */
+export function describeEntry(entry: TimelineEntry, customerId?: string): { title: string; detail: string } {
   if (entry.kind === "payment") {
     const title = PAYMENT_EVENTS[entry.event ?? ""] ?? humanize(entry.event);
     const parts = [
@@ -37,7 +44,11 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail: st
   const title = entry.fromStatus
     ? `${humanize(entry.fromStatus)} → ${humanize(entry.toStatus)}`
     : `Placed (${humanize(entry.toStatus)})`;
-  const actor = entry.changedBy ? (ACTORS[entry.changedBy] ?? entry.changedBy) : "";
+  const actor = !entry.changedBy
+    ? ""
+    : entry.changedBy === customerId
+      ? "the customer"
+      : (ACTORS[entry.changedBy] ?? entry.changedBy);
   const parts = [actor ? `by ${actor}` : "", entry.reason ?? ""].filter(Boolean);
   return { title, detail: parts.join(" · ") };
 }

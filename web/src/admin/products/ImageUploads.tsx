@@ -32,26 +32,32 @@ function useProductMedia(productId: string) {
 }
 
 /** Upload images (drop them or pick them) and follow each through processing and moderation. */
-export function ImageUploads({ productId }: { productId: string }) {
+export function ImageUploads({
+  productId,
+  gallery,
+}: {
+  productId: string;
+  /** the images the shop shows now (the product's `images`) */
+  gallery: { id?: string; url?: string; thumbnailUrl?: string | null }[];
+}) {
   const inputId = useId();
   const queryClient = useQueryClient();
   const toast = useToast();
   const media = useProductMedia(productId);
   const [sending, setSending] = useState<Sending[]>([]);
   const [dragging, setDragging] = useState(false);
-  const published = useRef<Set<string>>(new Set());
+  const published = useRef<Set<string> | null>(null);
 
-  // when an image is published the product's gallery changes
+  // an image newly published changes the product's gallery (the first load only records them)
   useEffect(() => {
-    for (const item of media.data?.data ?? []) {
-      if (item.id && item.published && !published.current.has(item.id)) {
-        if (published.current.size > 0 || sending.length > 0) {
-          void queryClient.invalidateQueries({ queryKey: ["product", productId] });
-        }
-        published.current.add(item.id);
-      }
+    if (!media.data) return;
+    const now = new Set((media.data.data ?? []).filter((m) => m.published && m.id).map((m) => m.id as string));
+    const before = published.current;
+    published.current = now;
+    if (before && [...now].some((id) => !before.has(id))) {
+      void queryClient.invalidateQueries({ queryKey: ["product", productId] });
     }
-  }, [media.data, productId, queryClient, sending.length]);
+  }, [media.data, productId, queryClient]);
 
   function update(key: string, change: Partial<Sending>) {
     setSending((all) => all.map((item) => (item.key === key ? { ...item, ...change } : item)));
@@ -83,6 +89,21 @@ export function ImageUploads({ productId }: { productId: string }) {
   return (
     <section className="card stack" aria-labelledby="images-heading">
       <h2 id="images-heading">Images</h2>
+      {gallery.length ? (
+        <div>
+          <h3 className="small">In the shop now</h3>
+          <ul className="gallery">
+            {gallery.map((image, index) => (
+              <li key={image.id ?? image.url}>
+                <img src={image.thumbnailUrl || image.url} alt={`Image ${index + 1}`} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p className="muted">The shop shows no image of this product yet.</p>
+      )}
+      <h3 className="small">Upload</h3>
       <div
         className={dragging ? "dropzone dropzone-active" : "dropzone"}
         onDragOver={(event) => {
@@ -143,7 +164,7 @@ export function ImageUploads({ productId }: { productId: string }) {
         ))}
       </ul>
       {!media.isPending && uploads.length === 0 && sending.length === 0 ? (
-        <p className="muted">No images uploaded yet.</p>
+        <p className="muted">Nothing uploaded here yet.</p>
       ) : null}
     </section>
   );

@@ -106,7 +106,7 @@ export function ProductEditPage() {
             submitLabel="Save changes"
             onSubmit={(values) => save.mutate(values)}
           />
-          <ImageUploads productId={productId} />
+          <ImageUploads productId={productId} gallery={data.images ?? []} />
           {data.status !== "archived" ? (
             <section className="card stack" aria-labelledby="archive-heading">
               <h2 id="archive-heading">Archive</h2>
