@@ -7,7 +7,7 @@ function shortId(value: unknown): string {
   return String(value ?? "").slice(0, 8).toUpperCase();
 }
 
-/** Admins' live channel: a toast for each new (confirmed) order and each low-stock alert, and
+/** Admins' live channel (frames are camelCase, like the HTTP API): a toast for each new (confirmed) order and each low-stock alert, and
  * the figures they change are refetched. Shown as a small "Live" marker in the navigation. */
 export function LiveAlerts() {
   const toast = useToast();
@@ -16,15 +16,15 @@ export function LiveAlerts() {
   useLiveMessages((message) => {
     const data = message.data ?? {};
     if (message.type === "order_confirmed") {
-      toast(`New order ${shortId(data.order_id)} confirmed`, "success");
+      toast(`New order ${shortId(data.orderId)} confirmed`, "success");
       void queryClient.invalidateQueries({ queryKey: ["admin", "stats"] });
       void queryClient.invalidateQueries({ queryKey: ["admin", "orders"] });
     } else if (message.type === "stock_low") {
-      const product = String(data.product_name ?? data.product_id ?? "a product");
+      const product = String(data.productName ?? data.productId ?? "a product");
       toast(`Low stock: ${product} (${String(data.available ?? 0)} left)`, "error");
       void queryClient.invalidateQueries({ queryKey: ["admin", "low-stock"] });
     } else if (message.type === "order_status_changed") {
-      void queryClient.invalidateQueries({ queryKey: ["admin", "order", data.order_id] });
+      void queryClient.invalidateQueries({ queryKey: ["admin", "order", data.orderId] });
     }
   });
   return (
