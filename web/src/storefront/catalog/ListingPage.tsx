@@ -38,7 +38,16 @@ export default function ListingPage() {
       : query.category
         ? "Category"
         : "All products";
-  useDocumentTitle(query.q ? `“${query.q}”: search` : query.category ? category?.name : "All products");
+  const unknownCategory = Boolean(slug) && tree.isSuccess && !category;
+  useDocumentTitle(
+    query.q
+      ? `“${query.q}”: search`
+      : unknownCategory
+        ? "Category not found"
+        : query.category
+          ? category?.name
+          : "All products",
+  );
 
   // The router applies a navigation as a transition; until it lands, the filters show the choice
   // just made, so a ticked box or a chosen radio does not flick back for a moment.
@@ -56,7 +65,7 @@ export default function ListingPage() {
     window.scrollTo({ top: 0 });
   }
 
-  if (slug && tree.isSuccess && !category) {
+  if (unknownCategory) {
     return (
       <div className="container page">
         <h1>Category not found</h1>
