@@ -118,7 +118,7 @@ class ApiWsgiApp(WsgiApp):
     def preflight(self, request, adapter) -> Response:
         methods = adapter.allowed_methods()
         if not methods:
-            raise RouteNotFound(f"no route for {request.path}")
+            return error_response(RouteNotFound(f"no route for {request.path}"), request.request_id)
         response = Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(set(methods)))
         response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS

@@ -4,7 +4,8 @@ Product pages follow the catalog's keyset order (product id). Their boundaries c
 catalog RPC (`product_slug_pages`: one scan, 0.7 s over a million products here), kept in Redis
 for `ttl` seconds; page n then holds the ids after its boundary up to the next page's, read in
 chunks by keyset (`list_product_slugs`), so a page costs the same at the millionth product as at
-the first, and a product created meanwhile lands in exactly one page. XML is written as a stream, gzipped when the client accepts it.
+the first, and a product created meanwhile lands in exactly one page. XML is written as a stream,
+gzipped when the client accepts it.
 """
 
 from __future__ import annotations

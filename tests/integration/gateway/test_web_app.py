@@ -76,6 +76,8 @@ def test_the_apis_own_answers_are_untouched_by_the_fallback(catalog, http):
     assert http.get("/ws").json()["error"] == "ROUTE_NOT_FOUND"  # not an upgrade
     assert http.get("/health").json() == {"status": "ok"}
     assert http.post("/cart", json={}).status_code == 404  # the web app answers reads only
+    preflight = http.options("/cart")  # no route has this path: a JSON 404, never a 500
+    assert preflight.status_code == 404 and preflight.json()["error"] == "ROUTE_NOT_FOUND"
 
 
 def test_a_product_shell_carries_the_product_and_is_made_from_one_cached_rpc(catalog, http):
