@@ -92,7 +92,7 @@ NOT_BUILT_PAGE = """<!doctype html>
 <h1>The web app is not built yet</h1>
 <p>The gateway serves the storefront and the back office from <code>{root}</code>, which holds no
 build. Run <code>make web</code> (or <code>make run</code>, which builds it), then reload.</p>
-<p>The API itself is up: <a href="/api/docs">/api/docs</a>.</p></body></html>
+<p>The API itself answers: <a href="/api/openapi.json">/api/openapi.json</a>.</p></body></html>
 """
 
 
