@@ -307,7 +307,10 @@ class PageRoute(ApiRoute):
         if self.cache_namespace:
             generation, cached = self.cache.lookup(self.cache_namespace, resource, window)
             if cached is not None:
-                return web.page_response(request, Page.from_json(cached))
+                try:
+                    return web.page_response(request, Page.from_json(cached))
+                except (TypeError, ValueError):
+                    pass  # an entry another version of the gateway wrote: made again below
         elif window is not None:
             self.limiter.hit(self.rate, f"ip:{client}")
         try:
