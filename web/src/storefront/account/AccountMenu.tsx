@@ -4,7 +4,7 @@ import { Link, useLocation, useNavigate } from "react-router";
 import { useSession } from "../../shared/hooks";
 import { useLiveMessages } from "../../shared/live";
 import { useToast } from "../../shared/ui/Toasts";
-import { refreshInbox, useSignOut, useUnreadCount } from "./account";
+import { refreshInbox, useSignOut, useUnreadCount } from "./menu";
 
 /** Header: "Sign in" for guests; for a signed-in shopper a menu with the live unread badge. */
 export function AccountMenu() {
@@ -67,7 +67,6 @@ function SignedInMenu({ firstName }: { firstName: string }) {
     };
   }, [open]);
 
-  const label = unread > 0 ? `Account, ${unread} unread notification${unread === 1 ? "" : "s"}` : "Account";
   return (
     <div className="account-menu" ref={root}>
       <button
@@ -76,10 +75,15 @@ function SignedInMenu({ firstName }: { firstName: string }) {
         className="account-menu-button"
         aria-expanded={open}
         aria-controls={menuId}
-        aria-label={label}
         onClick={() => setOpen((value) => !value)}
       >
+        <span className="visually-hidden">Your account: </span>
         <span>{firstName}</span>
+        {unread > 0 ? (
+          <span className="visually-hidden">
+            , {unread} unread notification{unread === 1 ? "" : "s"}
+          </span>
+        ) : null}
         {unread > 0 ? (
           <span className="unread-badge" aria-hidden="true">
             {unread > 99 ? "99+" : unread}

@@ -81,7 +81,7 @@ function InboxItem({ item }: { item: Notification }) {
           className="button button-secondary"
           disabled={markRead.isPending}
           onClick={() => item.id && markRead.mutate(item.id)}
-          aria-label={`Mark “${item.title}” as read`}
+          aria-label={`Mark read: ${item.title}`}
         >
           Mark read
         </button>

@@ -3,8 +3,11 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap, type components } from "../../shared/api";
 import { useSession } from "../../shared/hooks";
-import { getSession, signIn, signOut, updateUser, type AuthResult } from "../../shared/session";
-import { clearCartCache, mergeGuestCartAfterSignIn } from "../cart/cart";
+import { signIn, updateUser, type AuthResult } from "../../shared/session";
+import { mergeGuestCartAfterSignIn } from "../cart/cart";
+import { endSession, INBOX, refreshInbox } from "./menu";
+
+export { refreshInbox, useSignOut, useUnreadCount } from "./menu";
 
 export type Address = components["schemas"]["Address"];
 export type AddressBody = components["schemas"]["AddressBody"];
@@ -37,28 +40,6 @@ export function useRegister() {
     mutationFn: async (body: components["schemas"]["RegisterBody"]) => {
       const result = await unwrap(api.POST("/api/auth/register", { body }));
       await startSession(result, queryClient);
-    },
-  });
-}
-
-function endSession(queryClient: QueryClient) {
-  signOut();
-  clearCartCache(queryClient);
-  queryClient.removeQueries({ queryKey: ["account"] });
-}
-
-/** Sign out here: the refresh token is revoked on the server, then forgotten. */
-export function useSignOut() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async () => {
-      const refreshToken = getSession()?.refreshToken;
-      try {
-        if (refreshToken) await unwrap(api.POST("/api/auth/logout", { body: { refreshToken } }));
-      } finally {
-        // signed out here even when the server could not be told: the token expires anyway
-        endSession(queryClient);
-      }
     },
   });
 }
@@ -197,8 +178,6 @@ export function useCancelOrder(orderId: string) {
 
 // -- notifications ------------------------------------------------------------------------------
 
-const INBOX = ["account", "notifications"] as const;
-
 export function useInbox(page: number) {
   const session = useSession();
   return useQuery({
@@ -208,23 +187,6 @@ export function useInbox(page: number) {
     enabled: Boolean(session),
     placeholderData: (previous) => previous,
   });
-}
-
-/** The unread count for the header badge (one small page of unread notifications). */
-export function useUnreadCount(): number {
-  const session = useSession();
-  const { data } = useQuery({
-    queryKey: [...INBOX, session?.user?.id, "unread"],
-    queryFn: () =>
-      unwrap(api.GET("/api/notifications", { params: { query: { unread: true, limit: 1 } } })),
-    enabled: Boolean(session),
-    staleTime: 60_000,
-  });
-  return data?.meta?.unread ?? 0;
-}
-
-export function refreshInbox(queryClient: QueryClient) {
-  return queryClient.invalidateQueries({ queryKey: INBOX });
 }
 
 export function useMarkRead() {

@@ -36,9 +36,8 @@ function CartLinkView({ units }: { units: number }) {
       </svg>
       <span className="cart-link-text">Cart</span>
       {units > 0 ? (
-        <span className="cart-badge" aria-hidden="true">
-          {units}
-        </span>
+        // the count is drawn by CSS from data-count: the link's name already says it in words
+        <span className="cart-badge" data-count={units > 99 ? "99+" : String(units)} aria-hidden="true" />
       ) : null}
     </Link>
   );
