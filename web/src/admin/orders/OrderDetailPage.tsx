@@ -17,17 +17,36 @@ import { describeEntry, paymentMethodName } from "./timeline";
 
 type AdminOrder = components["schemas"]["AdminOrder"];
 
-function useAdminOrder(orderId: string) {
+/** The staff view of the order. A refund reaches the order through an event, a moment after
+ * the payment changed: while `refunded` (the payment's refunded total) is not yet the order's,
+ * it is fetched again every second, for 20 seconds at most. */
+function useAdminOrder(orderId: string, refunded: { total: string; since: number } | null) {
   return useQuery({
     queryKey: ["admin", "order", orderId],
     queryFn: () => unwrap(api.GET("/api/admin/orders/{orderId}", { params: { path: { orderId } } })),
+    refetchInterval: (query) =>
+      refunded &&
+      Date.now() - refunded.since < 20_000 &&
+      query.state.data?.refundedAmount !== refunded.total
+        ? 1000
+        : false,
   });
 }
 
-/** A key kept for one action until it succeeds, so a retried submit happens once. */
+/** An Idempotency-Key per request body: a retried submit of the same values happens once;
+ * changed values (after a refusal, say) are a new request with a new key. */
 function useOnceKey() {
-  const key = useRef(idempotencyKey());
-  return { current: () => key.current, renew: () => (key.current = idempotencyKey()) };
+  const last = useRef<{ body: string; key: string } | null>(null);
+  return {
+    for(body: unknown): string {
+      const text = JSON.stringify(body);
+      if (last.current?.body !== text) last.current = { body: text, key: idempotencyKey() };
+      return last.current.key;
+    },
+    renew() {
+      last.current = null;
+    },
+  };
 }
 
 function useOrderSaved(orderId: string) {
@@ -44,7 +63,8 @@ function useOrderSaved(orderId: string) {
 
 export function OrderDetailPage() {
   const { orderId = "" } = useParams();
-  const order = useAdminOrder(orderId);
+  const [refunded, setRefunded] = useState<{ total: string; since: number } | null>(null);
+  const order = useAdminOrder(orderId, refunded);
   const session = useSession();
   return (
     <QueryState query={order} loading="Loading the order…">
@@ -67,7 +87,9 @@ export function OrderDetailPage() {
               <CustomerCard order={data} />
               {may(session?.user.role, "changeOrderStatus") ? <StatusForm order={data} /> : null}
               {may(session?.user.role, "changeOrderStatus") ? <TrackingForm order={data} /> : null}
-              {may(session?.user.role, "refund") ? <RefundForm order={data} /> : null}
+              {may(session?.user.role, "refund") ? (
+                <RefundForm order={data} onRefunded={(total) => setRefunded({ total, since: Date.now() })} />
+              ) : null}
             </div>
           </div>
         </div>
@@ -193,12 +215,12 @@ function StatusForm({ order }: { order: AdminOrder }) {
   const confirm = useConfirm();
   const saved = useOrderSaved(order.id ?? "");
   const change = useMutation({
-    mutationFn: () =>
+    mutationFn: (body: { status: OrderStatus; note: string | null }) =>
       unwrap(
         api.PATCH("/api/orders/{orderId}/status", {
           params: { path: { orderId: order.id ?? "" } },
-          headers: { "Idempotency-Key": key.current() },
-          body: { status: status as OrderStatus, note: note.trim() || null },
+          headers: { "Idempotency-Key": key.for(body) },
+          body,
         }),
       ),
     onSuccess: (updated) => {
@@ -229,7 +251,7 @@ function StatusForm({ order }: { order: AdminOrder }) {
       if (!yes) return;
     }
     setStatus(chosen);
-    change.mutate();
+    change.mutate({ status: chosen as OrderStatus, note: note.trim() || null });
   }
 
   return (
@@ -262,12 +284,12 @@ function TrackingForm({ order }: { order: AdminOrder }) {
   const key = useOnceKey();
   const saved = useOrderSaved(order.id ?? "");
   const save = useMutation({
-    mutationFn: () =>
+    mutationFn: (body: { carrier: string; number: string; url: string | null }) =>
       unwrap(
         api.PUT("/api/orders/{orderId}/tracking", {
           params: { path: { orderId: order.id ?? "" } },
-          headers: { "Idempotency-Key": key.current() },
-          body: { carrier: carrier.trim(), number: number.trim(), url: url.trim() || null },
+          headers: { "Idempotency-Key": key.for(body) },
+          body,
         }),
       ),
     onSuccess: (updated) => {
@@ -283,7 +305,7 @@ function TrackingForm({ order }: { order: AdminOrder }) {
         className="stack"
         onSubmit={(event) => {
           event.preventDefault();
-          save.mutate();
+          save.mutate({ carrier: carrier.trim(), number: number.trim(), url: url.trim() || null });
         }}
         noValidate
       >
@@ -303,24 +325,25 @@ function TrackingForm({ order }: { order: AdminOrder }) {
   );
 }
 
-function RefundForm({ order }: { order: AdminOrder }) {
+function RefundForm({ order, onRefunded }: { order: AdminOrder; onRefunded: (total: string) => void }) {
   const currency = order.currency ?? "USD";
   const [amount, setAmount] = useState("");
   const key = useOnceKey();
   const confirm = useConfirm();
   const saved = useOrderSaved(order.id ?? "");
   const refund = useMutation({
-    mutationFn: () =>
+    mutationFn: (body: { orderId: string; amount: string | null }) =>
       unwrap(
         api.POST("/api/payments/refund", {
-          headers: { "Idempotency-Key": key.current() },
-          body: { orderId: order.id ?? "", amount: amount.trim() || null },
+          headers: { "Idempotency-Key": key.for(body) },
+          body,
         }),
       ),
     onSuccess: (payment) => {
       key.renew();
       setAmount("");
       saved(`Refunded: ${formatMoney(payment.amountRefunded, payment.currency)} in total`);
+      if (payment.amountRefunded) onRefunded(payment.amountRefunded);
     },
   });
   if (!order.refundableAmount || Number(order.refundableAmount) <= 0) return null;
@@ -334,7 +357,7 @@ function RefundForm({ order }: { order: AdminOrder }) {
       confirmLabel: "Refund",
       danger: true,
     });
-    if (yes) refund.mutate();
+    if (yes) refund.mutate({ orderId: order.id ?? "", amount: amount.trim() || null });
   }
 
   return (
@@ -362,6 +385,7 @@ function RefundForm({ order }: { order: AdminOrder }) {
 }
 
 function Timeline({ order }: { order: AdminOrder }) {
+  const me = useSession()?.user.id;
   return (
     <section className="card stack" aria-labelledby="timeline-heading">
       <h2 id="timeline-heading">Timeline</h2>
@@ -370,7 +394,7 @@ function Timeline({ order }: { order: AdminOrder }) {
       ) : null}
       <ol className="timeline">
         {(order.timeline ?? []).map((entry, index) => {
-          const { title, detail } = describeEntry(entry, order.userId);
+          const { title, detail } = describeEntry(entry, { customerId: order.userId, me });
           return (
             <li key={`${entry.at}-${index}`} className={entry.kind === "payment" ? "timeline-payment" : undefined}>
               <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>

@@ -30,8 +30,15 @@ export function paymentMethodName(method: string | null | undefined): string {
   return METHODS[method ?? ""] ?? humanize(method);
 }
 
-/** Title and detail of a timeline entry; `customerId` names the order's customer as such. */
-export function describeEntry(entry: TimelineEntry, customerId?: string): { title: string; detail: string } {
+export interface People {
+  /** the order's customer */
+  customerId?: string;
+  /** the signed-in staff member */
+  me?: string;
+}
+
+/** Title and detail of a timeline entry, naming the customer and the reader as such. */
+export function describeEntry(entry: TimelineEntry, people: People = {}): { title: string; detail: string } {
   if (entry.kind === "payment") {
     const title = PAYMENT_EVENTS[entry.event ?? ""] ?? humanize(entry.event);
     const parts = [
@@ -41,14 +48,19 @@ export function describeEntry(entry: TimelineEntry, customerId?: string): { titl
     ].filter(Boolean);
     return { title, detail: parts.join(" · ") };
   }
-  const title = entry.fromStatus
-    ? `${humanize(entry.fromStatus)} → ${humanize(entry.toStatus)}`
-    : `Placed (${humanize(entry.toStatus)})`;
-  const actor = !entry.changedBy
+  const title = !entry.fromStatus
+    ? `Placed (${humanize(entry.toStatus)})`
+    : entry.fromStatus === entry.toStatus
+      ? `${humanize(entry.toStatus)}, updated`
+      : `${humanize(entry.fromStatus)} → ${humanize(entry.toStatus)}`;
+  const by = entry.changedBy;
+  const actor = !by
     ? ""
-    : entry.changedBy === customerId
+    : by === people.customerId
       ? "the customer"
-      : (ACTORS[entry.changedBy] ?? entry.changedBy);
+      : by === people.me
+        ? "you"
+        : (ACTORS[by] ?? `staff member ${by.slice(0, 8).toUpperCase()}`);
   const parts = [actor ? `by ${actor}` : "", entry.reason ?? ""].filter(Boolean);
   return { title, detail: parts.join(" · ") };
 }
