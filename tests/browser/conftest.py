@@ -45,6 +45,23 @@ def web_root() -> Path:
     return root if root.is_absolute() else ROOT / root
 
 
+def orphaned_stacks() -> list[int]:
+    """honcho processes of the e2e Procfile whose pytest is gone (their parent is now init)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        honcho = any(b"honcho" in part for part in cmdline[:2])
+        if parent == 1 and honcho and b"Procfile.e2e" in b" ".join(cmdline):
+            found.append(int(entry.name))
+    return found
+
+
 @pytest.fixture(scope="session")
 def stack(config, request):
     """The e2e tier's running platform, serving the built web app; its base URL.
@@ -59,6 +76,14 @@ def stack(config, request):
                 f"the web app is not built: {root / shell} is missing. Run `make web` first.",
                 pytrace=False,
             )
+    orphans = orphaned_stacks()
+    if orphans:
+        pytest.fail(
+            f"a test stack left by an earlier, killed run still runs (honcho pids {orphans}): "
+            "its services consume the same queues and answer for this run. Stop it first "
+            f"(kill -- -PID for each).",
+            pytrace=False,
+        )
     process = e2e.STACK.get("process")
     if process is not None and process.poll() is None:
         yield e2e.STACK["env"]["PUBLIC_URL"]
@@ -162,13 +187,15 @@ class Browsing:
 
 @pytest.fixture
 def browsing(browser, stack, request):
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    for stale in ARTIFACTS.glob(f"{name}*"):  # an earlier run's evidence would mislead
+        stale.unlink()
     session = Browsing(browser, stack)
     yield session
     report = getattr(request.node, "report_call", None) or getattr(
         request.node, "report_setup", None
     )
     if report is not None and report.failed:
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         kept = session.keep_evidence(name)
         print("\nkept for the failing journey: " + ", ".join(str(p) for p in kept))
     session.close()
