@@ -15,6 +15,7 @@ import {
   useOrderPayment,
   type HistoryEntry,
   type Order,
+  type Payment,
 } from "./account";
 import { isAboutOrder, orderReference, reasonText, statusLabel, statusTone } from "./orderStatus";
 import { RequireSignIn } from "./RequireSignIn";
@@ -82,7 +83,9 @@ function OrderDetail() {
         Order status: {statusLabel(o.status)}
       </p>
       <OrderBanner order={o} placed={placed} failure={failure ?? null} />
-      {o.status === "awaiting_payment" && isCard ? <PayForOrder order={o} onDone={reload} /> : null}
+      {o.status === "awaiting_payment" && isCard && payment.data ? (
+        <PayForOrder order={o} payment={payment.data} onDone={reload} />
+      ) : null}
       <div className="two-col">
         <div className="stack">
           <section className="card" aria-labelledby="timeline-title">
@@ -209,19 +212,25 @@ function OrderBanner({ order, placed, failure }: { order: Order; placed: PlacedS
   return null;
 }
 
-function PayForOrder({ order, onDone }: { order: Order; onDone: () => void }) {
+/** The order's payment (GET /api/payments/order/{id}), still to be made with a card. */
+function PayForOrder({ order, payment, onDone }: { order: Order; payment: Payment; onDone: () => void }) {
   const config = usePaymentConfig();
-  const intentId = order.payment?.intentId;
-  if (!intentId || order.payment?.status === "succeeded") return null;
-  const stripe = order.payment?.provider === "stripe";
+  const intentId = payment.intentId;
+  if (!intentId || payment.status === "succeeded") return null;
+  const stripe = payment.provider === "stripe";
   return (
     <section className="card" aria-labelledby="pay-title">
       <h2 id="pay-title">Pay for your order</h2>
+      {order.reservationExpiresAt ? (
+        <p className="small muted">
+          Your items are held for you until {formatDateTime(order.reservationExpiresAt)}.
+        </p>
+      ) : null}
       {stripe ? (
-        config.data?.publishableKey && order.payment?.clientSecret ? (
+        config.data?.publishableKey && payment.clientSecret ? (
           <StripePaymentForm
             publishableKey={config.data.publishableKey}
-            clientSecret={order.payment.clientSecret}
+            clientSecret={payment.clientSecret}
             returnUrl={`${location.origin}/orders/${order.id}`}
             onDone={onDone}
           />
