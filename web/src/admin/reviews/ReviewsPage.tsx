@@ -6,6 +6,7 @@ import { Pagination } from "../../shared/ui/Pagination";
 import { Empty, ErrorMessage, QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
 import { useConfirm } from "../ui/Confirm";
+import { useProductsByIds } from "../products/queries";
 import { PageHeader } from "../ui/PageHeader";
 import { StatusBadge } from "../ui/StatusBadge";
 
@@ -23,6 +24,9 @@ export function ReviewsPage() {
     queryFn: () => unwrap(api.GET("/api/admin/reviews", { params: { query: { status, page, limit: 20 } } })),
     placeholderData: keepPreviousData,
   });
+  const ids = [...new Set((reviews.data?.data ?? []).map((review) => review.productId ?? ""))].filter(Boolean);
+  const products = useProductsByIds(ids);
+  const nameOf = (id?: string) => products.data?.data?.find((product) => product.id === id)?.name ?? id;
   return (
     <div className="stack">
       <PageHeader title="Reviews" />
@@ -41,7 +45,7 @@ export function ReviewsPage() {
             <>
               <ul className="stack" style={{ listStyle: "none", padding: 0 }}>
                 {(data.data ?? []).map((review) => (
-                  <ReviewCard key={review.id} review={review} />
+                  <ReviewCard key={review.id} review={review} productName={nameOf(review.productId)} />
                 ))}
               </ul>
               <Pagination page={page} totalPages={data.meta?.totalPages ?? 1} onPage={(next) => setSearch({ status, page: String(next) })} />
@@ -53,7 +57,7 @@ export function ReviewsPage() {
   );
 }
 
-function ReviewCard({ review }: { review: Review }) {
+function ReviewCard({ review, productName }: { review: Review; productName?: string }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const confirm = useConfirm();
@@ -80,7 +84,7 @@ function ReviewCard({ review }: { review: Review }) {
       </div>
       <p>{review.content}</p>
       <p className="small muted">
-        {formatDateTime(review.createdAt)} · product <Link to={`/products/${review.productId}`}>{review.productId}</Link>
+        {formatDateTime(review.createdAt)} · <Link to={`/products/${review.productId}`}>{productName}</Link>
         {review.verifiedPurchase ? " · verified purchase" : ""}
       </p>
       {moderation ? (
@@ -91,7 +95,9 @@ function ReviewCard({ review }: { review: Review }) {
           </p>
           {moderation.scores ? (
             <ul className="scores" aria-label="Scores">
-              {Object.entries(moderation.scores).map(([name, score]) => (
+              {Object.entries(moderation.scores)
+                .filter(([name]) => name !== "max")
+                .map(([name, score]) => (
                 <li key={name} className="badge">
                   {humanize(name)} {Math.round(score * 100)}%
                 </li>
