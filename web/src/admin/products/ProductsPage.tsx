@@ -84,8 +84,12 @@ export function ProductsPage() {
                         <span className="visually-hidden">Image</span>
                       </th>
                       <th scope="col">Name</th>
-                      <th scope="col">Brand</th>
-                      <th scope="col">Category</th>
+                      <th scope="col" className="hide-narrow">
+                        Brand
+                      </th>
+                      <th scope="col" className="hide-narrow">
+                        Category
+                      </th>
                       <th scope="col" className="num">
                         Price
                       </th>
@@ -111,8 +115,8 @@ export function ProductsPage() {
                         <td>
                           <Link to={`/products/${product.id}`}>{product.name}</Link>
                         </td>
-                        <td>{product.brand}</td>
-                        <td>{product.category?.name}</td>
+                        <td className="hide-narrow">{product.brand}</td>
+                        <td className="hide-narrow">{product.category?.name}</td>
                         <td className="num">{formatMoney(product.price, product.currency)}</td>
                         <td className="num">{product.available}</td>
                         <td>
