@@ -3,7 +3,7 @@ import { ApiError } from "../../shared/errors";
 import { Empty, ErrorMessage, QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
 import { EMPTY_ADDRESS, type AddressDraft } from "../checkout/checkoutState";
-import { addressLine } from "../checkout/CheckoutPage";
+import { addressLine } from "./addressLine";
 import { useAddresses, useDeleteAddress, useSaveAddress, type Address } from "./account";
 import { AddressFields } from "./AddressFields";
 import { friendlyMessage } from "./messages";

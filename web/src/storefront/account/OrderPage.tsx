@@ -5,7 +5,7 @@ import { formatDateTime, formatMoney, humanize } from "../../shared/format";
 import { useLiveMessages, useLiveStatus } from "../../shared/live";
 import { ErrorMessage, Loading } from "../../shared/ui/Status";
 import { SimulatedCardForm, StripePaymentForm } from "../checkout/CardPayment";
-import { addressLine } from "../checkout/CheckoutPage";
+import { addressLine } from "./addressLine";
 import { paymentFailureMessage, usePaymentConfig } from "../checkout/payments";
 import {
   orderKey,

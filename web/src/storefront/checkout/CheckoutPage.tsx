@@ -26,6 +26,7 @@ import {
 import { CheckoutPaymentStep } from "./CheckoutPaymentStep";
 import { CheckoutReviewStep } from "./CheckoutReviewStep";
 import { CheckoutShippingStep } from "./CheckoutShippingStep";
+import { describeAddress } from "./describeAddress";
 import { confirmCard, placeOrder, usePaymentConfig, type PaymentConfig } from "./payments";
 
 export const STEP_TITLES: Record<Step, string> = {
@@ -295,37 +296,6 @@ function CheckoutProgress({ state, dispatch }: { state: CheckoutState; dispatch:
       </ol>
     </nav>
   );
-}
-
-export function describeAddress(state: CheckoutState, addresses: Address[] | undefined): string {
-  if (state.address.kind === "saved") {
-    const addressId = state.address.addressId;
-    const saved = addresses?.find((a) => a.id === addressId);
-    return saved ? addressLine(saved) : "A saved address";
-  }
-  return addressLine(state.draft);
-}
-
-export function addressLine(a: {
-  firstName?: string;
-  lastName?: string;
-  address1?: string;
-  address2?: string | null;
-  city?: string;
-  state?: string | null;
-  postalCode?: string;
-  country?: string;
-}): string {
-  return [
-    `${a.firstName ?? ""} ${a.lastName ?? ""}`.trim(),
-    a.address1,
-    a.address2,
-    [a.postalCode, a.city].filter(Boolean).join(" "),
-    a.state,
-    a.country,
-  ]
-    .filter(Boolean)
-    .join(", ");
 }
 
 function StepSummary({

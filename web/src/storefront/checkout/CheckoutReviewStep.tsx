@@ -3,7 +3,7 @@ import { formatMoney } from "../../shared/format";
 import type { Address } from "../account/account";
 import type { Cart } from "../cart/cart";
 import type { CheckoutState } from "./checkoutState";
-import { describeAddress } from "./CheckoutPage";
+import { describeAddress } from "./describeAddress";
 import { friendlyMessage } from "../account/messages";
 
 /** Step 3: what is ordered, where to, how it is paid, and the one button that places it. */

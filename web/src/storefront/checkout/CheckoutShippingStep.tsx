@@ -4,7 +4,7 @@ import { Loading } from "../../shared/ui/Status";
 import { AddressFields } from "../account/AddressFields";
 import type { Address } from "../account/account";
 import { shippingComplete, type AddressDraft, type CheckoutAction, type CheckoutState } from "./checkoutState";
-import { addressLine } from "./CheckoutPage";
+import { addressLine } from "../account/addressLine";
 
 const REQUIRED: (keyof AddressDraft)[] = [
   "firstName",
