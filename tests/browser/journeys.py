@@ -95,6 +95,37 @@ def order_status(page: Page):
     return page.get_by_role("status").filter(has_text="Order status:")
 
 
+# Keeps every frame the page's WebSockets receive in window.__liveFrames, from the next document
+# on: the proof that a change arrived over the live channel and not by a reload or a refetch.
+LIVE_RECORDER = """
+(() => {
+  const Native = window.WebSocket;
+  window.__liveFrames = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        try { window.__liveFrames.push(JSON.parse(String(event.data))); } catch (e) {}
+      });
+    }
+  };
+})();
+"""
+
+
+def record_live_frames(page: Page) -> None:
+    page.context.add_init_script(LIVE_RECORDER)
+
+
+def wait_for_live_frame(page: Page, order_id: str, kind: str) -> None:
+    """Wait until the page's socket received a `kind` frame about the order."""
+    page.wait_for_function(
+        """([id, kind]) => (window.__liveFrames || []).some(
+             (f) => f.type === kind && f.data && f.data.orderId === id)""",
+        arg=[order_id, kind],
+    )
+
+
 def mark_unreloaded(page: Page) -> None:
     """Tag this document: a later `still_same_document` proves no reload happened in between."""
     page.evaluate("window.__journeyMark = 'unreloaded'")

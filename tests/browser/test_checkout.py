@@ -17,9 +17,11 @@ from tests.browser.journeys import (
     check_out,
     mark_unreloaded,
     order_status,
+    record_live_frames,
     sign_in,
     still_same_document,
     unique,
+    wait_for_live_frame,
 )
 from tests.e2e.shop import new_product
 
@@ -40,6 +42,7 @@ def test_a_customer_pays_by_card_sees_the_order_confirmed_live_and_finds_it_in_t
     shopper,
 ):
     page, product, _ = shopper
+    record_live_frames(page)
     order_id = check_out(page, card=PAYS)
     mark_unreloaded(page)
 
@@ -49,6 +52,7 @@ def test_a_customer_pays_by_card_sees_the_order_confirmed_live_and_finds_it_in_t
     expect(page.get_by_text("Live updates on")).to_be_visible()
     expect(order_status(page)).to_have_text("Order status: Confirmed")
     expect(page.get_by_text("Thank you, your order is confirmed.")).to_be_visible()
+    wait_for_live_frame(page, order_id, "order_confirmed")
     assert still_same_document(page), "the page reloaded: the status did not arrive live"
     expect(cart_link(page, 0)).to_be_visible()
 
