@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ApiError } from "../../shared/errors";
 import { Empty, ErrorMessage, QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
-import { EMPTY_ADDRESS, type AddressDraft } from "../checkout/checkoutState";
+import { EMPTY_ADDRESS, missingAddressFields, type AddressDraft } from "../checkout/checkoutState";
 import { addressLine } from "./addressLine";
 import { useAddresses, useDeleteAddress, useSaveAddress, type Address } from "./account";
 import { AddressFields } from "./AddressFields";
@@ -126,9 +126,13 @@ function AddressEditor({ address, onDone }: { address: Address | null; onDone: (
   const toast = useToast();
   const [draft, setDraft] = useState<AddressDraft>(() => toDraft(address));
   const [isDefault, setIsDefault] = useState(address?.isDefault ?? false);
-  const fields = save.error instanceof ApiError ? save.error.fields : {};
+  const [missing, setMissing] = useState<Record<string, string>>({});
+  const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...missing };
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
+    const empty = missingAddressFields(draft, false);
+    setMissing(empty);
+    if (Object.keys(empty).length) return;
     const optional = (value: string) => value.trim() || null;
     save.mutate(
       {
@@ -159,14 +163,17 @@ function AddressEditor({ address, onDone }: { address: Address | null; onDone: (
       <h2 id="address-editor-title">{address ? "Edit address" : "New address"}</h2>
       <AddressFields
         value={draft}
-        onChange={(field, value) => setDraft((current) => ({ ...current, [field]: value }))}
+        onChange={(field, value) => {
+          setMissing(({ [field]: _gone, ...rest }) => rest);
+          setDraft((current) => ({ ...current, [field]: value }));
+        }}
         errors={fields}
       />
       <label className="checkbox">
         <input type="checkbox" checked={isDefault} onChange={(event) => setIsDefault(event.target.checked)} />
         Use as my default address
       </label>
-      {save.error && !Object.keys(fields).length ? <ErrorMessage error={save.error} onRetry={() => submit()} /> : null}
+      {save.error && !(save.error instanceof ApiError && Object.keys(save.error.fields).length) ? <ErrorMessage error={save.error} onRetry={() => submit()} /> : null}
       <div className="row">
         <button type="submit" className="button" disabled={save.isPending}>
           {save.isPending ? "Saving…" : "Save address"}

@@ -3,18 +3,13 @@ import { Link } from "react-router";
 import { Loading } from "../../shared/ui/Status";
 import { AddressFields } from "../account/AddressFields";
 import type { Address } from "../account/account";
-import { shippingComplete, type AddressDraft, type CheckoutAction, type CheckoutState } from "./checkoutState";
+import {
+  missingAddressFields,
+  shippingComplete,
+  type CheckoutAction,
+  type CheckoutState,
+} from "./checkoutState";
 import { addressLine } from "../account/addressLine";
-
-const REQUIRED: (keyof AddressDraft)[] = [
-  "firstName",
-  "lastName",
-  "address1",
-  "city",
-  "postalCode",
-  "country",
-  "phone",
-];
 
 /** Step 1: a saved address, or a new one typed here (kept if the page reloads). */
 export function CheckoutShippingStep({
@@ -34,9 +29,7 @@ export function CheckoutShippingStep({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (state.address.kind === "new") {
-      const empty = Object.fromEntries(
-        REQUIRED.filter((field) => !state.draft[field].trim()).map((field) => [field, "Required."]),
-      );
+      const empty = missingAddressFields(state.draft, true);
       setMissing(empty);
       if (Object.keys(empty).length) return;
     }

@@ -6,6 +6,7 @@ import {
   INITIAL_STATE,
   keyForAttempt,
   loadCheckout,
+  missingAddressFields,
   orderFingerprint,
   saveCheckout,
   STORAGE_KEY,
@@ -74,6 +75,21 @@ describe("checkout steps", () => {
         state: null,
       }),
     });
+  });
+});
+
+describe("required address fields", () => {
+  it("names each empty required field, the phone only when the courier needs it", () => {
+    const state = run(...typed, { type: "edit-address", field: "phone", value: " " });
+    expect(missingAddressFields(state.draft, true)).toEqual({ phone: "Required." });
+    expect(missingAddressFields(state.draft, false)).toEqual({});
+    expect(Object.keys(missingAddressFields(INITIAL_STATE.draft, false))).toEqual([
+      "firstName",
+      "lastName",
+      "address1",
+      "city",
+      "postalCode",
+    ]);
   });
 });
 

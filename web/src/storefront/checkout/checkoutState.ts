@@ -75,6 +75,23 @@ export function canOpen(state: CheckoutState, step: Step): boolean {
   return paymentComplete(state);
 }
 
+const REQUIRED_ADDRESS_FIELDS: (keyof AddressDraft)[] = [
+  "firstName",
+  "lastName",
+  "address1",
+  "city",
+  "postalCode",
+  "country",
+];
+
+/** "Required." for each empty required field (the phone too when the courier needs it). */
+export function missingAddressFields(draft: AddressDraft, phoneRequired: boolean): Record<string, string> {
+  const required = phoneRequired ? [...REQUIRED_ADDRESS_FIELDS, "phone" as const] : REQUIRED_ADDRESS_FIELDS;
+  return Object.fromEntries(
+    required.filter((field) => !draft[field].trim()).map((field) => [field, "Required."]),
+  );
+}
+
 export function shippingComplete(state: CheckoutState): boolean {
   if (state.address.kind === "saved") return state.address.addressId !== "";
   const d = state.draft;
