@@ -10,29 +10,33 @@ import { useConfirm } from "../ui/Confirm";
 import { FormError, fieldError } from "../ui/FormError";
 import { PageHeader } from "../ui/PageHeader";
 import { useCategoryTree } from "./queries";
-import { indentedName, moveTargets, type CategoryNode } from "./tree";
+import { indentedName, moveTargets, removeNode, upsertNode, type CategoryNode } from "./tree";
+
+type Tree = { data?: CategoryNode[] };
 
 function useCategoryChanges() {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const done = (message: string) => {
+  const done = (message: string, change: (tree: CategoryNode[] | undefined) => CategoryNode[]) => {
     toast(message, "success");
-    void queryClient.invalidateQueries({ queryKey: ["categories"] });
+    queryClient.setQueryData<Tree>(["categories"], (tree) => ({ ...tree, data: change(tree?.data) }));
+    // the gateway's cached tree catches up once the catalog's change event arrives
+    setTimeout(() => void queryClient.invalidateQueries({ queryKey: ["categories"] }), 2000);
   };
   const create = useMutation({
     mutationFn: (body: { name: string; parentId: string | null }) =>
       unwrap(api.POST("/api/categories", { body })),
-    onSuccess: (category) => done(`Category ${category.name} created`),
+    onSuccess: (category) => done(`Category ${category.name} created`, (tree) => upsertNode(tree, category)),
   });
   const update = useMutation({
     mutationFn: ({ id, ...body }: { id: string; name?: string; parentId?: string | null }) =>
       unwrap(api.PUT("/api/categories/{categoryId}", { params: { path: { categoryId: id } }, body })),
-    onSuccess: (category) => done(`Category ${category.name} saved`),
+    onSuccess: (category) => done(`Category ${category.name} saved`, (tree) => upsertNode(tree, category)),
   });
   const remove = useMutation({
     mutationFn: (id: string) =>
       unwrap(api.DELETE("/api/categories/{categoryId}", { params: { path: { categoryId: id } } })),
-    onSuccess: () => done("Category deleted"),
+    onSuccess: (_data, id) => done("Category deleted", (tree) => removeNode(tree, id)),
   });
   return { create, update, remove };
 }
@@ -97,7 +101,7 @@ function NewCategoryForm({
     );
   }
   return (
-    <form className="toolbar" onSubmit={submit} aria-label={label}>
+    <form className="toolbar" onSubmit={submit}>
       <TextField label={label} value={name} onChange={(event) => setName(event.target.value)} error={fieldError(error, "name")} />
       <button type="submit" className="button" disabled={create.isPending}>
         Add

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flattenTree, indentedName, moveTargets, subtreeIds, type CategoryNode } from "./tree";
+import { flattenTree, indentedName, moveTargets, removeNode, subtreeIds, upsertNode, type CategoryNode } from "./tree";
 
 const TREE: CategoryNode[] = [
   {
@@ -37,5 +37,31 @@ describe("category tree", () => {
   it("indents option labels by depth", () => {
     const [, , headphones] = flattenTree(TREE);
     expect(indentedName(headphones)).toBe("\u2003\u2003Headphones");
+  });
+});
+
+describe("applying a change to the tree at once", () => {
+  const ids = (nodes: CategoryNode[]) => flattenTree(nodes).map((c) => c.trail);
+
+  it("removes a deleted category with its subtree", () => {
+    expect(ids(removeNode(TREE, "audio"))).toEqual(["Electronics", "Electronics › Phones", "Home"]);
+  });
+
+  it("adds a new category under its parent", () => {
+    expect(ids(upsertNode(TREE, { id: "garden", name: "Garden", parentId: "home" })).at(-1)).toBe("Home › Garden");
+    expect(ids(upsertNode(TREE, { id: "toys", name: "Toys", parentId: null })).at(-1)).toBe("Toys");
+  });
+
+  it("renames in place and moves with the subtree", () => {
+    const renamed = upsertNode(TREE, { id: "audio", name: "Sound", parentId: "electronics" });
+    expect(ids(renamed)).toContain("Electronics › Sound › Headphones");
+    const moved = upsertNode(TREE, { id: "audio", name: "Audio", parentId: "home" });
+    expect(ids(moved)).toEqual([
+      "Electronics",
+      "Electronics › Phones",
+      "Home",
+      "Home › Audio",
+      "Home › Audio › Headphones",
+    ]);
   });
 });

@@ -63,3 +63,41 @@ export function moveTargets(nodes: CategoryNode[] | undefined, id: string): Flat
 export function indentedName(category: FlatCategory): string {
   return `${"\u2003".repeat(category.depth)}${category.name}`;
 }
+
+/** The tree without category `id` (and its subtree). */
+export function removeNode(nodes: CategoryNode[] | undefined, id: string): CategoryNode[] {
+  return (nodes ?? [])
+    .filter((node) => node.id !== id)
+    .map((node) => (node.children?.length ? { ...node, children: removeNode(node.children, id) } : node));
+}
+
+function findNode(nodes: CategoryNode[] | undefined, id: string): CategoryNode | undefined {
+  for (const node of nodes ?? []) {
+    if (node.id === id) return node;
+    const found = findNode(node.children, id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The tree with `category` (as the API returned it after a create, rename or move) in its
+ * place under its parent, keeping the subtree it had. The gateway caches the public tree for a
+ * moment, so the page shows the change at once and refetches the tree a little later. */
+export function upsertNode(nodes: CategoryNode[] | undefined, category: CategoryNode): CategoryNode[] {
+  if (!category.id) return nodes ?? [];
+  const existing = findNode(nodes, category.id);
+  const children = category.children?.length ? category.children : (existing?.children ?? []);
+  const placed: CategoryNode = { ...existing, ...category, children };
+  const without = removeNode(nodes, category.id);
+  const parentId = category.parentId ?? null;
+  if (!parentId) return [...without, placed];
+  const insert = (list: CategoryNode[]): CategoryNode[] =>
+    list.map((node) =>
+      node.id === parentId
+        ? { ...node, children: [...(node.children ?? []), placed] }
+        : node.children?.length
+          ? { ...node, children: insert(node.children) }
+          : node,
+    );
+  return insert(without);
+}
