@@ -166,7 +166,7 @@ function CategoryItem({
             <button type="button" className="button-link" onClick={() => setMode("move")} aria-label={`Move ${node.name}`}>
               Move
             </button>
-            <button type="button" className="button-link" onClick={() => setMode("add")} aria-label={`Add a subcategory to ${node.name}`}>
+            <button type="button" className="button-link" onClick={() => setMode("add")} aria-label={`Add subcategory to ${node.name}`}>
               Add subcategory
             </button>
             <button type="button" className="button-link" onClick={() => void askDelete()} aria-label={`Delete ${node.name}`}>
