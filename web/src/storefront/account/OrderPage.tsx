@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { formatDateTime, formatMoney, humanize } from "../../shared/format";
 import { useLiveMessages, useLiveStatus } from "../../shared/live";
@@ -39,8 +39,15 @@ function OrderDetail() {
   const placed = (useLocation().state ?? {}) as PlacedState;
   const queryClient = useQueryClient();
   const live = useLiveStatus();
-  const order = useOrder(orderId);
+  // live updates are the rule; while the socket is down an order being paid for is re-read
+  const order = useOrder(orderId, live !== "live");
   const history = useOrderHistory(orderId);
+  const status = order.data?.status;
+  const refetchHistory = history.refetch;
+  useEffect(() => {
+    // a status read by polling brings its history entry with it
+    if (status) void refetchHistory();
+  }, [status, refetchHistory]);
   const isCard = order.data?.paymentMethod === "card";
   const payment = useOrderPayment(orderId, Boolean(isCard));
 

@@ -137,11 +137,16 @@ export function useOrders(page: number) {
   });
 }
 
-export function useOrder(orderId: string) {
+/** One order; with `poll`, re-read every few seconds while it is still being paid for. */
+export function useOrder(orderId: string, poll = false) {
   return useQuery({
     queryKey: orderKey(orderId),
     queryFn: () => unwrap(api.GET("/api/orders/{orderId}", { params: { path: { orderId } } })),
     staleTime: 5_000,
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return poll && (status === "pending" || status === "awaiting_payment") ? 5_000 : false;
+    },
   });
 }
 

@@ -18,7 +18,9 @@ export function CartPage() {
   const cart = useCart();
   return (
     <div className="container page">
-      <h1>Your cart</h1>
+      <h1 id="cart-title" tabIndex={-1}>
+        Your cart
+      </h1>
       {cart.isPending ? (
         <Loading label="Loading your cart…" />
       ) : cart.error ? (
@@ -114,7 +116,10 @@ function CartLine({ item, currency }: { item: CartItem; currency: string }) {
           <button
             type="button"
             className="button-link"
-            onClick={() => remove.mutate(productId)}
+            onClick={() =>
+              // the line (and its button) disappears: focus goes back to the page's heading
+              remove.mutate(productId, { onSuccess: () => document.getElementById("cart-title")?.focus() })
+            }
             disabled={busy}
             aria-label={`Remove ${name}`}
           >

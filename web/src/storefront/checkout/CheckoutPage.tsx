@@ -90,7 +90,9 @@ function SignedInCheckout() {
       configError={config.error}
       retryConfig={() => void config.refetch()}
       addresses={addresses.data}
-      addressesLoading={addresses.isPending}
+      addressesLoading={addresses.isPending && addresses.fetchStatus !== "idle"}
+      addressesError={addresses.error}
+      retryAddresses={() => void addresses.refetch()}
     />
   );
 }
@@ -106,6 +108,8 @@ function CheckoutSteps({
   retryConfig,
   addresses,
   addressesLoading,
+  addressesError,
+  retryAddresses,
 }: {
   cart: Cart;
   config: PaymentConfig | undefined;
@@ -113,6 +117,8 @@ function CheckoutSteps({
   retryConfig: () => void;
   addresses: Address[] | undefined;
   addressesLoading: boolean;
+  addressesError: unknown;
+  retryAddresses: () => void;
 }) {
   const [state, dispatch] = useReducer(checkoutReducer, undefined, loadCheckout);
   const navigate = useNavigate();
@@ -237,6 +243,8 @@ function CheckoutSteps({
                   dispatch={dispatch}
                   addresses={addresses}
                   loading={addressesLoading}
+                  error={addressesError}
+                  onRetry={retryAddresses}
                   serverErrors={addressErrors}
                 />
               ) : null}

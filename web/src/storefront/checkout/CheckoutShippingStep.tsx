@@ -1,6 +1,6 @@
 import { useState, type Dispatch, type FormEvent } from "react";
 import { Link } from "react-router";
-import { Loading } from "../../shared/ui/Status";
+import { ErrorMessage, Loading } from "../../shared/ui/Status";
 import { AddressFields } from "../account/AddressFields";
 import type { Address } from "../account/account";
 import {
@@ -17,12 +17,16 @@ export function CheckoutShippingStep({
   dispatch,
   addresses,
   loading,
+  error,
+  onRetry,
   serverErrors,
 }: {
   state: CheckoutState;
   dispatch: Dispatch<CheckoutAction>;
   addresses: Address[] | undefined;
   loading: boolean;
+  error: unknown;
+  onRetry: () => void;
   serverErrors: Record<string, string>;
 }) {
   const [missing, setMissing] = useState<Record<string, string>>({});
@@ -40,6 +44,12 @@ export function CheckoutShippingStep({
   return (
     <form onSubmit={submit} noValidate>
       {loading ? <Loading label="Loading your saved addresses…" /> : null}
+      {error ? (
+        <div className="stack">
+          <p className="small muted">Your saved addresses could not be loaded; you can enter one below.</p>
+          <ErrorMessage error={error} onRetry={onRetry} />
+        </div>
+      ) : null}
       {saved.length ? (
         <fieldset>
           <legend>Ship to</legend>
