@@ -76,7 +76,7 @@ function ProductFinder({ onChoose }: { onChoose: (id: string) => void }) {
                       <td>{product.name}</td>
                       <td className="num">{product.available}</td>
                       <td>
-                        <button type="button" className="button-link" onClick={() => onChoose(product.id ?? "")} aria-label={`Manage stock of ${product.name}`}>
+                        <button type="button" className="button-link nowrap" onClick={() => onChoose(product.id ?? "")} aria-label={`Manage stock of ${product.name}`}>
                           Manage stock
                         </button>
                       </td>
