@@ -77,7 +77,20 @@ function isCartGone(error: unknown): boolean {
  * The signed-in person's cart, with any guest cart of this browser merged in first (so a sign-in
  * by any path, including the redirect after a 401, keeps what the guest had put in the cart).
  */
+let merging: Promise<Cart> | null = null;
+
 async function loadUserCart(): Promise<Cart> {
+  // the sign-in page and the header both ask right after sign-in: one merge between them
+  if (getGuestCartId()) {
+    merging ??= mergeThenLoad().finally(() => {
+      merging = null;
+    });
+    return merging;
+  }
+  return unwrap(api.GET("/api/cart"));
+}
+
+async function mergeThenLoad(): Promise<Cart> {
   const guest = getGuestCartId();
   const userId = getSession()?.user?.id ?? null;
   const toMerge = guestCartToMerge(userId, guest);
