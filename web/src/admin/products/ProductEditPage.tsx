@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, unwrap } from "../../shared/api";
 import { QueryState } from "../../shared/ui/Status";
@@ -44,6 +45,9 @@ export function NewProductPage() {
 export function ProductEditPage() {
   const { productId = "" } = useParams();
   const product = useProduct(productId);
+  // the form starts again from the saved product after a save, not when a background refetch
+  // (a newly published image, say) changes the product: typed changes are never thrown away
+  const [saves, setSaves] = useState(0);
   const toast = useToast();
   const confirm = useConfirm();
   const queryClient = useQueryClient();
@@ -62,6 +66,7 @@ export function ProductEditPage() {
       ),
     onSuccess: (saved) => {
       queryClient.setQueryData(["product", productId], saved);
+      setSaves((count) => count + 1);
       refreshed("Product saved");
     },
   });
@@ -70,6 +75,7 @@ export function ProductEditPage() {
       unwrap(api.DELETE("/api/products/{productId}", { params: { path: { productId } } })),
     onSuccess: (saved) => {
       queryClient.setQueryData(["product", productId], saved);
+      setSaves((count) => count + 1);
       refreshed("Product archived: it is no longer shown in the shop");
     },
   });
@@ -99,7 +105,7 @@ export function ProductEditPage() {
             <Link to={`/inventory?product=${encodeURIComponent(productId)}`}>Stock</Link>
           </p>
           <ProductForm
-            key={data.updatedAt}
+            key={saves}
             initial={valuesOf(data)}
             saving={save.isPending}
             error={save.error}
