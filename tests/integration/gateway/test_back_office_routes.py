@@ -115,3 +115,28 @@ def test_staff_see_every_upload_of_a_product(services, http, as_role):
     assert response.status_code == 200
     assert response.json()["data"][0]["moderation"] == "rejected"
     services["media"].list_media.assert_called_once_with("p-1")
+
+
+def test_admins_list_orders_by_status_customer_and_dates(services, http, as_role):
+    services["orders"].list_orders.return_value = {
+        "data": [],
+        "meta": {"page": 1, "limit": 20, "total": 0, "total_pages": 0},
+    }
+    response = http.get(
+        "/api/admin/orders",
+        params={
+            "status": "shipped",
+            "customer": "u-7",
+            "dateFrom": "2026-11-01T00:00:00Z",
+            "dateTo": "2026-11-30T23:59:59.999Z",
+        },
+        headers=as_role("admin"),
+    )
+    assert response.status_code == 200
+    _, kwargs = services["orders"].list_orders.call_args
+    assert (kwargs["status"], kwargs["user_id"]) == ("shipped", "u-7")
+    assert kwargs["date_from"].startswith("2026-11-01T00:00:00")
+    assert kwargs["date_to"].startswith("2026-11-30T23:59:59")
+    naive = http.get("/api/admin/orders?dateFrom=2026-11-01T00:00:00", headers=as_role("admin"))
+    assert naive.status_code == 400 and "dateFrom" in naive.json()["details"]["fields"]
+    assert http.get("/api/admin/orders", headers=as_role("seller")).status_code == 403

@@ -369,3 +369,16 @@ def test_the_staff_view_still_answers_when_payments_does_not(orders, card_order,
 def test_the_staff_view_of_an_unknown_order_is_not_found(orders):
     with pytest.raises(OrderNotFound):
         orders.get_admin_order("no-such-order")
+
+
+def test_admins_filter_orders_by_the_day_they_were_placed(orders, shop, orders_db, card_order):
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    today = orders.list_orders(
+        date_from=(now - timedelta(hours=1)).isoformat(),
+        date_to=(now + timedelta(hours=1)).isoformat(),
+    )
+    assert [o["id"] for o in today["data"]] == [card_order["id"]]
+    assert orders.list_orders(date_to=(now - timedelta(days=1)).isoformat())["data"] == []
+    assert orders.list_orders(date_from=(now + timedelta(days=1)).isoformat())["data"] == []
