@@ -89,7 +89,12 @@ function OrderDetail() {
       <p className="visually-hidden" role="status" aria-live="polite">
         Order status: {statusLabel(o.status)}
       </p>
-      <OrderBanner order={o} placed={placed} failure={failure ?? null} />
+      <OrderBanner
+        order={o}
+        placed={placed}
+        failure={failure ?? null}
+        payHere={payment.data?.provider === "stripe" && payment.data.status === "pending"}
+      />
       {o.status === "awaiting_payment" && isCard && payment.data ? (
         <PayForOrder order={o} payment={payment.data} onDone={reload} />
       ) : null}
@@ -168,7 +173,18 @@ function OrderDetail() {
   );
 }
 
-function OrderBanner({ order, placed, failure }: { order: Order; placed: PlacedState; failure: string | null }) {
+function OrderBanner({
+  order,
+  placed,
+  failure,
+  payHere,
+}: {
+  order: Order;
+  placed: PlacedState;
+  failure: string | null;
+  /** the card is entered on this page (Stripe's form), not at checkout */
+  payHere: boolean;
+}) {
   const paymentFailed =
     order.status === "cancelled" && (failure || (order.cancelReason ?? "").startsWith("payment_failed"));
   if (paymentFailed) {
@@ -198,7 +214,9 @@ function OrderBanner({ order, placed, failure }: { order: Order; placed: PlacedS
       <div className="notice notice-info">
         <p>
           {placed.justPlaced ? "Thank you, your order is placed. " : ""}
-          {placed.paymentError === "NETWORK_ERROR" || (placed.paymentError && placed.paymentError !== "PAYMENT_DECLINED")
+          {payHere
+            ? "Pay below to complete your order."
+            : placed.paymentError && placed.paymentError !== "PAYMENT_DECLINED"
             ? "We could not confirm your payment yet: pay below to complete the order."
             : "Waiting for the payment to be confirmed. This page updates by itself."}
         </p>
