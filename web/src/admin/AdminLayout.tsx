@@ -1,5 +1,5 @@
-import { Suspense } from "react";
-import { NavLink, Outlet, useMatches } from "react-router";
+import { Suspense, useEffect, useState } from "react";
+import { NavLink, Outlet, useLocation, useMatches } from "react-router";
 import { useSession } from "../shared/hooks";
 import { signOut } from "../shared/session";
 import { Loading } from "../shared/ui/Status";
@@ -15,6 +15,10 @@ import { SignInPage } from "./SignInPage";
 export function AdminLayout() {
   const session = useSession();
   const matches = useMatches();
+  const location = useLocation();
+  // on a phone the navigation folds behind a Menu button, and folds again after each choice
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
   if (!session) return <SignInPage />;
   const { role, email, firstName } = session.user;
   if (!isStaff(role)) return <NoAccessPage email={email} />;
@@ -36,8 +40,17 @@ export function AdminLayout() {
           <span className="small">
             {firstName || email} · {role}
           </span>
+          <button
+            type="button"
+            className="button button-secondary admin-menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="admin-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            Menu
+          </button>
         </div>
-        <nav aria-label="Back office">
+        <nav aria-label="Back office" id="admin-menu" className={menuOpen ? "admin-menu-open" : undefined}>
           <ul>
             {navigationFor(role).map((item) => (
               <li key={item.path}>

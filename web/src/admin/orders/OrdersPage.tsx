@@ -76,7 +76,9 @@ export function OrdersPage() {
                       <th scope="col">Placed</th>
                       <th scope="col">Customer</th>
                       <th scope="col">Status</th>
-                      <th scope="col">Payment</th>
+                      <th scope="col" className="hide-narrow">
+                        Payment
+                      </th>
                       <th scope="col" className="num">
                         Total
                       </th>
@@ -90,7 +92,7 @@ export function OrdersPage() {
                             {order.id?.slice(0, 8).toUpperCase()}
                           </Link>
                         </td>
-                        <td>{formatDateTime(order.createdAt)}</td>
+                        <td className="nowrap">{formatDateTime(order.createdAt)}</td>
                         <td>
                           <button
                             type="button"
@@ -104,7 +106,7 @@ export function OrdersPage() {
                         <td>
                           <StatusBadge status={order.status} />
                         </td>
-                        <td>
+                        <td className="hide-narrow">
                           {paymentMethodName(order.paymentMethod)} · <StatusBadge status={order.paymentStatus} />
                         </td>
                         <td className="num">{formatMoney(order.total, order.currency)}</td>
