@@ -11,6 +11,7 @@ import { outcomeOf, uploadProductImage, type Media } from "./upload";
 
 const ACCEPT = "image/jpeg,image/png,image/webp";
 const POLL_MS = 1500;
+let uploads = 0; // ids for the uploads in flight (element ids must not carry file names)
 
 interface Sending {
   key: string;
@@ -55,7 +56,10 @@ export function ImageUploads({
     const before = published.current;
     published.current = now;
     if (before && [...now].some((id) => !before.has(id))) {
-      void queryClient.invalidateQueries({ queryKey: ["product", productId] });
+      const refresh = () => void queryClient.invalidateQueries({ queryKey: ["product", productId] });
+      refresh();
+      // the gateway's cached product catches up once the catalog's change event arrives
+      setTimeout(refresh, 2000);
     }
   }, [media.data, productId, queryClient]);
 
@@ -65,7 +69,7 @@ export function ImageUploads({
 
   async function send(files: FileList | File[]) {
     for (const file of Array.from(files)) {
-      const key = `${file.name}-${file.size}-${Math.random()}`;
+      const key = `upload-${++uploads}`;
       const preview = URL.createObjectURL(file);
       setSending((all) => [...all, { key, name: file.name, preview, progress: 0 }]);
       try {
@@ -85,7 +89,7 @@ export function ImageUploads({
     if (event.dataTransfer.files.length) void send(event.dataTransfer.files);
   }
 
-  const uploads = [...(media.data?.data ?? [])].reverse();
+  const uploaded = [...(media.data?.data ?? [])].reverse();
   return (
     <section className="card stack" aria-labelledby="images-heading">
       <h2 id="images-heading">Images</h2>
@@ -159,11 +163,11 @@ export function ImageUploads({
             ) : null}
           </li>
         ))}
-        {uploads.map((item) => (
+        {uploaded.map((item) => (
           <UploadedImage key={item.id} media={item} productId={productId} onReviewed={(text) => toast(text, "success")} />
         ))}
       </ul>
-      {!media.isPending && uploads.length === 0 && sending.length === 0 ? (
+      {!media.isPending && uploaded.length === 0 && sending.length === 0 ? (
         <p className="muted">Nothing uploaded here yet.</p>
       ) : null}
     </section>
