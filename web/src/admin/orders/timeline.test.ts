@@ -21,9 +21,12 @@ describe("order timeline entries", () => {
   it("names a payment event with its amount, provider and reason", () => {
     expect(describeEntry({ kind: "payment", event: "payment_succeeded", amount: "54.00", currency: "USD", provider: "simulated" })).toEqual({
       title: "Payment received",
-      detail: "$54.00 · via Simulated",
+      detail: "$54.00 · via test card",
     });
     expect(describeEntry({ kind: "payment", event: "payment_failed", reason: "card_declined" }).detail).toBe("Card declined");
+    expect(describeEntry({ kind: "payment", event: "payment_created", amount: "9.00", currency: "USD", provider: "cod" }).detail).toBe(
+      "$9.00 · via cash on delivery",
+    );
   });
 });
 

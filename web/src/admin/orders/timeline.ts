@@ -23,6 +23,7 @@ const PAYMENT_EVENTS: Record<string, string> = {
 };
 
 const ACTORS: Record<string, string> = { system: "the shop", payments: "the payment provider" };
+const PROVIDERS: Record<string, string> = { simulated: "test card", stripe: "Stripe", cod: "cash on delivery" };
 
 const METHODS: Record<string, string> = { card: "Card", cod: "Cash on delivery" };
 
@@ -43,7 +44,7 @@ export function describeEntry(entry: TimelineEntry, people: People = {}): { titl
     const title = PAYMENT_EVENTS[entry.event ?? ""] ?? humanize(entry.event);
     const parts = [
       entry.amount ? formatMoney(entry.amount, entry.currency ?? "USD") : "",
-      entry.provider ? `via ${humanize(entry.provider)}` : "",
+      entry.provider ? `via ${PROVIDERS[entry.provider] ?? humanize(entry.provider)}` : "",
       entry.reason ? humanize(entry.reason) : "",
     ].filter(Boolean);
     return { title, detail: parts.join(" · ") };
