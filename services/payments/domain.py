@@ -124,6 +124,21 @@ def payment_events(
                 "reason": payment.get("failure_reason") if name == "payment_failed" else None,
             }
         )
+    if (
+        payment["provider"] == "cod"
+        and payment.get("status") == SUCCEEDED
+        and not any(e["type"] == INTENT_SUCCEEDED for e in provider_events)
+    ):
+        # cash is collected on delivery with no provider event: the payment's last change is it
+        events.append(
+            {
+                **base,
+                "type": "payment_succeeded",
+                "at": payment["updated_at"],
+                "amount": payment["amount"],
+                "reason": None,
+            }
+        )
     for refund in refunds:
         events.append(
             {

@@ -48,3 +48,20 @@ def test_events_arrive_sorted_whatever_order_they_are_given_in():
         "payment_succeeded",
         "refund_confirmed",
     ]
+
+
+def test_cash_collected_on_delivery_is_a_payment_received_when_the_payment_last_changed():
+    cod = {
+        **PAYMENT,
+        "provider": "cod",
+        "status": "succeeded",
+        "updated_at": "2026-12-03T15:00:00+00:00",
+    }
+    events = domain.payment_events(cod, [], [])
+    assert [(e["type"], e["at"]) for e in events] == [
+        ("payment_created", "2026-12-01T10:00:00+00:00"),
+        ("payment_succeeded", "2026-12-03T15:00:00+00:00"),
+    ]
+    assert domain.payment_events({**cod, "status": "pending"}, [], [])[-1]["type"] == (
+        "payment_created"
+    )
