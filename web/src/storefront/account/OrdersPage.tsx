@@ -1,6 +1,7 @@
-import { useSearchParams } from "react-router";
-import { Link } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { Link, useSearchParams } from "react-router";
 import { formatDate, formatMoney } from "../../shared/format";
+import { useLiveMessages } from "../../shared/live";
 import { Pagination } from "../../shared/ui/Pagination";
 import { Empty, QueryState } from "../../shared/ui/Status";
 import { useOrders } from "./account";
@@ -10,6 +11,13 @@ export function OrdersPage() {
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number(params.get("page")) || 1);
   const orders = useOrders(page);
+  const queryClient = useQueryClient();
+  // statuses change on the server (payment, shipping): the list follows them live
+  useLiveMessages((message) => {
+    if (typeof message.data?.orderId === "string") {
+      void queryClient.invalidateQueries({ queryKey: ["account", "orders"] });
+    }
+  });
   return (
     <div className="stack">
       <h1>Your orders</h1>
