@@ -10,6 +10,8 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SEEDED
+from tests.e2e.shop import new_product
+from tests.helpers import wait_for
 
 ADDRESS = {
     "First name": "Ada",
@@ -26,6 +28,20 @@ DECLINED = "4000000000000002"
 def unique(word: str) -> str:
     """A product name no other test searches for: the gateway caches public reads by query."""
     return f"{word} {uuid.uuid4().hex[:8]}"
+
+
+def stocked_product(api, seller_headers, *, stock: int = 5, **fields) -> dict:
+    """A new active product with `stock` units, once the catalog says it is in stock: the
+    storefront shows the catalog's availability, which follows inventory by an event."""
+    product = new_product(api, seller_headers, stock=stock, **fields)
+
+    def in_stock():
+        # a fresh query string: the gateway caches the public product read
+        fresh = api.get(f"/api/products/{product['id']}", params={"fresh": uuid.uuid4().hex})
+        return fresh.status_code == 200 and fresh.json().get("available") == stock
+
+    wait_for(in_stock, timeout=20, interval=0.1)
+    return product
 
 
 def cart_link(page: Page, units: int):

@@ -11,9 +11,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from services.common.config import ROOT
-from tests.browser.journeys import add_to_cart, sign_in, sign_in_to_back_office, unique
+from tests.browser.journeys import (
+    add_to_cart,
+    sign_in,
+    sign_in_to_back_office,
+    stocked_product,
+    unique,
+)
 from tests.e2e.conftest import SEEDED
-from tests.e2e.shop import cart_with, new_product, place
+from tests.e2e.shop import cart_with, place
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +107,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def data(api, seller_headers):
-    product = new_product(api, seller_headers, name=unique("Axe Lamp"), stock=20)
+    product = stocked_product(api, seller_headers, name=unique("Axe Lamp"), stock=20)
     return {"api": api, "product": product}
 
 

@@ -12,8 +12,14 @@ import pytest
 from playwright.sync_api import expect
 
 from services.common.config import ROOT
-from tests.browser.journeys import account_menu, add_to_cart, cart_link, sign_in, unique
-from tests.e2e.shop import new_product
+from tests.browser.journeys import (
+    account_menu,
+    add_to_cart,
+    cart_link,
+    sign_in,
+    stocked_product,
+    unique,
+)
 from tests.helpers import wait_for
 
 pytestmark = pytest.mark.browser
@@ -22,7 +28,7 @@ MAIL_DIR = ROOT / "var" / "test" / "mail"
 
 
 def test_a_guest_registers_from_checkout_and_finds_the_guest_cart_merged(page, api, seller_headers):
-    product = new_product(api, seller_headers, price="18.00", stock=5, name=unique("Merge Mug"))
+    product = stocked_product(api, seller_headers, price="18.00", stock=5, name=unique("Merge Mug"))
     add_to_cart(page, product)
 
     cart_link(page, 1).click()
@@ -76,6 +82,8 @@ def test_a_customer_who_forgot_the_password_resets_it_from_the_emailed_link_and_
     customer = new_customer()
     page.goto("/signin")
     page.get_by_role("link", name="Forgot your password?").click()
+    # the sign-in form stays on screen while the next page's code loads: wait for the new page
+    expect(page.get_by_role("heading", name="Forgot your password?")).to_be_visible()
     page.get_by_label("Email").fill(customer["email"])
     page.get_by_role("button", name="Send the link").click()
     sent = page.get_by_role("status").filter(has_text="If an account exists")

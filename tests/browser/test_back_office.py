@@ -17,10 +17,11 @@ from tests.browser.journeys import (
     sign_in,
     sign_in_to_back_office,
     still_same_document,
+    stocked_product,
     unique,
     wait_for_live_frame,
 )
-from tests.e2e.shop import cart_with, new_product, place
+from tests.e2e.shop import cart_with, place
 from tests.helpers import wait_for
 
 pytestmark = pytest.mark.browser
@@ -77,7 +78,9 @@ def test_an_admin_ships_an_order_with_tracking_and_the_customers_open_order_page
     browsing, api, seller_headers, new_customer
 ):
     customer = new_customer()
-    product = new_product(api, seller_headers, price="30.00", stock=5, name=unique("Ship Stool"))
+    product = stocked_product(
+        api, seller_headers, price="30.00", stock=5, name=unique("Ship Stool")
+    )
     placed = place(api, customer, cart_with(api, customer, product["id"]), method="cod")
     assert placed.status_code == 201, placed.text
     order_id = placed.json()["id"]
@@ -110,7 +113,9 @@ def test_an_admin_ships_an_order_with_tracking_and_the_customers_open_order_page
 def test_an_admin_approves_a_flagged_review_and_it_appears_on_the_product_page(
     browsing, api, seller_headers, new_customer
 ):
-    product = new_product(api, seller_headers, price="25.00", stock=5, name=unique("Review Kettle"))
+    product = stocked_product(
+        api, seller_headers, price="25.00", stock=5, name=unique("Review Kettle")
+    )
     customer = new_customer()
     title = unique("Not for me")
     written = api.post(

@@ -20,10 +20,10 @@ from tests.browser.journeys import (
     record_live_frames,
     sign_in,
     still_same_document,
+    stocked_product,
     unique,
     wait_for_live_frame,
 )
-from tests.e2e.shop import new_product
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 def shopper(page, api, seller_headers, new_customer):
     """A signed-in new customer with one stocked product in the cart: (page, product, customer)."""
     customer = new_customer()
-    product = new_product(api, seller_headers, price="42.00", stock=5, name=unique("Desk Lamp"))
+    product = stocked_product(api, seller_headers, price="42.00", stock=5, name=unique("Desk Lamp"))
     sign_in(page, customer["email"], customer["password"])
     add_to_cart(page, product)
     return page, product, customer
@@ -119,7 +119,7 @@ def tab_to(page: Page, name: str | re.Pattern, *, limit: int = 60) -> None:
 
 def test_a_customer_checks_out_with_the_keyboard_alone(page, api, seller_headers, new_customer):
     customer = new_customer()
-    product = new_product(api, seller_headers, price="24.00", stock=5, name=unique("Key Lamp"))
+    product = stocked_product(api, seller_headers, price="24.00", stock=5, name=unique("Key Lamp"))
     sign_in(page, customer["email"], customer["password"])
     page.goto(f"/products/{product['slug']}")
     expect(page.get_by_role("heading", level=1, name=product["name"])).to_be_visible()
