@@ -1,10 +1,8 @@
-import { Suspense, useEffect, useState } from "react";
-import { NavLink, Outlet, useLocation, useMatches } from "react-router";
+import { useEffect, useState } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { useSession } from "../shared/hooks";
 import { signOut } from "../shared/session";
-import { Loading } from "../shared/ui/Status";
-import { homeFor, isStaff, mayOpen, navigationFor, type Section } from "./access";
-import { ForbiddenPage } from "./ForbiddenPage";
+import { isStaff, navigationFor } from "./access";
 import { LiveAlerts } from "./LiveAlerts";
 import { NoAccessPage } from "./NoAccessPage";
 import { SignInPage } from "./SignInPage";
@@ -14,7 +12,6 @@ import { SignInPage } from "./SignInPage";
  * navigation their role may use, and a page outside it says so instead of loading. */
 export function AdminLayout() {
   const session = useSession();
-  const matches = useMatches();
   const location = useLocation();
   // on a phone the navigation folds behind a Menu button, and folds again after each choice
   const [menuOpen, setMenuOpen] = useState(false);
@@ -22,12 +19,6 @@ export function AdminLayout() {
   if (!session) return <SignInPage />;
   const { role, email, firstName } = session.user;
   if (!isStaff(role)) return <NoAccessPage email={email} />;
-
-  const section = matches
-    .map((match) => (match.handle as { section?: Section } | undefined)?.section)
-    .filter(Boolean)
-    .pop();
-  const allowed = !section || mayOpen(role, section);
 
   return (
     <div className="admin-shell">
@@ -68,13 +59,7 @@ export function AdminLayout() {
         </div>
       </header>
       <main className="admin-main" id="main" tabIndex={-1}>
-        {allowed ? (
-          <Suspense fallback={<Loading />}>
-            <Outlet />
-          </Suspense>
-        ) : (
-          <ForbiddenPage home={homeFor(role)} />
-        )}
+        <Outlet />
       </main>
     </div>
   );

@@ -3,10 +3,9 @@ import "./admin.css";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { RouterProvider } from "react-router";
 import { createQueryClient } from "../shared/query";
 import { ToastProvider } from "../shared/ui/Toasts";
-import { router } from "./routes";
+import { AdminApp } from "./routes";
 import { ConfirmProvider } from "./ui/Confirm";
 
 const queryClient = createQueryClient();
@@ -16,7 +15,7 @@ createRoot(document.getElementById("root") as HTMLElement).render(
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
         <ConfirmProvider>
-          <RouterProvider router={router} />
+          <AdminApp />
         </ConfirmProvider>
       </ToastProvider>
     </QueryClientProvider>

@@ -1,4 +1,5 @@
-import { Link, Outlet, ScrollRestoration } from "react-router";
+import { Link, Outlet } from "react-router";
+import { ScrollToTop } from "../shared/ui/ScrollToTop";
 import { AccountMenu } from "./account/AccountMenu";
 import { CartLink } from "./cart/CartLink";
 import { CategoryNav } from "./catalog/CategoryNav";
@@ -30,7 +31,7 @@ export function Layout() {
       <footer className="site-footer">
         <div className="container">Bazaar, open-source commerce.</div>
       </footer>
-      <ScrollRestoration />
+      <ScrollToTop />
     </>
   );
 }

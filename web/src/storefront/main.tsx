@@ -3,10 +3,9 @@ import "./storefront.css";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { RouterProvider } from "react-router";
 import { createQueryClient } from "../shared/query";
 import { ToastProvider } from "../shared/ui/Toasts";
-import { router } from "./routes";
+import { StorefrontApp } from "./routes";
 
 const queryClient = createQueryClient();
 
@@ -14,7 +13,7 @@ createRoot(document.getElementById("root") as HTMLElement).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
-        <RouterProvider router={router} />
+        <StorefrontApp />
       </ToastProvider>
     </QueryClientProvider>
   </StrictMode>,

@@ -1,6 +1,7 @@
 // The storefront's pages: each area (catalog, cart, checkout, account) declares its own routes in
 // its folder; this file puts them under the one layout.
-import { createBrowserRouter } from "react-router";
+import { useEffect } from "react";
+import { BrowserRouter, useNavigate, useRoutes } from "react-router";
 import { setSignedOutHandler } from "../shared/api";
 import { accountRoutes } from "./account/routes";
 import { cartRoutes } from "./cart/routes";
@@ -9,7 +10,7 @@ import { checkoutRoutes } from "./checkout/routes";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
 
-export const router = createBrowserRouter([
+const routes = [
   {
     element: <Layout />,
     children: [
@@ -20,12 +21,26 @@ export const router = createBrowserRouter([
       { path: "*", element: <NotFoundPage /> },
     ],
   },
-]);
+];
 
-// a session that can no longer be refreshed sends the person to sign in, and back afterwards
-setSignedOutHandler(() => {
-  const here = location.pathname + location.search;
-  if (!location.pathname.startsWith("/signin")) {
-    void router.navigate(`/signin?next=${encodeURIComponent(here)}`);
-  }
-});
+function Pages() {
+  const navigate = useNavigate();
+  // a session that can no longer be refreshed sends the person to sign in, and back afterwards
+  useEffect(() => {
+    setSignedOutHandler(() => {
+      if (!location.pathname.startsWith("/signin")) {
+        const here = location.pathname + location.search;
+        navigate(`/signin?next=${encodeURIComponent(here)}`);
+      }
+    });
+  }, [navigate]);
+  return useRoutes(routes);
+}
+
+export function StorefrontApp() {
+  return (
+    <BrowserRouter>
+      <Pages />
+    </BrowserRouter>
+  );
+}

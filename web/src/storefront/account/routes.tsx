@@ -1,37 +1,40 @@
 // The account pages of the storefront, lazily loaded: shoppers download a page's code when they open it.
 import type { RouteObject } from "react-router";
+import { lazyPage } from "../../shared/ui/lazyPage";
+
+const SignInPage = lazyPage(() => import("./SignInPage").then((m) => m.SignInPage));
+const RegisterPage = lazyPage(() => import("./RegisterPage").then((m) => m.RegisterPage));
+const ForgotPasswordPage = lazyPage(() =>
+  import("./ForgotPasswordPage").then((m) => m.ForgotPasswordPage),
+);
+const ResetPasswordPage = lazyPage(() =>
+  import("./ResetPasswordPage").then((m) => m.ResetPasswordPage),
+);
+const OrderPage = lazyPage(() => import("./OrderPage").then((m) => m.OrderPage));
+const AccountLayout = lazyPage(() => import("./AccountLayout").then((m) => m.AccountLayout));
+const ProfilePage = lazyPage(() => import("./ProfilePage").then((m) => m.ProfilePage));
+const OrdersPage = lazyPage(() => import("./OrdersPage").then((m) => m.OrdersPage));
+const AddressesPage = lazyPage(() => import("./AddressesPage").then((m) => m.AddressesPage));
+const NotificationsPage = lazyPage(() =>
+  import("./NotificationsPage").then((m) => m.NotificationsPage),
+);
 
 export const accountRoutes: RouteObject[] = [
-  { path: "signin", lazy: async () => ({ Component: (await import("./SignInPage")).SignInPage }) },
-  { path: "register", lazy: async () => ({ Component: (await import("./RegisterPage")).RegisterPage }) },
-  {
-    path: "forgot-password",
-    lazy: async () => ({ Component: (await import("./ForgotPasswordPage")).ForgotPasswordPage }),
-  },
-  {
-    // the password-reset email links here: {STOREFRONT_URL}/reset-password?token=...
-    path: "reset-password",
-    lazy: async () => ({ Component: (await import("./ResetPasswordPage")).ResetPasswordPage }),
-  },
-  {
-    // order confirmation and detail; the order emails link here: {STOREFRONT_URL}/orders/{id}
-    path: "orders/:orderId",
-    lazy: async () => ({ Component: (await import("./OrderPage")).OrderPage }),
-  },
+  { path: "signin", element: <SignInPage /> },
+  { path: "register", element: <RegisterPage /> },
+  { path: "forgot-password", element: <ForgotPasswordPage /> },
+  // the password-reset email links here: {STOREFRONT_URL}/reset-password?token=...
+  { path: "reset-password", element: <ResetPasswordPage /> },
+  // order confirmation and detail; the order emails link here: {STOREFRONT_URL}/orders/{id}
+  { path: "orders/:orderId", element: <OrderPage /> },
   {
     path: "account",
-    lazy: async () => ({ Component: (await import("./AccountLayout")).AccountLayout }),
+    element: <AccountLayout />,
     children: [
-      { index: true, lazy: async () => ({ Component: (await import("./ProfilePage")).ProfilePage }) },
-      { path: "orders", lazy: async () => ({ Component: (await import("./OrdersPage")).OrdersPage }) },
-      {
-        path: "addresses",
-        lazy: async () => ({ Component: (await import("./AddressesPage")).AddressesPage }),
-      },
-      {
-        path: "notifications",
-        lazy: async () => ({ Component: (await import("./NotificationsPage")).NotificationsPage }),
-      },
+      { index: true, element: <ProfilePage /> },
+      { path: "orders", element: <OrdersPage /> },
+      { path: "addresses", element: <AddressesPage /> },
+      { path: "notifications", element: <NotificationsPage /> },
     ],
   },
 ];

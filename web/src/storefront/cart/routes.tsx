@@ -1,9 +1,7 @@
 // The cart pages of the storefront, lazily loaded: shoppers download a page's code when they open it.
 import type { RouteObject } from "react-router";
+import { lazyPage } from "../../shared/ui/lazyPage";
 
-export const cartRoutes: RouteObject[] = [
-  {
-    path: "cart",
-    lazy: async () => ({ Component: (await import("./CartPage")).CartPage }),
-  },
-];
+const CartPage = lazyPage(() => import("./CartPage").then((m) => m.CartPage));
+
+export const cartRoutes: RouteObject[] = [{ path: "cart", element: <CartPage /> }];

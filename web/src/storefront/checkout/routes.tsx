@@ -1,9 +1,7 @@
 // The checkout pages of the storefront, lazily loaded: shoppers download a page's code when they open it.
 import type { RouteObject } from "react-router";
+import { lazyPage } from "../../shared/ui/lazyPage";
 
-export const checkoutRoutes: RouteObject[] = [
-  {
-    path: "checkout",
-    lazy: async () => ({ Component: (await import("./CheckoutPage")).CheckoutPage }),
-  },
-];
+const CheckoutPage = lazyPage(() => import("./CheckoutPage").then((m) => m.CheckoutPage));
+
+export const checkoutRoutes: RouteObject[] = [{ path: "checkout", element: <CheckoutPage /> }];
