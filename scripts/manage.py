@@ -6,7 +6,7 @@ python scripts/manage.py migrate        alembic upgrade head for every service w
 python scripts/manage.py keys           development JWT signing keys under var/keys, if absent
 python scripts/manage.py seed           demo data of every service that has a seed module
 python scripts/manage.py revision SVC "message"   autogenerate a migration for one service
-python scripts/manage.py openapi PATH   write the gateway's OpenAPI document (the web client's source)
+python scripts/manage.py openapi PATH   the gateway's OpenAPI document (the web client's source)
 """
 
 from __future__ import annotations

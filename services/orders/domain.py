@@ -167,7 +167,8 @@ def revenue_series(
                 "orders": int(row["orders"]) if row else 0,
             }
         )
-    return series + sorted(found.values(), key=lambda row: (row["currency"], row["date"]))
+    others = [dict(row) for row in found.values()]
+    return series + sorted(others, key=lambda row: (row["currency"], row["date"]))
 
 
 def order_timeline(
