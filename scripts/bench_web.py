@@ -72,10 +72,19 @@ class Series:
     name: str
     mode: str
     samples: list[float] = field(default_factory=list)
+    # per cold load: when the HTML, the last script and the last API answer that arrived before
+    # "shown" were in
+    phases: list[dict] = field(default_factory=list)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.samples)
         return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]  # nearest rank
+
+    def phase_medians(self) -> dict:
+        return {
+            name: round(sorted(p[name] for p in self.phases)[len(self.phases) // 2], 1)
+            for name in ("html", "scripts", "api")
+        }
 
     def summary(self) -> dict:
         return {
@@ -87,6 +96,7 @@ class Series:
             "min": round(min(self.samples), 1),
             "max": round(max(self.samples), 1),
             "samples": [round(s, 1) for s in self.samples],
+            **({"phasesMedian": self.phase_medians()} if self.phases else {}),
         }
 
 
@@ -134,6 +144,20 @@ def initial_js(base_url: str, path: str) -> Bundle:
     return bundle_of(base_url, path, list(dict.fromkeys(parser.found)))
 
 
+PHASES = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const before = performance.getEntriesByType("resource")
+    .filter((e) => e.responseEnd <= window.__shownAt);
+  const last = (test) => Math.max(0, ...before.filter((e) => test(new URL(e.name).pathname))
+    .map((e) => e.responseEnd));
+  return {
+    html: nav ? nav.responseEnd : 0,
+    scripts: last((path) => path.endsWith(".js")),
+    api: last((path) => path.startsWith("/api/")),
+  };
+}"""
+
+
 def load(page, url: str, timeout_ms: float) -> float:
     page.goto(url, wait_until="commit")
     page.wait_for_function("window.__shownAt !== null", timeout=timeout_ms)
@@ -176,7 +200,9 @@ def measure(browser, base_url: str, name: str, path: str, selector: str, args) -
     for _ in range(args.loads):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_init_script(script)
-        cold.samples.append(load(context.new_page(), url, args.timeout_ms))
+        page = context.new_page()
+        cold.samples.append(load(page, url, args.timeout_ms))
+        cold.phases.append(page.evaluate(PHASES))
         context.close()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(script)
@@ -258,6 +284,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{s.name:<28} {s.mode:<5} {row['p50']:>8.1f} {row['p95']:>8.1f} "
             f"{row['min']:>7.1f} {row['max']:>7.1f}{flag}"
         )
+    print(
+        f"\n{'cold loads, medians (ms from navigation)':<34} {'HTML':>6} {'scripts':>8} "
+        f"{'API':>6} {'shown':>6}"
+    )
+    for s in series:
+        if s.phases:
+            m = s.phase_medians()
+            print(
+                f"{s.name:<34} {m['html']:>6.0f} {m['scripts']:>8.0f} {m['api']:>6.0f} "
+                f"{s.percentile(50):>6.0f}"
+            )
     print(f"\n{'initial JavaScript (HTML entry)':<52} {'files':>5} {'raw':>10} {'gzip':>10}")
     for bundle in bundles:
         flag = ""
