@@ -81,7 +81,7 @@ def stack(config, request):
         pytest.fail(
             f"a test stack left by an earlier, killed run still runs (honcho pids {orphans}): "
             "its services consume the same queues and answer for this run. Stop it first "
-            f"(kill -- -PID for each).",
+            "(kill -- -PID for each).",
             pytrace=False,
         )
     process = e2e.STACK.get("process")
