@@ -23,10 +23,12 @@ function page(path: string, section: Section, load: () => Promise<ComponentType>
     const role = useSession()?.user.role;
     return mayOpen(role, section) ? <Page /> : <ForbiddenPage home={homeFor(role)} />;
   }
+  // the first render waits for the page's code (preloadPages), never for a spinner's reveal
+  SectionPage.preload = Page.preload;
   return { path, element: <SectionPage /> };
 }
 
-const routes: RouteObject[] = [
+export const routes: RouteObject[] = [
   {
     element: <AdminLayout />,
     children: [

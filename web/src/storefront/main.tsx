@@ -5,16 +5,20 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createQueryClient } from "../shared/query";
 import { ToastProvider } from "../shared/ui/Toasts";
-import { StorefrontApp } from "./routes";
+import { preloadPages } from "../shared/ui/lazyPage";
+import { StorefrontApp, routes } from "./routes";
 
 const queryClient = createQueryClient();
 
-createRoot(document.getElementById("root") as HTMLElement).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <ToastProvider>
-        <StorefrontApp />
-      </ToastProvider>
-    </QueryClientProvider>
-  </StrictMode>,
-);
+// the first render waits for the current page's code, so the first paint is the page itself
+void preloadPages(routes).then(() => {
+  createRoot(document.getElementById("root") as HTMLElement).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <ToastProvider>
+          <StorefrontApp />
+        </ToastProvider>
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+});

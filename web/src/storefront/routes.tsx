@@ -1,7 +1,7 @@
 // The storefront's pages: each area (catalog, cart, checkout, account) declares its own routes in
 // its folder; this file puts them under the one layout.
 import { useEffect } from "react";
-import { BrowserRouter, useNavigate, useRoutes } from "react-router";
+import { BrowserRouter, useNavigate, useRoutes, type RouteObject } from "react-router";
 import { setSignedOutHandler } from "../shared/api";
 import { accountRoutes } from "./account/routes";
 import { cartRoutes } from "./cart/routes";
@@ -10,7 +10,7 @@ import { checkoutRoutes } from "./checkout/routes";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
 
-const routes = [
+export const routes: RouteObject[] = [
   {
     element: <Layout />,
     children: [
