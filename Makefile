@@ -12,7 +12,7 @@ RABBIT_API ?= http://guest:guest@127.0.0.1:15672
 
 .DEFAULT_GOAL := help
 .PHONY: help venv check web web-api web-dev web-test rabbit-management db migrate keys seed seed-large run test test-unit \
-	test-integration test-e2e test-browser lint format typecheck shell bench bench-moderation compose-check \
+	test-integration test-e2e test-browser lint format typecheck shell bench bench-web bench-moderation compose-check \
 	clean reconcile
 
 help: ## list the targets
@@ -120,6 +120,9 @@ shell: venv ## nameko shell with the project's config (n.rpc.accounts.ping())
 
 bench: venv ## run the k6 scenarios in k6/ against a running platform (make run first)
 	@BASE_URL=$${BASE_URL:-http://localhost:8000} SCENARIO=$(SCENARIO) scripts/bench.sh
+
+bench-web: venv ## storefront timings and initial JS in headless Chromium (against a running platform)
+	$(PY) scripts/bench_web.py --base-url $${BASE_URL:-http://localhost:8000}
 
 bench-moderation: venv ## time the moderation models (text and image) on this machine
 	$(PY) -m services.moderation.bench
