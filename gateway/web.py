@@ -8,7 +8,7 @@ never reach this module.
     /assets/<hashed name>     a year, immutable (Vite puts a content hash in every name)
     /admin, /admin/...        dist/admin/index.html, the back office's shell (no-cache)
     a file of dist            its bytes (short cache), e.g. /favicon.svg, /api-docs/...
-    /assets/..., or *.js etc. missing: a plain 404 (a stale chunk must not become HTML)
+    /assets/..., or any missing name with a dot: a plain 404 (a stale chunk must not become HTML)
     anything else             dist/index.html, the storefront's shell (its router decides)
 
 Every file is answered with its ETag (conditional GET, 304) and, when the build made them
@@ -51,12 +51,6 @@ SHORT = "public, max-age=3600"
 # paths the web app never answers: the API, its files and the operations endpoints keep their
 # own JSON 404s and 405s
 RESERVED = ("/api", "/media", "/ws", "/health", "/ready", "/metrics", "/sitemap")
-# a missing file with one of these suffixes is a 404, not the storefront's shell
-FILE_SUFFIXES = frozenset(
-    {".js", ".mjs", ".css", ".map", ".json", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
-    | {".avif", ".ico", ".txt", ".xml", ".woff", ".woff2", ".ttf", ".wasm", ".webmanifest"}
-    | {".br", ".gz"}
-)
 # werkzeug adds "; charset=utf-8" to text types
 CONTENT_TYPES = {
     ".html": "text/html",
@@ -165,7 +159,9 @@ class WebApp:
         relative = path.lstrip("/")
         if relative and self._file(relative) is not None:
             return self.file_response(request, relative)
-        if relative.startswith("assets/") or Path(relative).suffix.lower() in FILE_SUFFIXES:
+        # a missing file (a stale chunk, /config/bazaar.yaml, /.env) is a 404, never the shell:
+        # no storefront page has a dot in its last segment (slugs are lowercase-words-like-this)
+        if relative.startswith("assets/") or "." in relative.rsplit("/", 1)[-1]:
             return Response("not found\n", status=404, content_type="text/plain; charset=utf-8")
         return self.shell_file(request, STOREFRONT_SHELL)
 

@@ -12,6 +12,7 @@ from nameko.testing.services import entrypoint_hook, entrypoint_waiter, replace_
 from sqlalchemy import text
 
 from services.notifications.exceptions import NotificationNotFound
+from services.notifications.mail import storefront_url
 from services.notifications.service import NotificationsService
 from tests.helpers import engine_for, wait_for
 
@@ -214,7 +215,8 @@ def test_password_reset_mail_goes_to_the_file_sink_with_the_link(
     [eml] = list((tmp_path / "mail").glob("*.eml"))
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["To"] == "ada@example.com"
-    link = "http://localhost:3000/reset-password?token=tok%2Fen%2B1"
+    # the storefront's own page, on the gateway's origin unless STOREFRONT_URL says otherwise
+    link = f"{storefront_url(cfg)}/reset-password?token=tok%2Fen%2B1"
     assert link in message.get_body(("plain",)).get_content()
     assert f'href="{link}"' in message.get_body(("html",)).get_content()
     with entrypoint_hook(container, "list_inbox") as list_inbox:

@@ -102,7 +102,10 @@ def test_back_office_paths_get_the_back_office_shell(client, path):
     assert "<title>Bazaar back office</title>" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/assets/storefront-Old999.js", "/assets/", "/robots.txt"])
+@pytest.mark.parametrize(
+    "path",
+    ["/assets/storefront-Old999.js", "/assets/", "/robots.txt", "/config/bazaar.yaml", "/.env"],
+)
 def test_a_missing_file_is_a_404_not_the_shell(client, path):
     response = client.get(path)
     assert response.status_code == 404
