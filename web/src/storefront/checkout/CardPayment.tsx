@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { idempotencyKey } from "../../shared/api";
 import { ApiError, messageOf } from "../../shared/errors";
+import { useIdempotencyKey } from "../../shared/idempotency";
 import { TextField } from "../../shared/ui/Field";
 import { ErrorMessage, Loading } from "../../shared/ui/Status";
 import { confirmCard, describeTestCard, paymentFailureMessage, type PaymentConfig } from "./payments";
@@ -37,21 +37,22 @@ export function SimulatedCardForm({
   const [number, setNumber] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const attempt = useRef<{ number: string; key: string } | null>(null);
+  const keys = useIdempotencyKey();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!number.trim()) {
       setError(new ApiError(400, { message: "Enter a card number." }));
       return;
     }
-    if (attempt.current?.number !== number) attempt.current = { number, key: idempotencyKey() };
+    const key = keys.for([intentId, number]);
     setBusy(true);
     setError(null);
     try {
-      await confirmCard(intentId, number, attempt.current.key);
+      await confirmCard(intentId, number, key);
+      keys.settle(true);
     } catch (failure) {
       setError(failure);
-      if (!(failure instanceof ApiError && failure.retryable)) attempt.current = null;
+      keys.settle(failure);
     } finally {
       setBusy(false);
       onDone();
@@ -126,15 +127,22 @@ export function StripePaymentForm({
     if (!elements.current) return;
     setBusy(true);
     setMessage(null);
-    const stripe = await stripeFor(publishableKey);
-    const result = await stripe.confirmPayment({
-      elements: elements.current,
-      confirmParams: { return_url: returnUrl },
-      redirect: "if_required",
-    });
-    setBusy(false);
-    if (result.error) setMessage(result.error.message ?? "The payment did not go through.");
-    onDone();
+    try {
+      const stripe = await stripeFor(publishableKey);
+      const result = await stripe.confirmPayment({
+        elements: elements.current,
+        confirmParams: { return_url: returnUrl },
+        redirect: "if_required",
+      });
+      if (result.error) setMessage(result.error.message ?? "The payment did not go through.");
+    } catch {
+      // Stripe.js failed to load or threw: the shopper can try again; the order page shows
+      // whatever the webhook reports meanwhile
+      setMessage("The payment could not be sent. Check your connection and try again.");
+    } finally {
+      setBusy(false);
+      onDone();
+    }
   };
   return (
     <form onSubmit={submit} className="pay-form">

@@ -1,9 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer, useRef, useState, type Dispatch } from "react";
 import { Link, useNavigate } from "react-router";
-import { idempotencyKey } from "../../shared/api";
 import { ApiError } from "../../shared/errors";
 import { useSession } from "../../shared/hooks";
+import { keepsKey, keyFor } from "../../shared/idempotency";
 import { Empty, ErrorMessage, Loading } from "../../shared/ui/Status";
 import { fieldsUnder } from "../account/AddressFields";
 import { useAddresses, type Address } from "../account/account";
@@ -14,7 +14,6 @@ import {
   canOpen,
   checkoutReducer,
   clearCheckout,
-  keyForAttempt,
   loadCheckout,
   orderFingerprint,
   saveCheckout,
@@ -158,7 +157,7 @@ function CheckoutSteps({
       return;
     }
     const fingerprint = orderFingerprint(cart.id, state, cartContents(cart));
-    const attempt = keyForAttempt(state.attempt, fingerprint, idempotencyKey);
+    const attempt = keyFor(state.attempt, fingerprint);
     if (attempt.fresh) {
       const next = checkoutReducer(state, { type: "attempt", ...attempt });
       saveCheckout(next); // kept before the request leaves, so a reload retries with this key
@@ -186,9 +185,7 @@ function CheckoutSteps({
       navigate(`/orders/${order.id}`, { state: { justPlaced: true, paymentError } });
     } catch (failure) {
       setPlaceError(failure);
-      if (!(failure instanceof ApiError && (failure.retryable || failure.code === "REQUEST_IN_FLIGHT"))) {
-        dispatch({ type: "forget-attempt" });
-      }
+      if (!keepsKey(failure)) dispatch({ type: "forget-attempt" });
       if (failure instanceof ApiError && Object.keys(fieldsUnder(failure.fields, "shippingAddress.")).length) {
         dispatch({ type: "go-to", step: "shipping" });
       }

@@ -4,7 +4,6 @@ import {
   canOpen,
   checkoutReducer,
   INITIAL_STATE,
-  keyForAttempt,
   loadCheckout,
   missingAddressFields,
   orderFingerprint,
@@ -13,6 +12,7 @@ import {
   type CheckoutAction,
   type CheckoutState,
 } from "./checkoutState";
+import { keyFor } from "../../shared/idempotency";
 
 const run = (...actions: CheckoutAction[]) => actions.reduce(checkoutReducer, INITIAL_STATE);
 
@@ -103,8 +103,8 @@ describe("one order per attempt", () => {
     const newKey = keys();
     const state = run(...typed);
     const fingerprint = orderFingerprint("cart-1", state);
-    const first = keyForAttempt(null, fingerprint, newKey);
-    const retry = keyForAttempt(first, orderFingerprint("cart-1", state), newKey);
+    const first = keyFor(null, fingerprint, newKey);
+    const retry = keyFor(first, orderFingerprint("cart-1", state), newKey);
     expect(first).toMatchObject({ key: "key-1", fresh: true });
     expect(retry).toMatchObject({ key: "key-1", fresh: false });
   });
@@ -112,9 +112,9 @@ describe("one order per attempt", () => {
   it("takes a new key when the address or the method changed", () => {
     const newKey = keys();
     const state = run(...typed);
-    const first = keyForAttempt(null, orderFingerprint("cart-1", state), newKey);
+    const first = keyFor(null, orderFingerprint("cart-1", state), newKey);
     const cod = checkoutReducer(state, { type: "choose-method", method: "cod" });
-    expect(keyForAttempt(first, orderFingerprint("cart-1", cod), newKey).key).toBe("key-2");
+    expect(keyFor(first, orderFingerprint("cart-1", cod), newKey).key).toBe("key-2");
   });
 
   it("takes a new key when the cart's contents changed", () => {

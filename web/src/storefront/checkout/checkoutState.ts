@@ -2,6 +2,7 @@
 // each needs are plain, testable rules. What is typed is kept in sessionStorage (never the card
 // number) so a reload, a network error or a detour through sign-in loses nothing.
 import type { components } from "../../shared/api";
+import type { KeyedAttempt } from "../../shared/idempotency";
 
 export type ShippingAddress = components["schemas"]["ShippingAddressBody"];
 export type Step = "shipping" | "payment" | "review";
@@ -41,8 +42,11 @@ export interface CheckoutState {
   method: PaymentMethod;
   /** the simulated provider's card number: memory only */
   cardNumber: string;
-  /** the Idempotency-Key of the current attempt to place the order, with what it was for */
-  attempt: { key: string; fingerprint: string } | null;
+  /**
+   * the Idempotency-Key of the current attempt to place the order, with what it was for (see
+   * shared/idempotency.ts: kept here so that it survives a reload with the rest of the checkout)
+   */
+  attempt: KeyedAttempt | null;
 }
 
 export const INITIAL_STATE: CheckoutState = {
@@ -161,20 +165,6 @@ export function addressForOrder(state: CheckoutState): {
  */
 export function orderFingerprint(cartId: string, state: CheckoutState, cartContents = ""): string {
   return JSON.stringify([cartId, cartContents, addressForOrder(state), state.method]);
-}
-
-/**
- * The Idempotency-Key to send: the attempt's own key when retrying the same order (a double
- * click, a retry after a network error or a reload), a new one when what is ordered changed (the
- * server answers 409 to one key reused for a different body).
- */
-export function keyForAttempt(
-  attempt: CheckoutState["attempt"],
-  fingerprint: string,
-  newKey: () => string,
-): { key: string; fingerprint: string; fresh: boolean } {
-  if (attempt && attempt.fingerprint === fingerprint) return { ...attempt, fresh: false };
-  return { key: newKey(), fingerprint, fresh: true };
 }
 
 // -- kept across reloads -------------------------------------------------------------------------
