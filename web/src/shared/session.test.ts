@@ -156,3 +156,75 @@ describe("accessToken and refresh", () => {
     expect((await session.refresh())?.accessToken).toBe("old");
   });
 });
+
+// navigator.locks across "tabs": one queue per lock name, like the browser's LockManager
+function memoryLocks() {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    request<T>(name: string, task: () => Promise<T>): Promise<T> {
+      const run = (tails.get(name) ?? Promise.resolve()).then(() => task());
+      tails.set(
+        name,
+        run.catch(() => undefined),
+      );
+      return run;
+    },
+  };
+}
+
+/** Two tabs: two instances of the module over one localStorage and one lock manager. */
+async function twoTabs(stored: object) {
+  const storage = memoryStorage({ "bazaar.session": JSON.stringify(stored) });
+  vi.stubGlobal("localStorage", storage);
+  vi.stubGlobal("navigator", { locks: memoryLocks() });
+  vi.resetModules();
+  const first = await import("./session");
+  vi.resetModules();
+  const second = await import("./session");
+  return { storage, first, second };
+}
+
+describe("refresh across tabs", () => {
+  it("two tabs near expiry send the refresh token once, and both keep the login", async () => {
+    const stored = { accessToken: "old", refreshToken: "r-old", expiresAt: Date.now() - 1_000, user };
+    const { first, second } = await twoTabs(stored);
+    const spent = new Set<string>();
+    // the server: a refresh token works once; its reuse revokes the whole login
+    const fetch = vi.fn(async (_url: string, init: RequestInit) => {
+      const { refreshToken } = JSON.parse(String(init.body)) as { refreshToken: string };
+      if (spent.has(refreshToken)) return new Response("{}", { status: 401 });
+      spent.add(refreshToken);
+      return new Response(JSON.stringify(authResult("new")), { status: 200 });
+    });
+    vi.stubGlobal("fetch", fetch);
+
+    const tokens = await Promise.all([first.accessToken(), second.accessToken()]);
+
+    expect(tokens).toEqual(["access-new", "access-new"]);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(second.getSession()?.refreshToken).toBe("refresh-new");
+  });
+
+  it("a tab that waited while another signed out stays signed out, without a request", async () => {
+    const stored = { accessToken: "old", refreshToken: "r-old", expiresAt: 0, user };
+    const { storage, first } = await twoTabs(stored);
+    storage.removeItem("bazaar.session");
+    const fetch = vi.fn();
+    vi.stubGlobal("fetch", fetch);
+
+    expect(await first.refresh()).toBeNull();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe("signOut and the API reference", () => {
+  it("forgets the token Swagger UI persisted", async () => {
+    const stored = { accessToken: "kept", refreshToken: "r", expiresAt: Date.now() + 600_000, user };
+    const { storage, session } = await freshSession(stored);
+    storage.setItem("authorized", JSON.stringify({ bearer: { value: "kept" } }));
+
+    session.signOut();
+
+    expect(storage.getItem("authorized")).toBeNull();
+  });
+});

@@ -1,6 +1,7 @@
 // The signed-in session: tokens and user, kept in localStorage so a reload stays signed in, shared
-// across tabs (storage events), refreshed before the access token expires. One refresh at a time:
-// refresh tokens are single-use, and a reused one makes the server revoke the whole login.
+// across tabs (storage events), refreshed before the access token expires. One refresh at a time,
+// across every tab of this origin (a Web Lock): refresh tokens are single-use, and a reused one
+// makes the server revoke the whole login.
 import type { components } from "../api/schema";
 
 export type User = components["schemas"]["User"];
@@ -15,11 +16,16 @@ export interface Session {
 }
 
 const KEY = "bazaar.session";
+/** Swagger UI's copy of the token it was authorized with (/api/docs, persistAuthorization). */
+const API_DOCS_KEY = "authorized";
+const REFRESH_LOCK = "bazaar.refresh";
 const REFRESH_MARGIN_MS = 60_000;
 
 let current: Session | null = read();
 const listeners = new Set<() => void>();
 let refreshing: Promise<Session | null> | null = null;
+/** false once storage refused a write: then this tab's copy is the only one */
+let persisted = true;
 
 function read(): Session | null {
   try {
@@ -35,8 +41,10 @@ function write(session: Session | null) {
   try {
     if (session) localStorage.setItem(KEY, JSON.stringify(session));
     else localStorage.removeItem(KEY);
+    persisted = true;
   } catch {
     /* private mode: the session lives for this tab only */
+    persisted = false;
   }
   listeners.forEach((notify) => notify());
 }
@@ -74,6 +82,12 @@ export function signIn(result: AuthResult) {
 
 export function signOut() {
   write(null);
+  try {
+    // the API reference keeps its own copy of the access token: it must not outlive the session
+    localStorage.removeItem(API_DOCS_KEY);
+  } catch {
+    /* no storage: nothing was kept */
+  }
 }
 
 export function updateUser(user: User) {
@@ -88,26 +102,42 @@ export function needsRefresh(session: Session, now = Date.now()): boolean {
 export function refresh(): Promise<Session | null> {
   const session = current;
   if (!session) return Promise.resolve(null);
-  refreshing ??= (async () => {
-    try {
-      const response = await fetch("/api/auth/refresh", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ refreshToken: session.refreshToken }),
-      });
-      if (response.ok) {
-        write(sessionFrom((await response.json()) as AuthResult));
-      } else if (response.status === 401 || response.status === 400) {
-        // another tab may have rotated it first: keep what it stored, else sign out
-        const stored = read();
-        write(stored && stored.refreshToken !== session.refreshToken ? stored : null);
-      }
-      return current;
-    } finally {
-      refreshing = null;
-    }
-  })();
+  refreshing ??= exclusive(() => rotate(session)).finally(() => {
+    refreshing = null;
+  });
   return refreshing;
+}
+
+/** Run `task` while no other tab of this origin runs one (Web Locks); alone in this tab where
+ * the browser has no Web Locks. */
+function exclusive<T>(task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? locks.request(REFRESH_LOCK, task) : task();
+}
+
+async function rotate(seen: Session): Promise<Session | null> {
+  // another tab may have rotated the token while this one waited for the lock: sending the spent
+  // one would be reuse, so take what it stored (or its sign-out) instead
+  const stored = persisted ? read() : current;
+  if (!stored || stored.refreshToken !== seen.refreshToken) {
+    if (!stored) signOut();
+    else write(stored);
+    return current;
+  }
+  const response = await fetch("/api/auth/refresh", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ refreshToken: stored.refreshToken }),
+  });
+  if (response.ok) {
+    write(sessionFrom((await response.json()) as AuthResult));
+  } else if (response.status === 401 || response.status === 400) {
+    // a browser without Web Locks may still race another tab: keep what it stored, else sign out
+    const after = persisted ? read() : null;
+    if (after && after.refreshToken !== stored.refreshToken) write(after);
+    else signOut();
+  }
+  return current;
 }
 
 /** A valid access token, refreshed first when it is about to expire; null when signed out. */
