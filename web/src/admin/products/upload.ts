@@ -1,8 +1,7 @@
 // Product image upload with progress. openapi-fetch (fetch) cannot report upload progress, so this
 // one call uses XMLHttpRequest, with the same bearer token and the same error shape as the client.
-import type { components } from "../../shared/api";
+import { withAuth, type components } from "../../shared/api";
 import { ApiError, type ErrorBody } from "../../shared/errors";
-import { accessToken, refresh } from "../../shared/session";
 
 export type MediaUpload = components["schemas"]["MediaUpload"];
 export type Media = components["schemas"]["Media"];
@@ -47,18 +46,14 @@ function send(
 }
 
 /** POST /api/products/{id}/images (multipart field `image`) -> 202 {id, status}; an ApiError
- * otherwise (413 too large, 415 not an image, ...). One retry after a refreshed token. */
+ * otherwise (413 too large, 415 not an image, ...). The client's token rules (withAuth). */
 export async function uploadProductImage(
   productId: string,
   file: File,
   onProgress: (percent: number) => void,
   signal?: AbortSignal,
 ): Promise<MediaUpload> {
-  let result = await send(productId, file, await accessToken(), onProgress, signal);
-  if (result.status === 401) {
-    const session = await refresh();
-    if (session) result = await send(productId, file, session.accessToken, onProgress, signal);
-  }
+  const result = await withAuth((token) => send(productId, file, token, onProgress, signal));
   if (result.status < 200 || result.status >= 300) {
     throw new ApiError(result.status, result.body as ErrorBody);
   }
