@@ -7,6 +7,7 @@ from gateway.schemas.cart import (
     CartSchema,
     CouponCodeBody,
     MergeBody,
+    StorefrontConfigSchema,
     UpdateItemBody,
 )
 
@@ -18,6 +19,18 @@ def _uid(user):
 
 
 class CartRoutes:
+    @api(
+        "GET",
+        "/api/storefront/config",
+        response=StorefrontConfigSchema,
+        # on every home page; fixed until the cart service is redeployed (the TTL bounds it)
+        cache="config",
+        tags=TAGS,
+        summary="What the storefront states: free-shipping threshold, most per line, few left",
+    )
+    def get_storefront_config(self, request):
+        return self.cart_rpc.storefront_options()
+
     @api(
         "POST",
         "/api/cart",

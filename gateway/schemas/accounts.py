@@ -88,3 +88,23 @@ class UserListQuery(PageQuery):
 class AdminUserUpdateBody(CamelSchema):
     role = fields.String(validate=validate.OneOf(["customer", "seller", "admin"]))
     is_active = fields.Boolean()
+
+
+class PasswordRuleSchema(CamelSchema):
+    id = fields.String(
+        metadata={"description": "min_length, max_length, letter, digit, common or email"}
+    )
+    text = fields.String(metadata={"description": "the rule, as the field error states it"})
+
+
+class PasswordPolicySchema(CamelSchema):
+    min_length = fields.Integer(metadata={"description": "characters"})
+    max_length = fields.Integer(metadata={"description": "characters"})
+    requires_letter = fields.Boolean()
+    requires_digit = fields.Boolean()
+    email_local_part_min = fields.Integer(
+        metadata={
+            "description": "the email's name part is refused inside the password from this length"
+        }
+    )
+    rules = fields.List(fields.Nested(PasswordRuleSchema))

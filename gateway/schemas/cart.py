@@ -92,6 +92,18 @@ class CartSchema(CamelSchema):
     expires_at = fields.String()
 
 
+class StorefrontConfigSchema(CamelSchema):
+    currency = fields.String()
+    free_shipping_threshold = Money(
+        metadata={"description": "shipping is free from this discounted subtotal"}
+    )
+    flat_shipping = Money(metadata={"description": "the shipping fee below the threshold"})
+    max_per_line = fields.Integer(metadata={"description": "most units of one product per cart"})
+    few_left = fields.Integer(
+        metadata={"description": 'say "only N left" at or below this many available units'}
+    )
+
+
 class AddItemBody(CamelSchema):
     product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1))

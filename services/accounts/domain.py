@@ -120,23 +120,43 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# What each password rule says when it is broken: password_problems() reports these texts and
+# password_policy() publishes them, so the form shows exactly what the server checks.
+PASSWORD_RULE_TEXTS = {
+    "min_length": f"Must be at least {MIN_PASSWORD_LENGTH} characters long.",
+    "max_length": f"Must be at most {MAX_PASSWORD_LENGTH} characters long.",
+    "letter": "Must contain at least one letter.",
+    "digit": "Must contain at least one digit.",
+    "common": "Is too common.",
+    "email": "Must not contain your email address.",
+}
+
+
 def password_problems(password: str, email: str = "") -> list[str]:
     """Every reason `password` is too weak (empty when it is acceptable)."""
-    problems = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"Must be at least {MIN_PASSWORD_LENGTH} characters long.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        problems.append(f"Must be at most {MAX_PASSWORD_LENGTH} characters long.")
-    if not any(ch.isalpha() for ch in password):
-        problems.append("Must contain at least one letter.")
-    if not any(ch.isdigit() for ch in password):
-        problems.append("Must contain at least one digit.")
-    if password.lower() in COMMON_PASSWORDS:
-        problems.append("Is too common.")
     local_part = normalise_email(email).split("@", 1)[0]
-    if len(local_part) >= MIN_LOCAL_PART_CHECKED and local_part in password.lower():
-        problems.append("Must not contain your email address.")
-    return problems
+    broken = {
+        "min_length": len(password) < MIN_PASSWORD_LENGTH,
+        "max_length": len(password) > MAX_PASSWORD_LENGTH,
+        "letter": not any(ch.isalpha() for ch in password),
+        "digit": not any(ch.isdigit() for ch in password),
+        "common": password.lower() in COMMON_PASSWORDS,
+        "email": len(local_part) >= MIN_LOCAL_PART_CHECKED and local_part in password.lower(),
+    }
+    return [PASSWORD_RULE_TEXTS[rule] for rule, failed in broken.items() if failed]
+
+
+def password_policy() -> dict[str, Any]:
+    """The rules password_problems() applies, for a form to show before it submits: the limits
+    (lengths counted in characters) and every rule's text. The common-password list stays here."""
+    return {
+        "min_length": MIN_PASSWORD_LENGTH,
+        "max_length": MAX_PASSWORD_LENGTH,
+        "requires_letter": True,
+        "requires_digit": True,
+        "email_local_part_min": MIN_LOCAL_PART_CHECKED,
+        "rules": [{"id": rule, "text": text} for rule, text in PASSWORD_RULE_TEXTS.items()],
+    }
 
 
 def check_password(password: str, email: str) -> None:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from services.accounts import schemas
 from services.accounts.dependencies import Security
-from services.accounts.domain import Accounts
+from services.accounts.domain import Accounts, password_policy
 from services.accounts.exceptions import AccountDisabled, AccountsError, RefreshTokenReused
 from services.accounts.models import Base
 from services.accounts.repository import SqlAccountsRepository
@@ -106,6 +106,13 @@ class AccountsService(outbox.OutboxRelay, common.BazaarService):
         user_id = load(schemas.UserIdSchema(), {"user_id": user_id})["user_id"]
         with self._accounts() as accounts:
             return {"revoked": accounts.revoke_all(user_id)}
+
+    @rpc
+    def password_policy(self) -> dict:
+        """{min_length, max_length, requires_letter, requires_digit, email_local_part_min, rules:
+        [{id, text}]}: public, what a password form shows before it submits (this service still
+        judges every password)."""
+        return password_policy()
 
     # password reset
 

@@ -57,13 +57,15 @@ class PricingSettings:
 
 @dataclass(frozen=True)
 class CartSettings:
-    """Config `CART`: time to live of guest and user carts (seconds), the per-line maximum, and
-    how long a product snapshot may serve cart displays (0: always ask the catalog)."""
+    """Config `CART`: time to live of guest and user carts (seconds), the per-line maximum, how
+    long a product snapshot may serve cart displays (0: always ask the catalog), and at or below
+    how many available units the storefront says "only N left" (`few_left`)."""
 
     guest_ttl: int = 7 * 24 * 3600
     user_ttl: int = 30 * 24 * 3600
     line_max: int = 99
     product_cache_ttl: int = 60
+    few_left: int = 5
 
     @classmethod
     def from_config(cls, block: Mapping[str, Any] | None) -> CartSettings:
@@ -73,6 +75,7 @@ class CartSettings:
             user_ttl=int(block.get("user_ttl", cls.user_ttl)),
             line_max=int(block.get("line_max", cls.line_max)),
             product_cache_ttl=int(block.get("product_cache_ttl", cls.product_cache_ttl)),
+            few_left=int(block.get("few_left", cls.few_left)),
         )
 
     def ttl_for(self, user_id: str | None) -> int:
@@ -133,6 +136,19 @@ def ensure_sellable(product: Mapping[str, Any] | None, product_id: str, currency
                 "cart_currency": currency,
             },
         )
+
+
+def storefront_options(pricing: PricingSettings, settings: CartSettings) -> dict[str, Any]:
+    """What the storefront states before anything is in a cart: free shipping from
+    `free_shipping_threshold` (minor units, of the discounted subtotal), else `flat_shipping`; at
+    most `max_per_line` units of one product; "only N left" at or below `few_left` available."""
+    return {
+        "currency": pricing.currency,
+        "free_shipping_threshold": pricing.free_shipping_threshold,
+        "flat_shipping": pricing.flat_shipping,
+        "max_per_line": settings.line_max,
+        "few_left": settings.few_left,
+    }
 
 
 def line_limit(available: int, line_max: int) -> int:

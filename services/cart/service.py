@@ -29,6 +29,7 @@ from services.cart.domain import (
     merge_caps,
     normalize_code,
     price_cart,
+    storefront_options,
 )
 from services.cart.models import Base, dead_letters
 from services.cart.schemas import (
@@ -72,6 +73,12 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
     catalog_rpc = RpcProxy("catalog")
     inventory_rpc = RpcProxy("inventory")
     outbox = outboxes.Outbox()
+
+    @rpc
+    def storefront_options(self) -> dict:
+        """{currency, free_shipping_threshold, flat_shipping (minor units), max_per_line,
+        few_left}: public, what the storefront states about shipping and quantities."""
+        return storefront_options(self._pricing(), self.carts.settings)
 
     # -- carts --------------------------------------------------------------------------------
 

@@ -169,3 +169,17 @@ def test_admins_manage_coupons_and_shoppers_see_each_refusal_code(http, shop, cu
     assert applied["discount"] == "7.50"
     assert http.delete(f"/api/cart/{cart_id}/coupon").json()["coupon"] is None
     assert http.delete("/api/admin/coupons/OLD", headers=admin).status_code == 204
+
+
+def test_a_guest_reads_the_storefront_terms_from_the_cart_config(http):
+    first = http.get("/api/storefront/config")
+    assert first.status_code == 200
+    assert first.json() == {
+        "currency": "USD",
+        "freeShippingThreshold": "100.00",
+        "flatShipping": "5.99",
+        "maxPerLine": 10,
+        "fewLeft": 5,
+    }
+    # on every home page: served from the gateway's response cache after the first read
+    assert http.get("/api/storefront/config").headers.get("X-Cache") == "HIT"

@@ -1,6 +1,13 @@
 import pytest
 
-from services.accounts.domain import check_password, normalise_email, password_problems
+from services.accounts.domain import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    check_password,
+    normalise_email,
+    password_policy,
+    password_problems,
+)
 from services.accounts.exceptions import WeakPassword
 
 
@@ -50,3 +57,31 @@ def test_weak_password_error_names_every_problem_under_fields_password():
     problems = raised.value.details["fields"]["password"]
     assert "Must be at least 10 characters long." in problems
     assert "Must contain at least one digit." in problems
+
+
+def test_the_policy_publishes_the_texts_password_problems_reports():
+    policy = password_policy()
+    texts = {rule["id"]: rule["text"] for rule in policy["rules"]}
+    assert (policy["min_length"], policy["max_length"]) == (
+        MIN_PASSWORD_LENGTH,
+        MAX_PASSWORD_LENGTH,
+    )
+    assert policy["requires_letter"] is True and policy["requires_digit"] is True
+    assert set(texts) == {"min_length", "max_length", "letter", "digit", "common", "email"}
+    # every problem the server reports is one of the published texts, word for word
+    assert password_problems("x" * (MAX_PASSWORD_LENGTH + 1), "") == [
+        texts["max_length"],
+        texts["digit"],
+    ]
+    assert password_problems("12345", "jo@x.io") == [texts["min_length"], texts["letter"]]
+    assert password_problems("janedoe1234", "janedoe@example.com") == [texts["email"]]
+    assert password_problems("password123", "") == [texts["common"]]
+
+
+def test_the_policy_names_when_the_email_is_checked_inside_the_password():
+    shortest = password_policy()["email_local_part_min"]
+    assert password_problems("ab" + "-sturdy-42", "ab@example.com") == []
+    name = "a" * shortest
+    assert password_problems(name + "-sturdy-42", f"{name}@example.com") == [
+        "Must not contain your email address."
+    ]

@@ -6,13 +6,16 @@ import pytest
 
 from services.cart import exceptions
 from services.cart.domain import (
+    CartSettings,
     Coupon,
+    PricingSettings,
     check_coupon,
     check_quantity,
     ensure_sellable,
     line_limit,
     merge_caps,
     normalize_code,
+    storefront_options,
 )
 from services.common.errors import ValidationFailed
 
@@ -114,3 +117,21 @@ def test_merge_caps_are_zero_for_products_no_longer_sellable():
     products = {"a": {"id": "a", "status": "active"}, "b": {"id": "b", "status": "archived"}}
     stock = {"a": {"available": 3}, "b": {"available": 10}}
     assert merge_caps(["a", "b", "c"], products, stock, 99, "USD") == {"a": 3, "b": 0, "c": 0}
+
+
+def test_the_storefront_states_the_configured_shipping_and_quantity_terms():
+    pricing = PricingSettings.from_config(
+        {"currency": "EUR", "free_shipping_threshold": 5000, "flat_shipping": 450}
+    )
+    settings = CartSettings.from_config({"line_max": 12, "few_left": 3})
+    assert storefront_options(pricing, settings) == {
+        "currency": "EUR",
+        "free_shipping_threshold": 5000,
+        "flat_shipping": 450,
+        "max_per_line": 12,
+        "few_left": 3,
+    }
+
+
+def test_few_left_defaults_to_five_when_not_configured():
+    assert CartSettings.from_config({"line_max": 10}).few_left == 5
