@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { useSession } from "../shared/hooks";
-import { signOut } from "../shared/session";
+import { useSignOut } from "../shared/signOut";
 import { isStaff, navigationFor } from "./access";
 import { LiveAlerts } from "./LiveAlerts";
 import { NoAccessPage } from "./NoAccessPage";
@@ -16,6 +16,7 @@ export function AdminLayout() {
   // on a phone the navigation folds behind a Menu button, and folds again after each choice
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [location.pathname]);
+  const signOut = useSignOut();
   if (!session) return <SignInPage />;
   const { role, email, firstName } = session.user;
   if (!isStaff(role)) return <NoAccessPage email={email} />;
@@ -53,7 +54,12 @@ export function AdminLayout() {
         <div className="admin-nav-foot">
           {role === "admin" ? <LiveAlerts /> : null}
           <a href="/">View the shop</a>
-          <button type="button" className="button-link" onClick={() => signOut()}>
+          <button
+            type="button"
+            className="button-link"
+            disabled={signOut.isPending}
+            onClick={() => signOut.mutate()}
+          >
             Sign out
           </button>
         </div>

@@ -1,14 +1,21 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 
-interface Toast {
+export interface Toast {
   id: number;
   text: string;
   tone: "info" | "success" | "error";
 }
 
+/** How long a toast stays, in ms; null: until dismissed. An error or alert may need more time to
+ * read and act on than any timer gives (WCAG 2.2.1), so it stays. */
+export function toastLifetime(tone: Toast["tone"]): number | null {
+  return tone === "error" ? null : 6000;
+}
+
 const ToastContext = createContext<(text: string, tone?: Toast["tone"]) => void>(() => {});
 
-/** Short messages in a polite live region; each disappears after a few seconds or on dismiss. */
+/** Short messages in a polite live region; each disappears after a few seconds (errors only when
+ * dismissed) or on dismiss. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
@@ -16,7 +23,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     (text: string, tone: Toast["tone"] = "info") => {
       const id = Date.now() + Math.random();
       setToasts((all) => [...all.slice(-4), { id, text, tone }]);
-      setTimeout(() => dismiss(id), 6000);
+      const lifetime = toastLifetime(tone);
+      if (lifetime !== null) setTimeout(() => dismiss(id), lifetime);
     },
     [dismiss],
   );
