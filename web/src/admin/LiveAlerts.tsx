@@ -14,6 +14,7 @@ export function LiveAlerts() {
   const queryClient = useQueryClient();
   const status = useLiveStatus();
   useLiveMessages((message) => {
+    if (message.type === "reconnected") void queryClient.invalidateQueries({ queryKey: ["admin"] });
     const data = message.data ?? {};
     if (message.type === "order_confirmed") {
       toast(`New order ${shortId(data.orderId)} confirmed`, "success");

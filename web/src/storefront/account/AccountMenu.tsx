@@ -3,8 +3,9 @@ import { useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useSession } from "../../shared/hooks";
 import { useLiveMessages } from "../../shared/live";
+import { useSignOut } from "../../shared/signOut";
 import { useToast } from "../../shared/ui/Toasts";
-import { refreshInbox, useSignOut, useUnreadCount } from "./menu";
+import { refreshInbox, useUnreadCount } from "./menu";
 
 /** Header: "Sign in" for guests; for a signed-in shopper a menu with the live unread badge. */
 export function AccountMenu() {
@@ -37,6 +38,8 @@ function SignedInMenu({ firstName }: { firstName: string }) {
   // every push that carries an inbox entry changes the unread count; it is also said in a toast,
   // except on the page of the order it is about, which shows the change itself
   useLiveMessages((message) => {
+    // pushes sent while the socket was down are lost: read the inbox again
+    if (message.type === "reconnected") return void refreshInbox(queryClient);
     if (!message.notification) return;
     void refreshInbox(queryClient);
     const title = (message.notification as { title?: string }).title;

@@ -53,6 +53,7 @@ function OrderDetail() {
 
   // the order moves on the server (payment, fulfilment): every push about it reloads it
   useLiveMessages((message) => {
+    if (message.type === "reconnected") void queryClient.invalidateQueries({ queryKey: orderKey(orderId) });
     if (isAboutOrder(message, orderId)) {
       void queryClient.invalidateQueries({ queryKey: orderKey(orderId) });
     }

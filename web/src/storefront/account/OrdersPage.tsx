@@ -14,6 +14,7 @@ export function OrdersPage() {
   const queryClient = useQueryClient();
   // statuses change on the server (payment, shipping): the list follows them live
   useLiveMessages((message) => {
+    if (message.type === "reconnected") void queryClient.invalidateQueries({ queryKey: ["account", "orders"] });
     if (typeof message.data?.orderId === "string") {
       void queryClient.invalidateQueries({ queryKey: ["account", "orders"] });
     }

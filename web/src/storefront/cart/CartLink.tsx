@@ -21,6 +21,7 @@ export function CartLink() {
 function CartFollowsOrders() {
   const queryClient = useQueryClient();
   useLiveMessages((message) => {
+    if (message.type === "reconnected") void refreshCart(queryClient);
     if (message.type === "order_confirmed") void refreshCart(queryClient);
   });
   return null;
