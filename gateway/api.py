@@ -249,13 +249,14 @@ class ApiRoute(HttpRequestHandler):
         # an anonymous GET of a cached route is counted against its rate limit in the cache
         # lookup's round trip (one Redis call), and a hit is answered before anything else
         cacheable = self.cache_namespace and request.method == "GET" and self._anonymous(request)
+        generation, key = None, self.cache_key(request)
         if cacheable:
             window = self.limiter.window(self.rate, f"ip:{client}") if self.rate else None
-            generation, cached = self.cache.lookup(self.cache_namespace, request.full_path, window)
+            generation, cached = self.cache.lookup(self.cache_namespace, key, window)
             if cached is not None:
-                return Response(
-                    cached, status=200, content_type="application/json", headers={"X-Cache": "HIT"}
-                )
+                response = self.cached_response(request, cached)
+                if response is not None:
+                    return response
         elif self.rate:
             self.limiter.hit(self.rate, f"ip:{client}")
         user = self._authenticate(request)
@@ -273,6 +274,16 @@ class ApiRoute(HttpRequestHandler):
         context_data = {REQUEST_ID_KEY: request_id}
         if user is not None:
             context_data[USER_ID_KEY] = user.user_id
+        run = partial(self.run_worker, request, kwargs, context_data)
+        response, entry = self.render(request, run, bool(cacheable))
+        if cacheable and entry is not None:
+            self.cache.store(self.cache_namespace, generation, key, entry)
+        return response
+
+    # -- the hooks a kind of route overrides (gateway.web.PageRoute renders HTML) -------------
+
+    def run_worker(self, request, kwargs: dict, context_data: dict):
+        """The route's method in a worker: its result, or its exception raised here."""
         args = (request,)
         self.check_signature(args, kwargs)
         event = Event()
@@ -283,13 +294,26 @@ class ApiRoute(HttpRequestHandler):
             context_data=context_data,
             handle_result=partial(self.handle_result, event),
         )
-        response = self.response_from_result(event.wait())
-        if cacheable and response.status_code == 200:
-            self.cache.store(
-                self.cache_namespace, generation, request.full_path, response.get_data(as_text=True)
-            )
-            response.headers["X-Cache"] = "MISS"
-        return response
+        return event.wait()
+
+    def cache_key(self, request) -> str:
+        """The response cache's key of this request within the route's namespace."""
+        return request.full_path
+
+    def cached_response(self, request, entry: str) -> Response | None:
+        """The response to a cache hit; None when the entry is unusable (made again)."""
+        return Response(
+            entry, status=200, content_type="application/json", headers={"X-Cache": "HIT"}
+        )
+
+    def render(self, request, run, cacheable: bool) -> tuple[Response, str | None]:
+        """The response to the route's method (`run()` runs it in a worker and returns its
+        result or raises), and the entry the response cache keeps of it (None: none)."""
+        response = self.response_from_result(run())
+        if not cacheable or response.status_code != 200:
+            return response, None
+        response.headers["X-Cache"] = "MISS"
+        return response, response.get_data(as_text=True)
 
     def _anonymous(self, request) -> bool:
         """True when this request has no principal: a public route, or an optional one called

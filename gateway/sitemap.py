@@ -3,9 +3,10 @@
 Product pages follow the catalog's keyset order (product id). Their boundaries come from one
 catalog RPC (`product_slug_pages`: one scan, 0.7 s over a million products here), kept in Redis
 for `ttl` seconds; page n then holds the ids after its boundary up to the next page's, read in
-chunks by keyset (`list_product_slugs`), so a page costs the same at the millionth product as at
-the first, and a product created meanwhile lands in exactly one page. XML is written as a stream,
-gzipped when the client accepts it.
+chunks by keyset (`list_product_slugs`, which compares both bounds in the database's own order),
+so a page costs the same at the millionth product as at the first, and a product created
+meanwhile lands in exactly one page. XML is written as a stream, gzipped when the client accepts
+it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Response
 
 from gateway.seo import category_url, product_url
-from services.common.config import PUBLIC_URL, WEB
+from services.common.config import WEB, public_url
 from services.common.redis import RedisClient
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -113,16 +114,13 @@ class SitemapSource:
         upto = pages[number]["after"] if number < len(pages) else None
         rows: list[dict] = []
         while len(rows) < MAX_URLS:
-            chunk = catalog.list_product_slugs(after, min(CHUNK, MAX_URLS - len(rows)))
-            if not chunk:
+            # the catalog compares ids against both bounds: the database's collation orders
+            # them, not Python's code points (they differ for "p-a" and "p_b" under en_US)
+            wanted = min(CHUNK, MAX_URLS - len(rows))
+            chunk = catalog.list_product_slugs(after, wanted, upto)
+            rows.extend(chunk)
+            if len(chunk) < wanted:
                 break
-            if upto is not None:
-                inside = [row for row in chunk if row["id"] <= upto]
-                rows.extend(inside)
-                if len(inside) < len(chunk) or chunk[-1]["id"] == upto:
-                    break
-            else:
-                rows.extend(chunk)
             after = chunk[-1]["id"]
         return rows
 
@@ -146,7 +144,7 @@ class Sitemaps(DependencyProvider):
     def setup(self):
         config = self.container.config
         web = config.get(WEB) or {}
-        self.public_url = str(config.get(PUBLIC_URL) or "http://localhost:8000").rstrip("/")
+        self.public_url = public_url(config)
         self.page_size = max(1, min(int(web.get("sitemap_page_size", 10_000)), MAX_URLS))
         self.ttl = int(web.get("sitemap_ttl", 600))
 

@@ -27,11 +27,10 @@ import mimetypes
 import re
 import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import orjson
-from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 from werkzeug.security import safe_join
 from werkzeug.utils import send_file
@@ -39,8 +38,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway.api import ApiRoute, ApiServer
 from gateway.metrics import LATENCY, REQUESTS
-from services.common.config import PUBLIC_URL, WEB
-from services.common.context import REQUEST_ID_KEY
+from services.common.config import MEDIA, PAYMENTS, WEB, public_url
 from services.common.errors import NotFound
 
 log = logging.getLogger("gateway.web")
@@ -78,6 +76,63 @@ HEAD_MARKER = "<!--bazaar:head-->"
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 _DESCRIPTION = re.compile(r'<meta\s+name="description"[^>]*>\s*', re.S)
 _ROOT = '<div id="root"></div>'
+
+# Stripe.js is served by Stripe only (never bundled): its script, the iframes of its Payment
+# Element and 3-D Secure, and its API (https://docs.stripe.com/security/guide#content-security-policy)
+STRIPE_SCRIPTS = ("https://js.stripe.com", "https://*.js.stripe.com")
+STRIPE_FRAMES = (*STRIPE_SCRIPTS, "https://hooks.stripe.com")
+STRIPE_API = ("https://api.stripe.com",)
+
+
+def content_security_policy(*, stripe: bool = False, media_origin: str | None = None) -> str:
+    """The policy of the storefront's and back office's HTML (the API reference at /api/docs
+    has its own, gateway/openapi.py DOCS_POLICY).
+
+    - script-src 'self': the build emits no inline script (JSON-LD blocks are data, never run).
+    - connect-src 'self': CSP 3 lets 'self' match ws:/wss: of the same host and port, so the
+      live updates' same-origin /ws needs no ws:// source (Chromium does; see the browser tier).
+    - style-src 'self' with style-src-attr 'unsafe-inline': stylesheets only from the build,
+      but pages set style attributes (a rating's --rating, a bar's width, facet indents), and
+      blocking attributes would break them the day React or a page writes one through
+      setAttribute. An attribute can hold no selector, so it cannot read the page (the CSS
+      exfiltration 'unsafe-inline' in style-src would allow); it can only restyle an element.
+    - img-src data: blob:: inline SVG icons and an upload's preview (URL.createObjectURL).
+    - Stripe's origins only when payments use Stripe (PAYMENTS_PROVIDER=stripe).
+    """
+    scripts, frames, connect, images = (
+        ["'self'"],
+        ["'self'"],
+        ["'self'"],
+        ["'self'", "data:", "blob:"],
+    )
+    if stripe:
+        scripts += STRIPE_SCRIPTS
+        frames += STRIPE_FRAMES
+        connect += STRIPE_API
+    if media_origin:
+        images.append(media_origin)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": scripts,
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": images,
+        "font-src": ["'self'"],
+        "connect-src": connect,
+        "frame-src": frames,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def _origin(url: str | None) -> str | None:
+    """The origin of an absolute URL (a media CDN), else None (a path on this origin)."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
 
 NOT_BUILT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Bazaar: the web app is not built</title>
@@ -130,13 +185,17 @@ class Page:
 class WebApp:
     """The files of one build directory (default web/dist, config WEB.root)."""
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, policy: str | None = None):
         self.root = Path(root).resolve()
+        self.policy = policy or content_security_policy()
         self._templates: dict[str, tuple[int, str]] = {}
 
     @classmethod
     def from_config(cls, config: dict) -> WebApp:
-        return cls((config.get(WEB) or {}).get("root") or "web/dist")
+        stripe = (config.get(PAYMENTS) or {}).get("provider") == "stripe"
+        media = _origin((config.get(MEDIA) or {}).get("base_url"))
+        policy = content_security_policy(stripe=stripe, media_origin=media)
+        return cls((config.get(WEB) or {}).get("root") or "web/dist", policy)
 
     # -- the WSGI app's fallback ---------------------------------------------------------------
 
@@ -198,6 +257,8 @@ class WebApp:
             response.vary.add("Accept-Encoding")
         response.headers["Cache-Control"] = cache_control(relative)
         response.headers["X-Content-Type-Options"] = "nosniff"
+        if relative.endswith(".html"):
+            response.headers["Content-Security-Policy"] = self.policy
         return response
 
     # -- shells --------------------------------------------------------------------------------
@@ -242,6 +303,7 @@ class WebApp:
         )
         response.headers["Cache-Control"] = REVALIDATE
         response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = self.policy
         if page.status == 200:
             response.add_etag()
             response.make_conditional(request)
@@ -292,55 +354,39 @@ class PageRoute(ApiRoute):
         self.page = page
         self.not_found = not_found
 
-    def _handle(self, request, request_id: str) -> Response:
+    def cache_key(self, request) -> str:
+        return f"page:{request.path}"
+
+    def cached_response(self, request, entry: str) -> Response | None:
         if self.page is None:
-            return super()._handle(request, request_id)
-        web = self.server.web
-        client = request.remote_addr or "unknown"
-        window = self.limiter.window(self.rate, f"ip:{client}") if self.rate else None
-        resource = f"page:{request.path}"
-        generation = None
-        if self.cache_namespace:
-            generation, cached = self.cache.lookup(self.cache_namespace, resource, window)
-            if cached is not None:
-                try:
-                    return web.page_response(request, Page.from_json(cached))
-                except (TypeError, ValueError):
-                    pass  # an entry another version of the gateway wrote: made again below
-        elif window is not None:
-            self.limiter.hit(self.rate, f"ip:{client}")
+            return super().cached_response(request, entry)
         try:
-            page = self.page(self._run(request, request_id), self.public_url)
+            return self.server.web.page_response(request, Page.from_json(entry))
+        except (TypeError, ValueError):
+            return None  # an entry another version of the gateway wrote: made again
+
+    def render(self, request, run, cacheable: bool) -> tuple[Response, str | None]:
+        """The page rendered into the current build's shell; the cache keeps the `Page`, not
+        the HTML, so a rebuild shows at once."""
+        if self.page is None:
+            return super().render(request, run, cacheable)
+        web = self.server.web
+        try:
+            page = self.page(run(), self.public_url)
         except NotFound:
             page = self.not_found()
         except Exception:
             log.exception("page %s failed; serving the plain shell", request.path)
-            response = web.shell_file(request, "index.html")
+            response = web.shell_file(request, STOREFRONT_SHELL)
             if response.status_code in (200, 304):
                 response.status_code = 503
                 response.headers["Retry-After"] = "5"
-            return response
-        if generation is not None:
-            self.cache.store(self.cache_namespace, generation, resource, page.as_json())
-        return web.page_response(request, page)
+            return response, None
+        return web.page_response(request, page), page.as_json() if cacheable else None
 
     @property
     def public_url(self) -> str:
-        return str(self.container.config.get(PUBLIC_URL) or "http://localhost:8000").rstrip("/")
-
-    def _run(self, request, request_id: str):
-        """The route's method in a worker (it makes the RPC); its result, or its exception."""
-        kwargs = dict(request.path_values)
-        self.check_signature((request,), kwargs)
-        event = Event()
-        self.container.spawn_worker(
-            self,
-            (request,),
-            kwargs,
-            context_data={REQUEST_ID_KEY: request_id},
-            handle_result=partial(self.handle_result, event),
-        )
-        return event.wait()
+        return public_url(self.container.config)
 
 
 page_route = PageRoute.decorator

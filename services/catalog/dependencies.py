@@ -560,16 +560,24 @@ class CatalogStore:
 
     # -- sitemap listings ---------------------------------------------------------------------
 
-    def list_product_slugs(self, after: str | None, limit: int) -> list[dict]:
-        """Active products' id, slug and last change in id order, after the id `after` (keyset:
-        the primary key's index serves any page of a million products alike)."""
-        where = "status = 'active'" + (" AND id > :after" if after is not None else "")
+    def list_product_slugs(
+        self, after: str | None, limit: int, upto: str | None = None
+    ) -> list[dict]:
+        """Active products' id, slug and last change in id order, after the id `after` and up
+        to `upto` inclusive (keyset: the primary key's index serves any page of a million
+        products alike). Both bounds are compared here, in the database's collation, the same
+        order product_slug_pages cut the pages in: Python's code-point order may differ."""
+        where = "status = 'active'"
+        if after is not None:
+            where += " AND id > :after"
+        if upto is not None:
+            where += " AND id <= :upto"
         rows = self.session.execute(
             text(
                 f"SELECT id, slug, updated_at FROM products WHERE {where} "  # noqa: S608
                 "ORDER BY id LIMIT :limit"
             ),
-            {"after": after, "limit": limit},
+            {"after": after, "upto": upto, "limit": limit},
         ).all()
         return [{"id": r.id, "slug": r.slug, "updated_at": iso(r.updated_at)} for r in rows]
 

@@ -110,12 +110,13 @@ class StockChanged(Schema):
 
 
 class SlugPageQuery(Schema):
-    """list_product_slugs(after, limit): a keyset page of the sitemap listing."""
+    """list_product_slugs(after, limit, upto): a keyset page of the sitemap listing."""
 
     class Meta:
         unknown = EXCLUDE
 
     after = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    upto = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
 
 

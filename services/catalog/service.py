@@ -76,11 +76,14 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
         return self._store().category_detail(id_or_slug)
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_product_slugs(self, after: str | None = None, limit: int = 1000) -> list[dict]:
-        """Active products as [{id, slug, updated_at}] in id order after the id `after` (at most
-        `limit`, 1..10000): the sitemap reads the catalog by keyset with it."""
-        query = load(schemas.SlugPageQuery(), {"after": after, "limit": limit})
-        return self._store().list_product_slugs(query["after"], query["limit"])
+    def list_product_slugs(
+        self, after: str | None = None, limit: int = 1000, upto: str | None = None
+    ) -> list[dict]:
+        """Active products as [{id, slug, updated_at}] in id order after the id `after` and up
+        to the id `upto` inclusive (at most `limit`, 1..10000): the sitemap reads the catalog by
+        keyset with it. Both bounds are compared by the database, in its own order of ids."""
+        query = load(schemas.SlugPageQuery(), {"after": after, "limit": limit, "upto": upto})
+        return self._store().list_product_slugs(query["after"], query["limit"], query["upto"])
 
     @rpc(expected_exceptions=EXPECTED)
     def product_slug_pages(self, page_size: int = 10000) -> list[dict]:

@@ -24,6 +24,7 @@ REDIS_URL = "REDIS_URL"
 RPC_TIMEOUT = "RPC_TIMEOUT"
 WEB_SERVER_ADDRESS = "WEB_SERVER_ADDRESS"
 PUBLIC_URL = "PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
 VAR_DIR = "VAR_DIR"
 LOG_FORMAT = "LOG_FORMAT"
 
@@ -37,6 +38,8 @@ PASSWORD_HASHING = "PASSWORD_HASHING"  # argon2 parameters
 MODERATION = "MODERATION"  # text and image thresholds
 CART = "CART"  # guest_ttl, user_ttl, line_max, product_cache_ttl
 PRICING = "PRICING"  # tax, shipping
+PAYMENTS = "PAYMENTS"  # {provider, ...}: services/payments/dependencies.py
+MEDIA = "MEDIA"  # {root, base_url, ...}
 WEB = "WEB"  # {root, sitemap_page_size, sitemap_ttl}: the web app the gateway serves
 
 
@@ -51,6 +54,12 @@ def load_config(path: str | Path | None = None) -> dict[str, Any]:
     setup_yaml_parser()
     with open(path or config_path()) as stream:
         return yaml.safe_load(stream)
+
+
+def public_url(config: dict[str, Any]) -> str:
+    """The gateway's public origin (PUBLIC_URL, no trailing slash): canonical URLs, the sitemap,
+    email links. The one place its development default lives."""
+    return str(config.get(PUBLIC_URL) or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 def db_uri(config: dict[str, Any], service: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
+from services.common.config import public_url
 from services.notifications import domain
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,7 +29,7 @@ def storefront_url(config: dict) -> str:
     """Where email links point: NOTIFICATIONS.storefront_url, else the gateway's own origin
     (PUBLIC_URL), which serves the storefront."""
     configured = (config.get(NOTIFICATIONS) or {}).get("storefront_url")
-    return str(configured or config.get("PUBLIC_URL") or "http://localhost:8000").rstrip("/")
+    return str(configured).rstrip("/") if configured else public_url(config)
 
 
 @dataclass(frozen=True)

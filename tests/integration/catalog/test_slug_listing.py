@@ -54,3 +54,10 @@ def test_categories_are_listed_parents_first(catalog):
     slugs = [row["slug"] for row in catalog.list_category_slugs()]
     assert set(slugs) == {"electronics", "audio", "headphones", "speakers", "kitchen"}
     assert slugs.index("electronics") < slugs.index("audio") < slugs.index("headphones")
+
+
+def test_a_listing_stops_at_upto_compared_by_the_database(listed):
+    ids = [row["id"] for row in listed.list_product_slugs(None, 10)]
+    assert [row["id"] for row in listed.list_product_slugs(None, 10, ids[1])] == ids[:2]
+    assert [row["id"] for row in listed.list_product_slugs(ids[0], 10, ids[2])] == ids[1:3]
+    assert listed.list_product_slugs(ids[1], 10, ids[1]) == []

@@ -9,8 +9,9 @@ from nameko.testing.services import replace_dependencies
 from nameko.testing.utils import find_free_port
 
 from gateway.cache import ResponseCache
-from gateway.openapi import gateway_spec
+from gateway.openapi import DOCS_POLICY, gateway_spec
 from gateway.service import GatewayService
+from gateway.web import content_security_policy
 from services.catalog.exceptions import ProductNotFound
 from tests.unit.gateway.test_seo import a_product
 from tests.unit.gateway.webdist import make_dist
@@ -141,8 +142,8 @@ def test_the_sitemap_pages_the_catalog(catalog, http):
         {"after": "p-2", "count": 1, "lastmod": "2026-11-03T00:00:00+00:00"},
     ]
     rows = [{"id": f"p-{n}", "slug": f"item-{n}", "updated_at": "2026-11-01"} for n in (1, 2, 3)]
-    catalog.list_product_slugs.side_effect = lambda after, limit: [
-        r for r in rows if after is None or r["id"] > after
+    catalog.list_product_slugs.side_effect = lambda after, limit, upto: [
+        r for r in rows if (after is None or r["id"] > after) and (upto is None or r["id"] <= upto)
     ][:limit]
     catalog.list_category_slugs.return_value = [{"id": "c", "slug": "lighting", "updated_at": None}]
     index = http.get("/sitemap.xml")
@@ -170,6 +171,21 @@ def test_the_api_reference_loads_swagger_ui_from_the_build(catalog, http, dist):
     assert "<script>" not in page.text  # no inline script: the policy forbids it
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert http.get("/api-docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_every_html_shell_carries_the_web_apps_policy_and_the_reference_keeps_its_own(
+    catalog, http, dist
+):
+    shells = [http.get(path) for path in ("/", "/cart", "/admin/orders/o-1")]
+    shells.append(http.get("/products/aurora-desk-lamp"))  # a page made from the catalog
+    catalog.get_product_by_slug.side_effect = ProductNotFound("no", {"slug": "nope"})
+    shells.append(http.get("/products/nope"))
+    policies = {shell.headers.get("Content-Security-Policy") for shell in shells}
+    assert policies == {content_security_policy()}  # simulated payments: no Stripe origin
+    assert "Content-Security-Policy" not in http.get("/assets/storefront-AbC123.js").headers
+    (dist / "api-docs").mkdir()
+    (dist / "api-docs" / "swagger-ui-bundle.js").write_text("window.SwaggerUIBundle = 1;")
+    assert http.get("/api/docs").headers["Content-Security-Policy"] == DOCS_POLICY
 
 
 def test_the_api_reference_says_to_build_when_its_assets_are_missing(catalog, http):

@@ -38,16 +38,39 @@ class FakeCatalog:
     def product_slug_pages(self, size):
         self.calls.append(("pages", size))
         pages, after = [], None
-        for start in range(0, len(self.rows), size):
-            chunk = self.rows[start : start + size]
+        rows = sorted(self.rows, key=lambda r: self.key(r["id"]))
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
             lastmod = max(r["updated_at"] for r in chunk)
             pages.append({"after": after, "count": len(chunk), "lastmod": lastmod})
             after = chunk[-1]["id"]
         return pages
 
-    def list_product_slugs(self, after, limit):
+    def key(self, product_id):
+        """The database's order of ids (the C collation's here: Python's own)."""
+        return product_id
+
+    def list_product_slugs(self, after, limit, upto=None):
         self.calls.append(("list", after, limit))
-        return [r for r in self.rows if after is None or r["id"] > after][:limit]
+        key = self.key
+        return [
+            r
+            for r in sorted(self.rows, key=lambda r: key(r["id"]))
+            if (after is None or key(r["id"]) > key(after))
+            and (upto is None or key(r["id"]) <= key(upto))
+        ][:limit]
+
+
+class EnglishCollationCatalog(FakeCatalog):
+    """A database ordering ids as en_US does: punctuation ignored at first, so "p_a" sorts
+    before "p-b", where Python's code points (and the C collation) put every "p-" first."""
+
+    def __init__(self, ids):
+        super().__init__(0)
+        self.rows = [{"id": i, "slug": f"product-{i}", "updated_at": "2026-11-01"} for i in ids]
+
+    def key(self, product_id):
+        return (product_id.replace("-", "").replace("_", ""), product_id)
 
 
 def source(page_size=4, redis=None):
@@ -144,3 +167,13 @@ def test_the_xml_is_streamed_and_gzipped_when_accepted(accept, encoded):
         assert response.headers["Content-Encoding"] == "gzip"
         body = gzip.decompress(body)
     assert body == b"<a></a>"
+
+
+def test_pages_are_cut_in_the_databases_order_of_ids_not_pythons():
+    # en_US: p_a < p-b < p_c < p-d; Python and C: p-b < p-d < p_a < p_c
+    catalog = EnglishCollationCatalog(["p-b", "p_a", "p-d", "p_c"])
+    sitemap = source(page_size=2)
+    first = [r["id"] for r in sitemap.product_rows(catalog, 1)]
+    second = [r["id"] for r in sitemap.product_rows(catalog, 2)]
+    assert first == ["p_a", "p-b"]
+    assert second == ["p_c", "p-d"]

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Request
 
-from gateway.web import Page, WebApp, render_shell
+from gateway.web import Page, WebApp, content_security_policy, render_shell
 from tests.unit.gateway.webdist import SCRIPT, make_dist
 
 ASSET = "/assets/storefront-AbC123.js"
@@ -176,3 +176,35 @@ def test_a_page_goes_into_the_shell_at_its_marker_title_and_root(web):
 def test_a_page_without_a_description_keeps_the_builds(web):
     html = render_shell(web.template(), Page(title="x", head='<meta name="robots" />'))
     assert "Bazaar: shop electronics" in html
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    parsed = (part.split() for part in policy.split(";"))
+    return {name: sources for name, *sources in parsed}
+
+
+def test_the_shells_carry_a_policy_without_stripe_unless_payments_use_it(tmp_path):
+    root = str(make_dist(tmp_path / "dist"))
+    simulated = WebApp.from_config({"WEB": {"root": root}, "PAYMENTS": {"provider": "simulated"}})
+    shell = client_for(simulated).get("/cart")
+    policy = directives(shell.headers["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"] and policy["connect-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"] and policy["frame-ancestors"] == ["'none'"]
+    assert "stripe" not in shell.headers["Content-Security-Policy"]
+    stripe = WebApp.from_config({"WEB": {"root": root}, "PAYMENTS": {"provider": "stripe"}})
+    policy = directives(client_for(stripe).get("/admin").headers["Content-Security-Policy"])
+    assert "https://js.stripe.com" in policy["script-src"]
+    assert "https://js.stripe.com" in policy["frame-src"]
+    assert "https://api.stripe.com" in policy["connect-src"]
+
+
+def test_images_from_a_media_origin_elsewhere_are_allowed():
+    images = directives(content_security_policy(media_origin="https://cdn.example"))["img-src"]
+    assert images == ["'self'", "data:", "blob:", "https://cdn.example"]
+    app = WebApp.from_config({"MEDIA": {"base_url": "https://cdn.example/media"}})
+    assert "https://cdn.example" in directives(app.policy)["img-src"]
+    assert directives(WebApp.from_config({"MEDIA": {"base_url": "/media"}}).policy)["img-src"] == [
+        "'self'",
+        "data:",
+        "blob:",
+    ]
