@@ -55,6 +55,13 @@ class ListOrdersArgs(_Strict):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+class StatsArgs(_Strict):
+    """stats(days, top): the dashboard's window, 1-366 days, and its best sellers."""
+
+    days = fields.Integer(load_default=30, strict=True, validate=validate.Range(min=1, max=366))
+    top = fields.Integer(load_default=10, strict=True, validate=validate.Range(min=1, max=100))
+
+
 class UpdateStatusArgs(_Strict):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))

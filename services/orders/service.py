@@ -26,6 +26,7 @@ from services.orders.schemas import (
     PaymentEvent,
     PlaceOrderArgs,
     ReservationExpiredEvent,
+    StatsArgs,
     TrackingArgs,
     UpdateStatusArgs,
 )
@@ -172,12 +173,12 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
             "payment_events_unavailable": unavailable,
         }
 
-    @rpc
+    @rpc(expected_exceptions=EXPECTED)
     def stats(self, days=30, top=10):
         """{revenue_per_day (each of the last `days` days, 1-366), orders_by_status,
-        top_products, average_order_value, currency, orders_counted}."""
-        days = min(max(int(days), 1), 366)
-        return OrdersRepository(self.db.session).stats(days, int(top))
+        top_products (at most `top`, 1-100), average_order_value, currency, orders_counted}."""
+        args = load(StatsArgs(), {"days": days, "top": top})
+        return OrdersRepository(self.db.session).stats(args["days"], args["top"])
 
     # -- changes ----------------------------------------------------------------------------
 

@@ -33,6 +33,10 @@ class RefundArgs(_Lenient):
     )
 
 
+class PaymentEventsArgs(_Lenient):
+    order_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
 class OrderDelivered(_Lenient):
     event_id = fields.String(load_default=None)
     order_id = fields.String(required=True)

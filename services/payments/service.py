@@ -14,7 +14,13 @@ from services.payments import domain
 from services.payments.dependencies import PaymentProviders
 from services.payments.models import Base, dead_letters, idempotency_keys, processed_events
 from services.payments.processing import Payments
-from services.payments.schemas import ConfirmArgs, CreateIntentArgs, OrderDelivered, RefundArgs
+from services.payments.schemas import (
+    ConfirmArgs,
+    CreateIntentArgs,
+    OrderDelivered,
+    PaymentEventsArgs,
+    RefundArgs,
+)
 
 EXPECTED = (BazaarError,)
 
@@ -87,12 +93,13 @@ class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
     def get_payment(self, order_id, user_id=None, is_admin=False):
         return self.payments.get_payment(order_id, user_id, bool(is_admin))
 
-    @rpc
+    @rpc(expected_exceptions=EXPECTED)
     def list_payment_events(self, order_id):
         """[{type: payment_created | payment_succeeded | payment_failed | refunded |
         refund_confirmed, at, amount (minor units or None), currency, provider, reason}], oldest
         first; [] for an order without a payment."""
-        return self.payments.payment_events(str(order_id))
+        args = load(PaymentEventsArgs(), {"order_id": order_id})
+        return self.payments.payment_events(args["order_id"])
 
     @rpc(expected_exceptions=EXPECTED)
     def refund(self, order_id, amount=None, user_id=None, idempotency_key=None, request_hash=None):

@@ -15,6 +15,13 @@ class SubmitReviewSchema(Schema):
     content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
+class EligibilitySchema(Schema):
+    """review_eligibility(user_id, product_id)."""
+
+    user_id = fields.String(required=True, validate=_ID)
+    product_id = fields.String(required=True, validate=_ID)
+
+
 class ListReviewsSchema(Schema):
     class Meta:
         unknown = EXCLUDE

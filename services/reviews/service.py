@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
-from services.common.errors import ServiceUnavailable
+from services.common.errors import ServiceUnavailable, ValidationFailed
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox, OutboxRelay
 from services.common.rpc import RpcProxy, rpc
@@ -35,6 +35,7 @@ from services.reviews.exceptions import (
 from services.reviews.models import Base, dead_letters, processed_events
 from services.reviews.schemas import (
     ContentModeratedSchema,
+    EligibilitySchema,
     ListReviewsSchema,
     QueueQuerySchema,
     SetStatusSchema,
@@ -87,13 +88,16 @@ class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
         )
         return self._commit(events, review_as_dict(review))
 
-    @rpc
+    @rpc(expected_exceptions=(ValidationFailed,))
     def review_eligibility(self, user_id, product_id) -> dict:
         """{can_review, reason, has_purchased, review_id, review_status} of `user_id` for a
         product: may they write a review (one each), and will it carry the verified badge."""
+        args = load(EligibilitySchema(), {"user_id": user_id, "product_id": product_id})
         # orders first: no connection is held while another service answers
-        purchased = self._has_purchased(str(user_id), str(product_id))
-        existing = ReviewRepository(self.db.session).find_by_author(str(user_id), str(product_id))
+        purchased = self._has_purchased(args["user_id"], args["product_id"])
+        existing = ReviewRepository(self.db.session).find_by_author(
+            args["user_id"], args["product_id"]
+        )
         return domain.eligibility(existing, purchased)
 
     @rpc(expected_exceptions=(ReviewNotFound,))
