@@ -404,6 +404,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The password rules a registration or reset form shows before it submits */
+        get: operations["get_password_policy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/profile": {
         parameters: {
             query?: never;
@@ -1234,6 +1251,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/storefront/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the storefront states: free-shipping threshold, most per line, few left */
+        get: operations["get_storefront_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/addresses": {
         parameters: {
             query?: never;
@@ -1399,7 +1433,7 @@ export interface components {
         };
         AdminOrder: {
             /** @description the statuses staff may set now */
-            allowedTransitions?: string[];
+            allowedTransitions?: ("pending" | "awaiting_payment" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded")[];
             cancelReason?: string | null;
             /** @description the customer may still cancel it */
             cancellable?: boolean;
@@ -1425,7 +1459,8 @@ export interface components {
             /** Format: decimal */
             shipping?: string;
             shippingAddress?: components["schemas"]["ShippingAddressBody"] | null;
-            status?: string;
+            /** @enum {string} */
+            status?: "pending" | "awaiting_payment" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
             /** Format: decimal */
             subtotal?: string;
             /** Format: decimal */
@@ -1690,9 +1725,11 @@ export interface components {
         HistoryEntry: {
             changedBy?: string;
             createdAt?: string;
-            fromStatus?: string | null;
+            /** @enum {string|null} */
+            fromStatus?: "pending" | "awaiting_payment" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded" | null;
             reason?: string | null;
-            toStatus?: string;
+            /** @enum {string} */
+            toStatus?: "pending" | "awaiting_payment" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
         };
         Image: {
             id?: string;
@@ -1808,7 +1845,8 @@ export interface components {
             /** Format: decimal */
             shipping?: string;
             shippingAddress?: components["schemas"]["ShippingAddressBody"] | null;
-            status?: string;
+            /** @enum {string} */
+            status?: "pending" | "awaiting_payment" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
             /** Format: decimal */
             subtotal?: string;
             /** Format: decimal */
@@ -1844,6 +1882,23 @@ export interface components {
             page?: number;
             total?: number;
             totalPages?: number;
+        };
+        PasswordPolicy: {
+            /** @description the email's name part is refused inside the password from this length */
+            emailLocalPartMin?: number;
+            /** @description characters */
+            maxLength?: number;
+            /** @description characters */
+            minLength?: number;
+            requiresDigit?: boolean;
+            requiresLetter?: boolean;
+            rules?: components["schemas"]["PasswordRule"][];
+        };
+        PasswordRule: {
+            /** @description min_length, max_length, letter, digit, common or email */
+            id?: string;
+            /** @description the rule, as the field error states it */
+            text?: string;
         };
         Payment: {
             /** Format: decimal */
@@ -2112,6 +2167,23 @@ export interface components {
         StockPage: {
             data?: components["schemas"]["Stock"][];
             meta?: components["schemas"]["PageMeta"];
+        };
+        StorefrontConfig: {
+            currency?: string;
+            /** @description say "only N left" at or below this many available units */
+            fewLeft?: number;
+            /**
+             * Format: decimal
+             * @description the shipping fee below the threshold
+             */
+            flatShipping?: string;
+            /**
+             * Format: decimal
+             * @description shipping is free from this discounted subtotal
+             */
+            freeShippingThreshold?: string;
+            /** @description most units of one product per cart */
+            maxPerLine?: number;
         };
         TestCard: {
             number?: string;
@@ -2931,6 +3003,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_password_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordPolicy"];
+                };
             };
             /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
             default: {
@@ -4820,6 +4921,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HelpfulVote"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_storefront_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorefrontConfig"];
                 };
             };
             /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_WEBHOOK, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */

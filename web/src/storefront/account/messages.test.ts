@@ -11,6 +11,13 @@ describe("error messages for shoppers", () => {
     );
   });
 
+  it("states the cart's per-line limit from the API's details, never a number of its own", () => {
+    const limit = (details: Record<string, unknown>) =>
+      friendlyMessage(new ApiError(422, { error: "QUANTITY_LIMIT_EXCEEDED", details }));
+    expect(limit({ max: 12 })).toBe("At most 12 of one product per cart.");
+    expect(limit({})).toBe("That is more of one product than a cart can hold.");
+  });
+
   it("keeps the API's message for other codes, and never shows raw values", () => {
     expect(friendlyMessage(new ApiError(400, { error: "SOMETHING", message: "a reason" }))).toBe("a reason");
     expect(friendlyMessage(new Error("stack"))).toBe("Something went wrong. Please try again.");

@@ -16,7 +16,10 @@ const TEXT: Record<string, (details: Details) => string> = {
   COUPON_EXHAUSTED: () => "This coupon has been used up.",
   COUPON_ALREADY_USED: () => "You have already used this coupon.",
   COUPON_MINIMUM_NOT_MET: () => "Your cart does not reach this coupon's minimum yet.",
-  QUANTITY_LIMIT_EXCEEDED: (d) => `At most ${String(d.max ?? 99)} of one product per cart.`,
+  QUANTITY_LIMIT_EXCEEDED: (d) =>
+    d.max !== undefined
+      ? `At most ${String(d.max)} of one product per cart.`
+      : "That is more of one product than a cart can hold.",
   INSUFFICIENT_STOCK: (d) =>
     d.available !== undefined
       ? `Only ${String(d.available)} of ${String(d.name ?? "this product")} left in stock.`

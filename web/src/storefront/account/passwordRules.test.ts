@@ -1,15 +1,48 @@
 import { describe, expect, it } from "vitest";
-import { passwordLooksAcceptable, passwordRules, safeNext } from "./passwordRules";
+import { passwordLooksAcceptable, passwordRules, safeNext, type PasswordPolicy } from "./passwordRules";
 
-const state = (password: string, email = "") =>
-  Object.fromEntries(passwordRules(password, email).map((rule) => [rule.id, rule.state]));
+// what GET /api/auth/password-policy answers (tests/integration/accounts/test_password_policy.py)
+const POLICY: PasswordPolicy = {
+  minLength: 10,
+  maxLength: 256,
+  requiresLetter: true,
+  requiresDigit: true,
+  emailLocalPartMin: 3,
+  rules: [
+    { id: "min_length", text: "Must be at least 10 characters long." },
+    { id: "max_length", text: "Must be at most 256 characters long." },
+    { id: "letter", text: "Must contain at least one letter." },
+    { id: "digit", text: "Must contain at least one digit." },
+    { id: "common", text: "Is too common." },
+    { id: "email", text: "Must not contain your email address." },
+  ],
+};
+
+const state = (password: string, email = "", policy = POLICY) =>
+  Object.fromEntries(passwordRules(policy, password, email).map((rule) => [rule.id, rule.state]));
 
 describe("password rules shown before submit", () => {
-  it("asks for ten characters, a letter and a digit", () => {
-    expect(state("short1")).toMatchObject({ length: "unmet", letter: "met", digit: "met" });
-    expect(state("abcdefghij")).toMatchObject({ length: "met", digit: "unmet" });
+  it("shows the server's rules in the server's words", () => {
+    expect(passwordRules(POLICY, "x").map((rule) => rule.label)).toEqual([
+      "Must be at least 10 characters long.",
+      "Must contain at least one letter.",
+      "Must contain at least one digit.",
+      "Is too common.",
+      "Must not contain your email address.",
+    ]);
+  });
+
+  it("asks for the policy's length, a letter and a digit", () => {
+    expect(state("short1")).toMatchObject({ min_length: "unmet", letter: "met", digit: "met" });
+    expect(state("abcdefghij")).toMatchObject({ min_length: "met", digit: "unmet" });
     expect(state("1234567890")).toMatchObject({ letter: "unmet" });
-    expect(state("Tangerine-42x")).toMatchObject({ length: "met", letter: "met", digit: "met" });
+    expect(state("Tangerine-42x")).toMatchObject({ min_length: "met", letter: "met", digit: "met" });
+    expect(state("short1", "", { ...POLICY, minLength: 6 }).min_length).toBe("met");
+  });
+
+  it("shows the upper length limit only once it is passed", () => {
+    expect(state("a1".repeat(129)).max_length).toBe("unmet");
+    expect(state("a1".repeat(128)).max_length).toBeUndefined();
   });
 
   it("refuses a password containing the email's name, once that name is long enough", () => {
@@ -20,11 +53,11 @@ describe("password rules shown before submit", () => {
 
   it("leaves the common-password check to the server", () => {
     expect(state("password1234").common).toBe("server");
-    expect(passwordLooksAcceptable("password1234")).toBe(true);
+    expect(passwordLooksAcceptable(POLICY, "password1234")).toBe(true);
   });
 
   it("an empty password meets nothing", () => {
-    expect(passwordLooksAcceptable("")).toBe(false);
+    expect(passwordLooksAcceptable(POLICY, "")).toBe(false);
     expect(state("", "maria@example.com").email).toBe("unmet");
   });
 

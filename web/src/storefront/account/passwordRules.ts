@@ -1,15 +1,16 @@
-// The password rules shown while a person types, before they submit. The server is the authority
-// (services/accounts/domain.py `password_problems`): it may still refuse, and its field errors
-// are shown next to the field. "Not a common password" cannot be judged here, so it is stated,
-// not checked.
+// The password rules shown while a person types, before they submit. The rules and their words
+// come from the server (GET /api/auth/password-policy, built from services/accounts/domain.py
+// `password_problems`), which stays the authority: it may still refuse, and its field errors are
+// shown next to the field. The browser only ticks off what it can see with the policy's own
+// numbers; "not a common password" cannot be judged here, so it is stated, not checked.
+import type { components } from "../../shared/api";
 
-export const MIN_PASSWORD_LENGTH = 10;
-const MIN_LOCAL_PART_CHECKED = 3;
+export type PasswordPolicy = components["schemas"]["PasswordPolicy"];
 
 export type RuleState = "met" | "unmet" | "server";
 
 export interface PasswordRule {
-  id: "length" | "letter" | "digit" | "email" | "common";
+  id: string;
   label: string;
   state: RuleState;
 }
@@ -18,35 +19,47 @@ function emailName(email: string): string {
   return email.trim().toLowerCase().split("@", 1)[0] ?? "";
 }
 
-export function passwordRules(password: string, email = ""): PasswordRule[] {
-  const name = emailName(email);
-  const containsName = name.length >= MIN_LOCAL_PART_CHECKED && password.toLowerCase().includes(name);
-  return [
-    {
-      id: "length",
-      label: `At least ${MIN_PASSWORD_LENGTH} characters`,
-      state: [...password].length >= MIN_PASSWORD_LENGTH ? "met" : "unmet",
-    },
-    { id: "letter", label: "At least one letter", state: /\p{L}/u.test(password) ? "met" : "unmet" },
-    { id: "digit", label: "At least one digit", state: /\p{Nd}/u.test(password) ? "met" : "unmet" },
-    email.trim()
-      ? {
-          id: "email",
-          label: "Does not contain the name of your email address",
-          state: password && !containsName ? "met" : "unmet",
-        }
-      : {
-          id: "email",
-          label: "Does not contain the name of your email address (checked when you submit)",
-          state: "server",
-        },
-    { id: "common", label: "Not a common password (checked when you submit)", state: "server" },
-  ];
+/** Whether the browser can tell `rule` is met, or "server" when only the server can. */
+function judge(id: string, policy: PasswordPolicy, password: string, email: string): RuleState {
+  const length = [...password].length;
+  const met = (ok: boolean): RuleState => (ok ? "met" : "unmet");
+  switch (id) {
+    case "min_length":
+      return met(length >= (policy.minLength ?? 0));
+    case "max_length":
+      return met(policy.maxLength === undefined || length <= policy.maxLength);
+    case "letter":
+      return met(/\p{L}/u.test(password));
+    case "digit":
+      return met(/\p{Nd}/u.test(password));
+    case "email": {
+      if (!email.trim()) return "server";
+      const name = emailName(email);
+      const checked = name.length >= (policy.emailLocalPartMin ?? 1);
+      return met(password !== "" && !(checked && password.toLowerCase().includes(name)));
+    }
+    default:
+      return "server";
+  }
+}
+
+/**
+ * Every rule of the policy with its state. The upper length limit is only shown once it is
+ * broken: a checklist item nobody can miss by typing is noise.
+ */
+export function passwordRules(policy: PasswordPolicy, password: string, email = ""): PasswordRule[] {
+  return (policy.rules ?? [])
+    .map((rule) => ({
+      id: rule.id ?? "",
+      label: rule.text ?? "",
+      state: judge(rule.id ?? "", policy, password, email),
+    }))
+    .filter((rule) => rule.id !== "max_length" || rule.state === "unmet");
 }
 
 /** True when every rule the browser can judge is met (the server still decides). */
-export function passwordLooksAcceptable(password: string, email = ""): boolean {
-  return passwordRules(password, email).every((rule) => rule.state !== "unmet");
+export function passwordLooksAcceptable(policy: PasswordPolicy, password: string, email = ""): boolean {
+  return passwordRules(policy, password, email).every((rule) => rule.state !== "unmet");
 }
 
 /**

@@ -4,6 +4,7 @@ import { messageOf } from "../../shared/errors";
 import { useToast } from "../../shared/ui/Toasts";
 import { useAddToCart } from "../cart/cart";
 import { maxQuantity, stockState } from "./stock";
+import { useStorefrontConfig } from "./storefrontConfig";
 
 /** Quantity and "Add to cart"; the cart (and a guest's cart id) is the cart area's business. */
 export function AddToCartForm({
@@ -16,8 +17,9 @@ export function AddToCartForm({
   const [quantity, setQuantity] = useState("1");
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState(false);
-  const state = stockState(product);
-  const max = maxQuantity(product);
+  const { data: config } = useStorefrontConfig();
+  const state = stockState(product, { fewLeft: config?.fewLeft });
+  const max = maxQuantity(product, config?.maxPerLine);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();

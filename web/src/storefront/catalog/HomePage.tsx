@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { Empty, QueryState } from "../../shared/ui/Status";
 import { ProductGrid } from "./ProductCard";
 import { useCategoryTree, useDocumentTitle, useFeaturedProducts } from "./queries";
+import { freeShippingNote, useStorefrontConfig } from "./storefrontConfig";
 
 /** The shop's front page: where to start browsing, and what the shop features. */
 export default function HomePage() {
@@ -11,7 +12,7 @@ export default function HomePage() {
     <div className="container page home">
       <section className="hero" aria-labelledby="home-title">
         <h1 id="home-title">Find what you need at Bazaar</h1>
-        <p>Free shipping on orders from $100, and free returns within 30 days.</p>
+        <FreeShippingNote />
         <Link to="/search" className="button">
           Browse all products
         </Link>
@@ -68,4 +69,11 @@ function CategoryEntryPoints() {
       </QueryState>
     </section>
   );
+}
+
+/** The configured free-shipping threshold; nothing is promised until the API has said it. */
+function FreeShippingNote() {
+  const { data: config } = useStorefrontConfig();
+  const note = config ? freeShippingNote(config) : "";
+  return <p>{note || "\u00a0"}</p>;
 }

@@ -67,19 +67,27 @@ describe("the category tree", () => {
 });
 
 describe("stock as the shopper reads it", () => {
-  it("says in stock, only N left, or out of stock", () => {
-    expect(stockState({ inStock: true, available: 40 })).toEqual({ label: "In stock", tone: "ok", canBuy: true });
-    expect(stockState({ inStock: true, available: 3 }).label).toBe("Only 3 left");
-    expect(stockState({ inStock: true, available: 5 }).label).toBe("Only 5 left");
-    expect(stockState({ inStock: false, available: 0 })).toMatchObject({ label: "Out of stock", canBuy: false });
-    expect(stockState({ inStock: true }).label).toBe("In stock");
+  it("says in stock, only N left at or below the API's fewLeft, or out of stock", () => {
+    const limits = { fewLeft: 5 };
+    expect(stockState({ inStock: true, available: 40 }, limits)).toEqual({ label: "In stock", tone: "ok", canBuy: true });
+    expect(stockState({ inStock: true, available: 3 }, limits).label).toBe("Only 3 left");
+    expect(stockState({ inStock: true, available: 5 }, limits).label).toBe("Only 5 left");
+    expect(stockState({ inStock: true, available: 5 }, { fewLeft: 2 }).label).toBe("In stock");
+    expect(stockState({ inStock: false, available: 0 }, limits)).toMatchObject({ label: "Out of stock", canBuy: false });
+    expect(stockState({ inStock: true }, limits).label).toBe("In stock");
   });
 
-  it("lets the quantity go up to what is available", () => {
-    expect(maxQuantity({ available: 3 })).toBe(3);
-    expect(maxQuantity({ available: 500 })).toBe(99);
-    expect(maxQuantity({})).toBe(99);
-    expect(maxQuantity({ available: 0 })).toBe(1);
+  it("claims no scarcity before the storefront config has answered", () => {
+    expect(stockState({ inStock: true, available: 1 }).label).toBe("In stock");
+  });
+
+  it("lets the quantity go up to what is available, within the cart's maxPerLine", () => {
+    expect(maxQuantity({ available: 3 }, 10)).toBe(3);
+    expect(maxQuantity({ available: 500 }, 10)).toBe(10);
+    expect(maxQuantity({}, 10)).toBe(10);
+    expect(maxQuantity({ available: 7 })).toBe(7);
+    expect(maxQuantity({})).toBeUndefined();
+    expect(maxQuantity({ available: 0 }, 10)).toBe(1);
   });
 });
 
