@@ -112,7 +112,7 @@ export function refresh(): Promise<Session | null> {
  * the browser has no Web Locks. */
 function exclusive<T>(task: () => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  return locks ? locks.request(REFRESH_LOCK, task) : task();
+  return locks ? (locks.request(REFRESH_LOCK, task) as Promise<T>) : task();
 }
 
 async function rotate(seen: Session): Promise<Session | null> {
