@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { formatDateTime, formatMoney, humanize } from "../../shared/format";
 import { useLiveMessages, useLiveStatus } from "../../shared/live";
@@ -76,7 +76,9 @@ function OrderDetail() {
   return (
     <div className="container page order-page">
       <div className="spread">
-        <h1>Order {orderReference(o.id)}</h1>
+        <h1 id="order-title" tabIndex={-1}>
+          Order {orderReference(o.id)}
+        </h1>
         <span className={`badge ${statusTone(o.status)} order-status`} aria-hidden="true">
           {statusLabel(o.status)}
         </span>
@@ -337,6 +339,24 @@ function OrderTotals({ order }: { order: Order }) {
 function CancelOrder({ orderId }: { orderId: string }) {
   const cancel = useCancelOrder(orderId);
   const [asking, setAsking] = useState(false);
+  const askButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  useEffect(() => {
+    // "Keep the order" removes the question and its buttons: focus goes back to "Cancel order"
+    if (!asking && returnFocus.current) askButton.current?.focus();
+    returnFocus.current = false;
+  }, [asking]);
+  const confirm = async () => {
+    if (cancel.isPending) return;
+    try {
+      await cancel.mutateAsync();
+    } catch {
+      return; // the error is shown below, focus stays on the button
+    }
+    // this section is gone once the order is cancelled: focus the order's heading, whose page
+    // now says the order was cancelled (the status is also announced)
+    document.getElementById("order-title")?.focus();
+  };
   return (
     <section className="card" aria-labelledby="cancel-title">
       <h2 id="cancel-title">Changed your mind?</h2>
@@ -347,22 +367,31 @@ function CancelOrder({ orderId }: { orderId: string }) {
             <button
               type="button"
               className="button button-danger"
-              disabled={cancel.isPending}
-              onClick={() => cancel.mutate(undefined, { onSuccess: () => setAsking(false) })}
+              // aria-disabled, not disabled, while it runs: a disabled button drops the focus
+              aria-disabled={cancel.isPending || undefined}
+              onClick={() => void confirm()}
             >
               {cancel.isPending ? "Cancelling…" : "Yes, cancel the order"}
             </button>
-            <button type="button" className="button button-secondary" autoFocus onClick={() => setAsking(false)}>
+            <button
+              type="button"
+              className="button button-secondary"
+              autoFocus
+              onClick={() => {
+                returnFocus.current = true;
+                setAsking(false);
+              }}
+            >
               Keep the order
             </button>
           </div>
         </div>
       ) : (
-        <button type="button" className="button button-secondary" onClick={() => setAsking(true)}>
+        <button type="button" className="button button-secondary" ref={askButton} onClick={() => setAsking(true)}>
           Cancel order
         </button>
       )}
-      {cancel.error ? <ErrorMessage error={friendly(cancel.error)} onRetry={() => cancel.mutate()} /> : null}
+      {cancel.error ? <ErrorMessage error={friendly(cancel.error)} onRetry={() => void confirm()} /> : null}
     </section>
   );
 }

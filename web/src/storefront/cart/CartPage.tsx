@@ -13,6 +13,7 @@ import {
 } from "./cart";
 import { CartSummary } from "./CartSummary";
 import { friendlyMessage } from "../account/messages";
+import { useStorefrontConfig } from "../catalog/storefrontConfig";
 
 export function CartPage() {
   const cart = useCart();
@@ -52,7 +53,7 @@ function CartContents({ cart }: { cart: Cart }) {
           </p>
         ) : null}
         {unavailable ? (
-          <p className="notice notice-warn">
+          <p className="notice notice-warn" id="cart-unavailable">
             Some items are no longer on sale. They are not counted; remove them to continue.
           </p>
         ) : null}
@@ -65,9 +66,16 @@ function CartContents({ cart }: { cart: Cart }) {
       </div>
       <aside className="stack">
         <CartSummary cart={cart} />
-        <Link to="/checkout" className="button button-block" aria-disabled={unavailable || undefined}>
-          Go to checkout
-        </Link>
+        {unavailable ? (
+          // a link cannot be disabled: a disabled button says why through the notice
+          <button type="button" className="button button-block" disabled aria-describedby="cart-unavailable">
+            Go to checkout
+          </button>
+        ) : (
+          <Link to="/checkout" className="button button-block">
+            Go to checkout
+          </Link>
+        )}
         <Link to="/" className="button button-secondary button-block">
           Continue shopping
         </Link>
@@ -79,6 +87,7 @@ function CartContents({ cart }: { cart: Cart }) {
 function CartLine({ item, currency }: { item: CartItem; currency: string }) {
   const update = useUpdateLine();
   const remove = useRemoveLine();
+  const { data: config } = useStorefrontConfig();
   const name = item.name ?? "This product";
   const productId = item.productId ?? "";
   const error = update.error ?? remove.error;
@@ -109,18 +118,20 @@ function CartLine({ item, currency }: { item: CartItem; currency: string }) {
             <QuantityControl
               name={name}
               quantity={item.quantity ?? 1}
-              disabled={busy}
+              max={config?.maxPerLine}
+              busy={busy}
               onChange={setQuantity}
             />
           ) : null}
           <button
             type="button"
             className="button-link"
-            onClick={() =>
+            onClick={() => {
+              if (busy) return;
               // the line (and its button) disappears: focus goes back to the page's heading
-              remove.mutate(productId, { onSuccess: () => document.getElementById("cart-title")?.focus() })
-            }
-            disabled={busy}
+              remove.mutate(productId, { onSuccess: () => document.getElementById("cart-title")?.focus() });
+            }}
+            aria-disabled={busy || undefined}
             aria-label={`Remove ${name}`}
           >
             Remove
@@ -139,21 +150,30 @@ function CartLine({ item, currency }: { item: CartItem; currency: string }) {
   );
 }
 
-/** − / number / + ; the typed number is sent on Enter or when the field loses focus. */
+/**
+ * − / number / + ; the typed number is sent on Enter or when the field loses focus. While a
+ * change runs, and at the limits, the controls say they are unavailable (aria-disabled) and
+ * ignore input instead of being disabled: a disabled control drops the keyboard focus.
+ */
 function QuantityControl({
   name,
   quantity,
-  disabled,
+  max,
+  busy,
   onChange,
 }: {
   name: string;
   quantity: number;
-  disabled: boolean;
+  /** the cart's most per line (GET /api/storefront/config); the API checks again */
+  max: number | undefined;
+  busy: boolean;
   onChange: (quantity: number) => void;
 }) {
   const [typed, setTyped] = useState<string | null>(null);
+  const fewerOff = busy || quantity <= 1;
+  const moreOff = busy || (max !== undefined && quantity >= max);
   const commit = () => {
-    if (typed === null) return;
+    if (typed === null || busy) return;
     const value = Number.parseInt(typed, 10);
     setTyped(null);
     if (Number.isFinite(value) && value >= 0 && value !== quantity) onChange(value);
@@ -164,8 +184,8 @@ function QuantityControl({
         type="button"
         className="button button-secondary"
         aria-label={`One fewer ${name}`}
-        disabled={disabled || quantity <= 1}
-        onClick={() => onChange(quantity - 1)}
+        aria-disabled={fewerOff || undefined}
+        onClick={() => !fewerOff && onChange(quantity - 1)}
       >
         −
       </button>
@@ -174,6 +194,7 @@ function QuantityControl({
         type="number"
         inputMode="numeric"
         min={0}
+        max={max}
         aria-label={`Quantity of ${name}`}
         value={typed ?? String(quantity)}
         onChange={(event) => setTyped(event.target.value)}
@@ -184,14 +205,15 @@ function QuantityControl({
             commit();
           }
         }}
-        disabled={disabled}
+        readOnly={busy}
+        aria-busy={busy || undefined}
       />
       <button
         type="button"
         className="button button-secondary"
         aria-label={`One more ${name}`}
-        disabled={disabled}
-        onClick={() => onChange(quantity + 1)}
+        aria-disabled={moreOff || undefined}
+        onClick={() => !moreOff && onChange(quantity + 1)}
       >
         +
       </button>

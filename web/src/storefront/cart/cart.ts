@@ -9,12 +9,14 @@ import { ApiError } from "../../shared/errors";
 import { useSession } from "../../shared/hooks";
 import { getSession } from "../../shared/session";
 import {
+  CART_MUTATION_SCOPE,
   cartSource,
   countUnits,
   forgetGuestCartId,
   getGuestCartId,
   guestCartToMerge,
   setGuestCartId,
+  singleFlight,
   type CartSource,
 } from "./cartId";
 
@@ -77,18 +79,13 @@ function isCartGone(error: unknown): boolean {
  * The signed-in person's cart, with any guest cart of this browser merged in first (so a sign-in
  * by any path, including the redirect after a 401, keeps what the guest had put in the cart).
  */
-let merging: Promise<Cart> | null = null;
-
 async function loadUserCart(): Promise<Cart> {
   // the sign-in page and the header both ask right after sign-in: one merge between them
-  if (getGuestCartId()) {
-    merging ??= mergeThenLoad().finally(() => {
-      merging = null;
-    });
-    return merging;
-  }
+  if (getGuestCartId()) return mergeOnce();
   return unwrap(api.GET("/api/cart"));
 }
+
+const mergeOnce = singleFlight(() => mergeThenLoad());
 
 async function mergeThenLoad(): Promise<Cart> {
   const guest = getGuestCartId();
@@ -167,12 +164,13 @@ export function clearCartCache(queryClient: QueryClient) {
 
 // -- changing -----------------------------------------------------------------------------------
 
-async function createGuestCart(): Promise<string> {
+/** A new guest cart; callers that ask while one is being created get that one. */
+const createGuestCart = singleFlight(async (): Promise<string> => {
   const cart = await unwrap(api.POST("/api/cart", {}));
   if (!cart.id) throw new ApiError(500, {});
   rememberGuest(cart.id);
   return cart.id;
-}
+});
 
 /** The id of the cart to change, creating the guest cart when this browser has none. */
 async function ensureCartId(queryClient: QueryClient): Promise<string> {
@@ -210,6 +208,11 @@ async function changeCart(
   return cart;
 }
 
+/** After a change failed, what the server holds may differ from what is shown: ask again. */
+function reloadCartOnError(queryClient: QueryClient) {
+  return () => queryClient.invalidateQueries({ queryKey: CART_KEY });
+}
+
 /** Add units of a product, creating the guest cart when there is none. */
 export function useAddToCart(): {
   add(productId: string, quantity: number): Promise<void>;
@@ -217,6 +220,8 @@ export function useAddToCart(): {
 } {
   const queryClient = useQueryClient();
   const mutation = useMutation({
+    scope: CART_MUTATION_SCOPE,
+    onError: reloadCartOnError(queryClient),
     mutationFn: ({ productId, quantity }: { productId: string; quantity: number }) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
@@ -239,6 +244,8 @@ export function useAddToCart(): {
 export function useUpdateLine() {
   const queryClient = useQueryClient();
   return useMutation({
+    scope: CART_MUTATION_SCOPE,
+    onError: reloadCartOnError(queryClient),
     mutationFn: ({ productId, quantity }: { productId: string; quantity: number }) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
@@ -254,6 +261,8 @@ export function useUpdateLine() {
 export function useRemoveLine() {
   const queryClient = useQueryClient();
   return useMutation({
+    scope: CART_MUTATION_SCOPE,
+    onError: reloadCartOnError(queryClient),
     mutationFn: (productId: string) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
@@ -268,6 +277,8 @@ export function useRemoveLine() {
 export function useApplyCoupon() {
   const queryClient = useQueryClient();
   return useMutation({
+    scope: CART_MUTATION_SCOPE,
+    onError: reloadCartOnError(queryClient),
     mutationFn: (code: string) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
@@ -283,6 +294,8 @@ export function useApplyCoupon() {
 export function useRemoveCoupon() {
   const queryClient = useQueryClient();
   return useMutation({
+    scope: CART_MUTATION_SCOPE,
+    onError: reloadCartOnError(queryClient),
     mutationFn: () =>
       changeCart(queryClient, (cartId) =>
         unwrap(api.DELETE("/api/cart/{cartId}/coupon", { params: { path: { cartId } } })),

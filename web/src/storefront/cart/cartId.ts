@@ -79,3 +79,23 @@ export function cartLinkLabel(units: number): string {
   if (units === 0) return "Cart, empty";
   return units === 1 ? "Cart, 1 item" : `Cart, ${units} items`;
 }
+
+/**
+ * `run`, but callers that ask while it is still running share its promise instead of starting it
+ * again (two first adds must not create two guest carts; two loads after sign-in, one merge).
+ */
+export function singleFlight<T>(run: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= run().finally(() => {
+      pending = null;
+    });
+    return pending;
+  };
+}
+
+/**
+ * Every cart change runs in this one mutation scope, so they reach the server one after the
+ * other: each answer is the whole cart, and the one shown is the answer to the last change.
+ */
+export const CART_MUTATION_SCOPE = { id: "cart" } as const;
