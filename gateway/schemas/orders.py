@@ -3,18 +3,12 @@
 from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
 from gateway.schemas.base import CamelSchema, Money, PageQuery
+from services.orders.domain import STATUSES
 
 _NAME = validate.Length(min=1, max=100)
-STATUSES = (
-    "pending",
-    "awaiting_payment",
-    "confirmed",
-    "processing",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "refunded",
-)
+# The orders domain's own list: declared on every status field (also the dumped ones, where it
+# only documents), so the generated web client carries the enum instead of a copy of it.
+_STATUS = validate.OneOf(STATUSES)
 
 
 class ShippingAddressBody(CamelSchema):
@@ -79,7 +73,7 @@ class OrderPaymentSchema(CamelSchema):
 class OrderSchema(CamelSchema):
     id = fields.String()
     user_id = fields.String()
-    status = fields.String()
+    status = fields.String(validate=_STATUS)
     lines = fields.List(fields.Nested(OrderLineSchema))
     subtotal = Money()
     discount = Money()
@@ -108,7 +102,7 @@ class OrderSchema(CamelSchema):
 
 
 class OrderListQuery(PageQuery):
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    status = fields.String(load_default=None, validate=_STATUS)
 
 
 class AdminOrderQuery(OrderListQuery):
@@ -118,7 +112,7 @@ class AdminOrderQuery(OrderListQuery):
 
 
 class StatusBody(CamelSchema):
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(required=True, validate=_STATUS)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
@@ -129,8 +123,8 @@ class TrackingBody(CamelSchema):
 
 
 class HistoryEntrySchema(CamelSchema):
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String()
+    from_status = fields.String(allow_none=True, validate=_STATUS)
+    to_status = fields.String(validate=_STATUS)
     changed_by = fields.String()
     reason = fields.String(allow_none=True)
     created_at = fields.String()
@@ -160,7 +154,7 @@ class TimelineEntrySchema(CamelSchema):
 
 class AdminOrderSchema(OrderSchema):
     allowed_transitions = fields.List(
-        fields.String(), metadata={"description": "the statuses staff may set now"}
+        fields.String(validate=_STATUS), metadata={"description": "the statuses staff may set now"}
     )
     refundable_amount = Money(metadata={"description": "what an admin may still refund"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema))

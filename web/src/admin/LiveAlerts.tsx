@@ -1,11 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useLiveMessages, useLiveStatus } from "../shared/live";
 import { useToast } from "../shared/ui/Toasts";
-import { humanize } from "../shared/format";
-
-function shortId(value: unknown): string {
-  return String(value ?? "").slice(0, 8).toUpperCase();
-}
+import { humanize, orderReference } from "../shared/format";
 
 /** Admins' live channel (frames are camelCase, like the HTTP API): a toast for each new (confirmed) order and each low-stock alert, and
  * the figures they change are refetched. Shown as a small "Live" marker in the navigation. */
@@ -17,7 +13,7 @@ export function LiveAlerts() {
     if (message.type === "reconnected") void queryClient.invalidateQueries({ queryKey: ["admin"] });
     const data = message.data ?? {};
     if (message.type === "order_confirmed") {
-      toast(`New order ${shortId(data.orderId)} confirmed`, "success");
+      toast(`New order ${orderReference(String(data.orderId ?? ""))} confirmed`, "success");
       void queryClient.invalidateQueries({ queryKey: ["admin", "stats"] });
       void queryClient.invalidateQueries({ queryKey: ["admin", "orders"] });
     } else if (message.type === "stock_low") {

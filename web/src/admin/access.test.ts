@@ -32,6 +32,14 @@ describe("what a role may open", () => {
     expect(may("seller", "changeOrderStatus")).toBe(true);
   });
 
+  it("lets sellers open an order by its link, but not the order list (as the API does)", () => {
+    expect(mayOpen("seller", "order")).toBe(true);
+    expect(mayOpen("admin", "order")).toBe(true);
+    expect(mayOpen("customer", "order")).toBe(false);
+    expect(mayOpen("seller", "orders")).toBe(false);
+    expect(navigationFor("admin").some((item) => (item.section as string) === "order")).toBe(false);
+  });
+
   it("opens nothing to customers or strangers", () => {
     expect(navigationFor("customer")).toEqual([]);
     expect(navigationFor(undefined)).toEqual([]);

@@ -9,6 +9,7 @@ export type Section =
   | "categories"
   | "inventory"
   | "orders"
+  | "order"
   | "reviews"
   | "coupons"
   | "users"
@@ -17,13 +18,15 @@ export type Section =
 const STAFF: readonly Role[] = ["seller", "admin"];
 const ADMIN: readonly Role[] = ["admin"];
 
-/** The roles that may open each section (GET routes behind it). */
+/** The roles that may open each section (GET routes behind it). A section without a NAVIGATION
+ * entry (`order`) is reached by a link only. */
 export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   dashboard: ADMIN, // GET /api/admin/stats
   products: STAFF, // GET /api/admin/products, POST/PUT/PATCH/DELETE /api/products
   categories: STAFF, // the tree is public; changing it is admin-only (see may)
   inventory: STAFF, // /api/inventory/*
-  orders: ADMIN, // GET /api/admin/orders
+  orders: ADMIN, // GET /api/admin/orders (the list; sellers reach an order by its link)
+  order: STAFF, // GET /api/admin/orders/{id}
   reviews: ADMIN, // /api/admin/reviews
   coupons: ADMIN, // /api/admin/coupons
   users: ADMIN, // /api/admin/users

@@ -21,7 +21,7 @@ function page(path: string, section: Section, load: () => Promise<ComponentType>
   const Page = lazyPage(load);
   function SectionPage() {
     const role = useSession()?.user.role;
-    return mayOpen(role, section) ? <Page /> : <ForbiddenPage home={homeFor(role)} />;
+    return mayOpen(role, section) ? <Page /> : <ForbiddenPage home={homeFor(role)} section={section} />;
   }
   // the first render waits for the page's code (preloadPages), never for a spinner's reveal
   SectionPage.preload = Page.preload;
@@ -52,7 +52,8 @@ export const routes: RouteObject[] = [
         import("./inventory/InventoryPage").then((m) => m.InventoryPage),
       ),
       page("orders", "orders", () => import("./orders/OrdersPage").then((m) => m.OrdersPage)),
-      page("orders/:orderId", "orders", () =>
+      // its own section: sellers fulfil orders they open by link, the list stays admin-only
+      page("orders/:orderId", "order", () =>
         import("./orders/OrderDetailPage").then((m) => m.OrderDetailPage),
       ),
       page("reviews", "reviews", () => import("./reviews/ReviewsPage").then((m) => m.ReviewsPage)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatMoney, humanize } from "./format";
+import { formatDate, formatDateTime, formatMoney, humanize, orderReference } from "./format";
 
 describe("formatMoney", () => {
   it("shows decimal strings as dollars by default", () => {
@@ -59,5 +59,12 @@ describe("humanize", () => {
     expect(humanize("")).toBe("");
     expect(humanize(null)).toBe("");
     expect(humanize(undefined)).toBe("");
+  });
+});
+
+describe("orderReference", () => {
+  it("is an order id's first 8 characters, upper-cased", () => {
+    expect(orderReference("3f9a2c1b-77aa-4c1e-9d0e-1234567890ab")).toBe("3F9A2C1B");
+    expect(orderReference(undefined)).toBe("");
   });
 });

@@ -37,3 +37,9 @@ export function humanize(code: string | null | undefined): string {
   const words = code.replace(/[_-]+/g, " ").trim().toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** An order's short reference, as staff and customers say it: the first 8 characters of its id,
+ * upper-cased ("3F9A2C1B"). */
+export function orderReference(id: string | null | undefined): string {
+  return String(id ?? "").slice(0, 8).toUpperCase();
+}

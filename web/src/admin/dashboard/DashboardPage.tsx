@@ -4,6 +4,7 @@ import { api, unwrap } from "../../shared/api";
 import { formatMoney, humanize } from "../../shared/format";
 import { SelectField } from "../../shared/ui/Field";
 import { Empty, QueryState } from "../../shared/ui/Status";
+import { DataTable } from "../ui/DataTable";
 import { PageHeader } from "../ui/PageHeader";
 import { RevenueChart } from "./RevenueChart";
 
@@ -86,38 +87,18 @@ export function DashboardPage() {
                 </section>
                 <section className="card" aria-labelledby="top-heading">
                   <h2 id="top-heading">Top products</h2>
-                  {(data.topProducts ?? []).length === 0 ? (
-                    <Empty title="Nothing sold yet" />
-                  ) : (
-                    <div className="table-wrap">
-                      <table style={{ minWidth: 0 }}>
-                        <thead>
-                          <tr>
-                            <th scope="col">Product</th>
-                            <th scope="col" className="num">
-                              Sold
-                            </th>
-                            <th scope="col" className="num">
-                              Revenue
-                            </th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {(data.topProducts ?? []).map((product) => (
-                            <tr key={product.productId}>
-                              <td>
-                                <Link to={`/products/${product.productId}`}>{product.name}</Link>
-                              </td>
-                              <td className="num">{product.quantity}</td>
-                              <td className="num">
-                                {formatMoney(product.revenue, product.currency)}
-                              </td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </table>
-                    </div>
-                  )}
+                  <DataTable
+                    caption="Top products"
+                    compact
+                    columns={[
+                      { header: "Product", cell: (product) => <Link to={`/products/${product.productId}`}>{product.name}</Link> },
+                      { header: "Sold", numeric: true, cell: (product) => product.quantity },
+                      { header: "Revenue", numeric: true, cell: (product) => formatMoney(product.revenue, product.currency) },
+                    ]}
+                    rows={data.topProducts ?? []}
+                    rowKey={(product) => product.productId ?? ""}
+                    empty="Nothing sold yet"
+                  />
                 </section>
               </div>
             </>

@@ -5,9 +5,11 @@ import { api, unwrap } from "../../shared/api";
 import { ApiError } from "../../shared/errors";
 import { TextField } from "../../shared/ui/Field";
 import { Pagination } from "../../shared/ui/Pagination";
-import { Empty, ErrorMessage, Loading, QueryState } from "../../shared/ui/Status";
+import { ErrorMessage, Loading, QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
 import { useAdminProducts, useProduct, useProductsByIds } from "../products/queries";
+import { DataTable } from "../ui/DataTable";
+import { FilterToolbar } from "../ui/FilterToolbar";
 import { FormError, fieldError } from "../ui/FormError";
 import { PageHeader } from "../ui/PageHeader";
 
@@ -39,54 +41,32 @@ function ProductFinder({ onChoose }: { onChoose: (id: string) => void }) {
   return (
     <section className="card stack" aria-labelledby="find-heading">
       <h2 id="find-heading">Find a product</h2>
-      <form
-        className="toolbar"
-        role="search"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setQ(text.trim());
-        }}
-      >
+      <FilterToolbar onApply={() => setQ(text.trim())}>
         <TextField label="Product name" type="search" value={text} onChange={(event) => setText(event.target.value)} />
-        <button type="submit" className="button">
-          Search
-        </button>
-      </form>
+      </FilterToolbar>
       <QueryState query={products}>
-        {(page) =>
-          (page.data ?? []).length === 0 ? (
-            <Empty title="No products match" />
-          ) : (
-            <div className="table-wrap">
-              <table style={{ minWidth: 0 }}>
-                <thead>
-                  <tr>
-                    <th scope="col">Product</th>
-                    <th scope="col" className="num">
-                      Available
-                    </th>
-                    <th scope="col">
-                      <span className="visually-hidden">Action</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(page.data ?? []).map((product) => (
-                    <tr key={product.id}>
-                      <td>{product.name}</td>
-                      <td className="num">{product.available}</td>
-                      <td>
-                        <button type="button" className="button-link nowrap" onClick={() => onChoose(product.id ?? "")} aria-label={`Manage stock of ${product.name}`}>
-                          Manage stock
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(page) => (
+          <DataTable
+            caption="Products found"
+            compact
+            columns={[
+              { header: "Product", cell: (product) => product.name },
+              { header: "Available", numeric: true, cell: (product) => product.available },
+              {
+                header: "Action",
+                headerHidden: true,
+                cell: (product) => (
+                  <button type="button" className="button-link nowrap" onClick={() => onChoose(product.id ?? "")} aria-label={`Manage stock of ${product.name}`}>
+                    Manage stock
+                  </button>
+                ),
+              },
+            ]}
+            rows={page.data ?? []}
+            rowKey={(product) => product.id ?? ""}
+            empty="No products match"
+          />
+        )}
       </QueryState>
     </section>
   );
@@ -106,43 +86,30 @@ function LowStockList({ onChoose }: { onChoose: (id: string) => void }) {
     <section className="card stack" aria-labelledby="low-heading">
       <h2 id="low-heading">Low stock</h2>
       <QueryState query={low} loading="Loading low stock…">
-        {(data) =>
-          (data.data ?? []).length === 0 ? (
-            <Empty title="Nothing is low on stock" />
-          ) : (
-            <>
-              <div className="table-wrap">
-                <table style={{ minWidth: 0 }}>
-                  <thead>
-                    <tr>
-                      <th scope="col">Product</th>
-                      <th scope="col" className="num">
-                        Available
-                      </th>
-                      <th scope="col" className="num">
-                        Threshold
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {(data.data ?? []).map((row) => (
-                      <tr key={row.productId}>
-                        <td>
-                          <button type="button" className="button-link" onClick={() => onChoose(row.productId ?? "")}>
-                            {nameOf(row.productId ?? "")}
-                          </button>
-                        </td>
-                        <td className="num">{row.available}</td>
-                        <td className="num">{row.lowStockThreshold}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} totalPages={data.meta?.totalPages ?? 1} onPage={setPage} />
-            </>
-          )
-        }
+        {(data) => (
+          <>
+            <DataTable
+              caption="Low stock"
+              compact
+              columns={[
+                {
+                  header: "Product",
+                  cell: (row) => (
+                    <button type="button" className="button-link" onClick={() => onChoose(row.productId ?? "")}>
+                      {nameOf(row.productId ?? "")}
+                    </button>
+                  ),
+                },
+                { header: "Available", numeric: true, cell: (row) => row.available },
+                { header: "Threshold", numeric: true, cell: (row) => row.lowStockThreshold },
+              ]}
+              rows={data.data ?? []}
+              rowKey={(row) => row.productId ?? ""}
+              empty="Nothing is low on stock"
+            />
+            {(data.data ?? []).length > 0 ? <Pagination page={page} totalPages={data.meta?.totalPages ?? 1} onPage={setPage} /> : null}
+          </>
+        )}
       </QueryState>
     </section>
   );

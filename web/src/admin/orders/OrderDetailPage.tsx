@@ -1,14 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
-import { api, idempotencyKey, unwrap, type components } from "../../shared/api";
-import { formatDateTime, formatMoney, humanize } from "../../shared/format";
+import { api, unwrap, type components } from "../../shared/api";
+import { formatDateTime, formatMoney, humanize, orderReference } from "../../shared/format";
 import { useSession } from "../../shared/hooks";
+import { useIdempotencyKey } from "../../shared/idempotency";
 import { SelectField, TextField } from "../../shared/ui/Field";
 import { QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
-import { may } from "../access";
+import { may, mayOpen } from "../access";
 import { useConfirm } from "../ui/Confirm";
+import { DataTable } from "../ui/DataTable";
 import { FormError, fieldError } from "../ui/FormError";
 import { PageHeader } from "../ui/PageHeader";
 import { StatusBadge } from "../ui/StatusBadge";
@@ -33,22 +35,6 @@ function useAdminOrder(orderId: string, refunded: { total: string; since: number
   });
 }
 
-/** An Idempotency-Key per request body: a retried submit of the same values happens once;
- * changed values (after a refusal, say) are a new request with a new key. */
-function useOnceKey() {
-  const last = useRef<{ body: string; key: string } | null>(null);
-  return {
-    for(body: unknown): string {
-      const text = JSON.stringify(body);
-      if (last.current?.body !== text) last.current = { body: text, key: idempotencyKey() };
-      return last.current.key;
-    },
-    renew() {
-      last.current = null;
-    },
-  };
-}
-
 function useOrderSaved(orderId: string) {
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -65,16 +51,20 @@ export function OrderDetailPage() {
   const { orderId = "" } = useParams();
   const [refunded, setRefunded] = useState<{ total: string; since: number } | null>(null);
   const order = useAdminOrder(orderId, refunded);
-  const session = useSession();
+  const role = useSession()?.user.role;
   return (
     <QueryState query={order} loading="Loading the order…">
       {(data) => (
         <div className="stack">
-          <PageHeader title={`Order ${data.id?.slice(0, 8).toUpperCase()}`}>
+          <PageHeader title={`Order ${orderReference(data.id)}`}>
             <StatusBadge status={data.status} />
           </PageHeader>
           <p className="row small">
-            <Link to="/orders">Back to orders</Link>
+            {mayOpen(role, "orders") ? (
+              <Link to="/orders">Back to orders</Link>
+            ) : (
+              <span className="muted">The order list is for administrators; you opened this order by its link.</span>
+            )}
             <span className="muted">Placed {formatDateTime(data.createdAt)}</span>
             <span className="mono muted">{data.id}</span>
           </p>
@@ -84,10 +74,10 @@ export function OrderDetailPage() {
               <Timeline order={data} />
             </div>
             <div className="stack">
-              <CustomerCard order={data} />
-              {may(session?.user.role, "changeOrderStatus") ? <StatusForm order={data} /> : null}
-              {may(session?.user.role, "changeOrderStatus") ? <TrackingForm order={data} /> : null}
-              {may(session?.user.role, "refund") ? (
+              <CustomerCard order={data} listed={mayOpen(role, "orders")} />
+              {may(role, "changeOrderStatus") ? <StatusForm order={data} /> : null}
+              {may(role, "changeOrderStatus") ? <TrackingForm order={data} /> : null}
+              {may(role, "refund") ? (
                 <RefundForm order={data} onRefunded={(total) => setRefunded({ total, since: Date.now() })} />
               ) : null}
             </div>
@@ -109,35 +99,20 @@ function OrderLines({ order }: { order: AdminOrder }) {
   return (
     <section className="card stack" aria-labelledby="lines-heading">
       <h2 id="lines-heading">Items</h2>
-      <div className="table-wrap">
-        <table style={{ minWidth: 0 }}>
-          <thead>
-            <tr>
-              <th scope="col">Product</th>
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col" className="num">
-                Qty
-              </th>
-              <th scope="col" className="num">
-                Total
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(order.lines ?? []).map((line) => (
-              <tr key={line.productId}>
-                <td>
-                  <Link to={`/products/${line.productId}`}>{line.name}</Link>
-                </td>
-                <td className="num">{formatMoney(line.price, currency)}</td>
-                <td className="num">{line.quantity}</td>
-                <td className="num">{formatMoney(line.lineTotal, currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
+      <DataTable
+        caption="Items"
+        compact
+        columns={[
+          { header: "Product", cell: (line) => <Link to={`/products/${line.productId}`}>{line.name}</Link> },
+          { header: "Price", numeric: true, cell: (line) => formatMoney(line.price, currency) },
+          { header: "Qty", numeric: true, cell: (line) => line.quantity },
+          { header: "Total", numeric: true, cell: (line) => formatMoney(line.lineTotal, currency) },
+        ]}
+        rows={order.lines ?? []}
+        rowKey={(line) => line.productId ?? ""}
+        empty="No items"
+        footer={
+          <>
             {totals.map(([label, amount]) => (
               <tr key={label}>
                 <th scope="row" colSpan={3} className="num">
@@ -161,14 +136,15 @@ function OrderLines({ order }: { order: AdminOrder }) {
                 <td className="num">{formatMoney(order.refundedAmount, currency)}</td>
               </tr>
             ) : null}
-          </tfoot>
-        </table>
-      </div>
+          </>
+        }
+      />
     </section>
   );
 }
 
-function CustomerCard({ order }: { order: AdminOrder }) {
+/** `listed`: the reader may open the order list (admins), so the customer's other orders are a link. */
+function CustomerCard({ order, listed }: { order: AdminOrder; listed: boolean }) {
   const address = order.shippingAddress;
   return (
     <section className="card stack" aria-labelledby="customer-heading">
@@ -191,9 +167,11 @@ function CustomerCard({ order }: { order: AdminOrder }) {
           {address.phone}
         </address>
       ) : null}
-      <p className="small">
-        <Link to={`/orders?customer=${encodeURIComponent(order.userId ?? "")}`}>All orders of this customer</Link>
-      </p>
+      {listed ? (
+        <p className="small">
+          <Link to={`/orders?customer=${encodeURIComponent(order.userId ?? "")}`}>All orders of this customer</Link>
+        </p>
+      ) : null}
       <p>
         Payment: {paymentMethodName(order.paymentMethod)} · <StatusBadge status={order.paymentStatus} />
       </p>
@@ -208,10 +186,10 @@ function CustomerCard({ order }: { order: AdminOrder }) {
 }
 
 function StatusForm({ order }: { order: AdminOrder }) {
-  const allowed = (order.allowedTransitions ?? []) as OrderStatus[];
+  const allowed: OrderStatus[] = order.allowedTransitions ?? [];
   const [status, setStatus] = useState<OrderStatus | "">(allowed[0] ?? "");
   const [note, setNote] = useState("");
-  const key = useOnceKey();
+  const key = useIdempotencyKey();
   const confirm = useConfirm();
   const saved = useOrderSaved(order.id ?? "");
   const change = useMutation({
@@ -223,8 +201,9 @@ function StatusForm({ order }: { order: AdminOrder }) {
           body,
         }),
       ),
+    onError: (error) => key.settle(error),
     onSuccess: (updated) => {
-      key.renew();
+      key.settle(true);
       setNote("");
       saved(`Order is now ${humanize(updated.status)}`);
     },
@@ -281,7 +260,7 @@ function TrackingForm({ order }: { order: AdminOrder }) {
   const [carrier, setCarrier] = useState(order.tracking?.carrier ?? "");
   const [number, setNumber] = useState(order.tracking?.number ?? "");
   const [url, setUrl] = useState(order.tracking?.url ?? "");
-  const key = useOnceKey();
+  const key = useIdempotencyKey();
   const saved = useOrderSaved(order.id ?? "");
   const save = useMutation({
     mutationFn: (body: { carrier: string; number: string; url: string | null }) =>
@@ -292,8 +271,9 @@ function TrackingForm({ order }: { order: AdminOrder }) {
           body,
         }),
       ),
+    onError: (error) => key.settle(error),
     onSuccess: (updated) => {
-      key.renew();
+      key.settle(true);
       saved(updated.status === "shipped" ? "Tracking saved: the order is shipped" : "Tracking saved");
     },
   });
@@ -328,7 +308,7 @@ function TrackingForm({ order }: { order: AdminOrder }) {
 function RefundForm({ order, onRefunded }: { order: AdminOrder; onRefunded: (total: string) => void }) {
   const currency = order.currency ?? "USD";
   const [amount, setAmount] = useState("");
-  const key = useOnceKey();
+  const key = useIdempotencyKey();
   const confirm = useConfirm();
   const saved = useOrderSaved(order.id ?? "");
   const refund = useMutation({
@@ -339,8 +319,9 @@ function RefundForm({ order, onRefunded }: { order: AdminOrder; onRefunded: (tot
           body,
         }),
       ),
+    onError: (error) => key.settle(error),
     onSuccess: (payment) => {
-      key.renew();
+      key.settle(true);
       setAmount("");
       saved(`Refunded: ${formatMoney(payment.amountRefunded, payment.currency)} in total`);
       if (payment.amountRefunded) onRefunded(payment.amountRefunded);

@@ -1,17 +1,24 @@
 // The order list's filters live in the URL (shareable, back button works). These functions map
 // the URL to filters, filters to the URL, and filters to the API's query.
+import type { components } from "../../api/schema";
 
-export const ORDER_STATUSES = [
-  "pending",
-  "awaiting_payment",
-  "confirmed",
-  "processing",
-  "shipped",
-  "delivered",
-  "cancelled",
-  "refunded",
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** An order's status, as the API declares it (the orders domain's list, via OpenAPI). */
+export type OrderStatus = components["schemas"]["StatusBody"]["status"];
+
+// The statuses in their lifecycle order, for the filter. `satisfies` makes the compiler refuse
+// this record as soon as it misses or adds a status the API declares, so it cannot drift.
+const LIFECYCLE = {
+  pending: true,
+  awaiting_payment: true,
+  confirmed: true,
+  processing: true,
+  shipped: true,
+  delivered: true,
+  cancelled: true,
+  refunded: true,
+} as const satisfies Record<OrderStatus, true>;
+
+export const ORDER_STATUSES = Object.keys(LIFECYCLE) as OrderStatus[];
 
 export interface OrderFilters {
   status: OrderStatus | "";

@@ -48,6 +48,8 @@ export function ImageUploads({
   const [sending, setSending] = useState<Sending[]>([]);
   const [dragging, setDragging] = useState(false);
   const published = useRef<Set<string> | null>(null);
+  const [awaited, setAwaited] = useState<string[]>([]);
+  const previews = useRef(new Set<string>());
 
   // an image newly published changes the product's gallery (the first load only records them)
   useEffect(() => {
@@ -55,13 +57,47 @@ export function ImageUploads({
     const now = new Set((media.data.data ?? []).filter((m) => m.published && m.id).map((m) => m.id as string));
     const before = published.current;
     published.current = now;
-    if (before && [...now].some((id) => !before.has(id))) {
-      const refresh = () => void queryClient.invalidateQueries({ queryKey: ["product", productId] });
-      refresh();
-      // the gateway's cached product catches up once the catalog's change event arrives
-      setTimeout(refresh, 2000);
+    const fresh = before ? [...now].filter((id) => !before.has(id)) : [];
+    if (fresh.length) setAwaited((ids) => [...new Set([...ids, ...fresh])]);
+  }, [media.data]);
+
+  // The gateway's cached product catches up once the catalog's change event arrives, so the
+  // product is fetched again until its gallery shows every newly published image (for 20 s at
+  // most); the timer ends with the page.
+  const galleryIds = gallery.map((image) => image.id).join(" ");
+  useEffect(() => {
+    const shown = new Set(galleryIds.split(" "));
+    const missing = awaited.filter((id) => !shown.has(id));
+    if (missing.length === 0) {
+      if (awaited.length) setAwaited([]);
+      return;
     }
-  }, [media.data, productId, queryClient]);
+    const started = Date.now();
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: ["product", productId] });
+    refresh();
+    const timer = window.setInterval(() => {
+      if (Date.now() - started > 20_000) {
+        window.clearInterval(timer);
+        setAwaited([]);
+      } else refresh();
+    }, POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [awaited, galleryIds, productId, queryClient]);
+
+  // every preview still shown is released when the page goes (a failed upload's stays until then
+  // or until it is dismissed)
+  useEffect(() => {
+    const urls = previews.current;
+    return () => {
+      for (const url of urls) URL.revokeObjectURL(url);
+      urls.clear();
+    };
+  }, []);
+
+  function release(preview: string) {
+    URL.revokeObjectURL(preview);
+    previews.current.delete(preview);
+  }
 
   function update(key: string, change: Partial<Sending>) {
     setSending((all) => all.map((item) => (item.key === key ? { ...item, ...change } : item)));
@@ -71,12 +107,13 @@ export function ImageUploads({
     for (const file of Array.from(files)) {
       const key = `upload-${++uploads}`;
       const preview = URL.createObjectURL(file);
+      previews.current.add(preview);
       setSending((all) => [...all, { key, name: file.name, preview, progress: 0 }]);
       try {
         await uploadProductImage(productId, file, (progress) => update(key, { progress }));
         await queryClient.invalidateQueries({ queryKey: ["admin", "media", productId] });
         setSending((all) => all.filter((item) => item.key !== key));
-        URL.revokeObjectURL(preview);
+        release(preview);
       } catch (error) {
         update(key, { error });
       }
@@ -156,7 +193,10 @@ export function ImageUploads({
               <button
                 type="button"
                 className="button-link"
-                onClick={() => setSending((all) => all.filter((other) => other.key !== item.key))}
+                onClick={() => {
+                  release(item.preview);
+                  setSending((all) => all.filter((other) => other.key !== item.key));
+                }}
               >
                 Dismiss
               </button>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { SelectField, TextAreaField, TextField } from "../../shared/ui/Field";
+import { humanize } from "../../shared/format";
 import { Loading } from "../../shared/ui/Status";
 import { indentedName, flattenTree } from "../categories/tree";
 import { useCategoryTree } from "../categories/queries";
@@ -165,7 +166,7 @@ export function ProductForm({
         >
           {PRODUCT_STATUSES.map((status) => (
             <option key={status} value={status}>
-              {status[0].toUpperCase() + status.slice(1)}
+              {humanize(status)}
             </option>
           ))}
         </SelectField>

@@ -1,12 +1,34 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { formatMoney } from "../../shared/format";
+import type { components } from "../../shared/api";
+import { formatMoney, humanize } from "../../shared/format";
 import { SelectField, TextField } from "../../shared/ui/Field";
 import { Pagination } from "../../shared/ui/Pagination";
-import { Empty, QueryState } from "../../shared/ui/Status";
+import { QueryState } from "../../shared/ui/Status";
+import { DataTable, type Column } from "../ui/DataTable";
+import { FilterToolbar } from "../ui/FilterToolbar";
 import { PageHeader } from "../ui/PageHeader";
 import { StatusBadge } from "../ui/StatusBadge";
 import { PRODUCT_STATUSES, useAdminProducts, type ProductFilters, type ProductStatus } from "./queries";
+
+type Product = components["schemas"]["Product"];
+
+const COLUMNS: Column<Product>[] = [
+  {
+    header: "Image",
+    headerHidden: true,
+    cell: (product) =>
+      product.images?.[0]?.thumbnailUrl || product.image ? (
+        <img className="thumb" src={product.images?.[0]?.thumbnailUrl || product.image || ""} alt="" loading="lazy" />
+      ) : null,
+  },
+  { header: "Name", cell: (product) => <Link to={`/products/${product.id}`}>{product.name}</Link> },
+  { header: "Brand", hideNarrow: true, cell: (product) => product.brand },
+  { header: "Category", hideNarrow: true, cell: (product) => product.category?.name },
+  { header: "Price", numeric: true, cell: (product) => formatMoney(product.price, product.currency) },
+  { header: "Available", numeric: true, cell: (product) => product.available },
+  { header: "Status", cell: (product) => <StatusBadge status={product.status} /> },
+];
 
 export function ProductsPage() {
   const [search, setSearch] = useSearchParams();
@@ -29,11 +51,6 @@ export function ProductsPage() {
     setSearch(params);
   }
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    apply({ q: text.trim() });
-  }
-
   return (
     <div className="stack">
       <PageHeader title="Products">
@@ -41,7 +58,7 @@ export function ProductsPage() {
           New product
         </Link>
       </PageHeader>
-      <form className="toolbar" role="search" onSubmit={submit}>
+      <FilterToolbar onApply={() => apply({ q: text.trim() })}>
         <TextField
           label="Search products"
           type="search"
@@ -56,85 +73,36 @@ export function ProductsPage() {
           <option value="">Any status</option>
           {PRODUCT_STATUSES.map((status) => (
             <option key={status} value={status}>
-              {status[0].toUpperCase() + status.slice(1)}
+              {humanize(status)}
             </option>
           ))}
         </SelectField>
-        <button type="submit" className="button">
-          Search
-        </button>
-      </form>
+      </FilterToolbar>
       <QueryState query={products} loading="Loading products…">
-        {(page) =>
-          (page.data ?? []).length === 0 ? (
-            <Empty title="No products match">
-              <p>Try another search or status, or create a product.</p>
-            </Empty>
-          ) : (
-            <>
+        {(page) => (
+          <>
+            {(page.data ?? []).length > 0 ? (
               <p className="small muted" aria-live="polite">
                 {page.meta?.total} products
               </p>
-              <div className="table-wrap">
-                <table>
-                  <caption className="visually-hidden">Products</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">
-                        <span className="visually-hidden">Image</span>
-                      </th>
-                      <th scope="col">Name</th>
-                      <th scope="col" className="hide-narrow">
-                        Brand
-                      </th>
-                      <th scope="col" className="hide-narrow">
-                        Category
-                      </th>
-                      <th scope="col" className="num">
-                        Price
-                      </th>
-                      <th scope="col" className="num">
-                        Available
-                      </th>
-                      <th scope="col">Status</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {(page.data ?? []).map((product) => (
-                      <tr key={product.id}>
-                        <td>
-                          {product.images?.[0]?.thumbnailUrl || product.image ? (
-                            <img
-                              className="thumb"
-                              src={product.images?.[0]?.thumbnailUrl || product.image || ""}
-                              alt=""
-                              loading="lazy"
-                            />
-                          ) : null}
-                        </td>
-                        <td>
-                          <Link to={`/products/${product.id}`}>{product.name}</Link>
-                        </td>
-                        <td className="hide-narrow">{product.brand}</td>
-                        <td className="hide-narrow">{product.category?.name}</td>
-                        <td className="num">{formatMoney(product.price, product.currency)}</td>
-                        <td className="num">{product.available}</td>
-                        <td>
-                          <StatusBadge status={product.status} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+            ) : null}
+            <DataTable
+              caption="Products"
+              columns={COLUMNS}
+              rows={page.data ?? []}
+              rowKey={(product) => product.id ?? ""}
+              empty="No products match"
+              emptyDetail={<p>Try another search or status, or create a product.</p>}
+            />
+            {(page.data ?? []).length > 0 ? (
               <Pagination
                 page={filters.page}
                 totalPages={page.meta?.totalPages ?? 1}
                 onPage={(next) => apply({ page: next })}
               />
-            </>
-          )
-        }
+            ) : null}
+          </>
+        )}
       </QueryState>
     </div>
   );

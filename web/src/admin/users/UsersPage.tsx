@@ -1,14 +1,16 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api, unwrap, type components } from "../../shared/api";
-import { formatDate } from "../../shared/format";
+import { formatDate, humanize } from "../../shared/format";
 import { useSession } from "../../shared/hooks";
 import { SelectField, TextField } from "../../shared/ui/Field";
 import { Pagination } from "../../shared/ui/Pagination";
-import { Empty, ErrorMessage, QueryState } from "../../shared/ui/Status";
+import { ErrorMessage, QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
 import { useConfirm } from "../ui/Confirm";
+import { DataTable, type Column } from "../ui/DataTable";
+import { FilterToolbar } from "../ui/FilterToolbar";
 import { PageHeader } from "../ui/PageHeader";
 
 type User = components["schemas"]["User"];
@@ -36,66 +38,36 @@ export function UsersPage() {
     setSearch(params);
   }
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    apply({ q: text.trim() });
-  }
-
   return (
     <div className="stack">
       <PageHeader title="Users" />
-      <form className="toolbar" role="search" onSubmit={submit}>
+      <FilterToolbar onApply={() => apply({ q: text.trim() })}>
         <TextField label="Name or email" type="search" value={text} onChange={(event) => setText(event.target.value)} />
         <SelectField label="Role" value={role ?? ""} onChange={(event) => apply({ role: event.target.value })}>
           <option value="">Any role</option>
           {ROLES.map((each) => (
             <option key={each} value={each}>
-              {each[0].toUpperCase() + each.slice(1)}
+              {humanize(each)}
             </option>
           ))}
         </SelectField>
-        <button type="submit" className="button">
-          Search
-        </button>
-      </form>
+      </FilterToolbar>
       <QueryState query={users} loading="Loading users…">
-        {(data) =>
-          (data.data ?? []).length === 0 ? (
-            <Empty title="No users match" />
-          ) : (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <caption className="visually-hidden">Users</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Email</th>
-                      <th scope="col">Joined</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Active</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Orders</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {(data.data ?? []).map((user) => (
-                      <UserRow key={user.id} user={user} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+        {(data) => (
+          <>
+            <DataTable caption="Users" columns={COLUMNS} rows={data.data ?? []} rowKey={(user) => user.id ?? ""} empty="No users match" useRow={useUserChanges} />
+            {(data.data ?? []).length > 0 ? (
               <Pagination page={page} totalPages={data.meta?.totalPages ?? 1} onPage={(next) => apply({ page: next })} />
-            </>
-          )
-        }
+            ) : null}
+          </>
+        )}
       </QueryState>
     </div>
   );
 }
 
-function UserRow({ user }: { user: User }) {
+/** One user's row: who they are to the reader, and the change (role or active) made on it. */
+function useUserChanges(user: User) {
   const session = useSession();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -134,16 +106,28 @@ function UserRow({ user }: { user: User }) {
     update.mutate({ isActive });
   }
 
-  return (
-    <tr>
-      <td>
+  return { self, name, update, changeRole, changeActive };
+}
+
+type UserChanges = ReturnType<typeof useUserChanges>;
+
+const COLUMNS: Column<User, UserChanges>[] = [
+  {
+    header: "Name",
+    cell: (_user, { self, name, update }) => (
+      <>
         {name}
         {self ? <span className="small muted"> (you)</span> : null}
         {update.error ? <ErrorMessage error={update.error} /> : null}
-      </td>
-      <td>{user.email}</td>
-      <td>{formatDate(user.createdAt)}</td>
-      <td>
+      </>
+    ),
+  },
+  { header: "Email", cell: (user) => user.email },
+  { header: "Joined", cell: (user) => formatDate(user.createdAt) },
+  {
+    header: "Role",
+    cell: (user, { self, name, update, changeRole }) => (
+      <>
         <label className="visually-hidden" htmlFor={`role-${user.id}`}>
           Role of {name}
         </label>
@@ -156,27 +140,34 @@ function UserRow({ user }: { user: User }) {
         >
           {ROLES.map((each) => (
             <option key={each} value={each}>
-              {each[0].toUpperCase() + each.slice(1)}
+              {humanize(each)}
             </option>
           ))}
         </select>
-      </td>
-      <td>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={Boolean(user.isActive)}
-            disabled={self || update.isPending}
-            onChange={(event) => void changeActive(event.target.checked)}
-          />
-          <span className="visually-hidden">{name} is </span>Active
-        </label>
-      </td>
-      <td>
-        <Link to={`/orders?customer=${encodeURIComponent(user.id ?? "")}`} aria-label={`Orders of ${name}`}>
-          Orders
-        </Link>
-      </td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+  {
+    header: "Active",
+    cell: (user, { self, name, update, changeActive }) => (
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={Boolean(user.isActive)}
+          disabled={self || update.isPending}
+          onChange={(event) => void changeActive(event.target.checked)}
+        />
+        <span className="visually-hidden">{name} is </span>Active
+      </label>
+    ),
+  },
+  {
+    header: "Orders",
+    headerHidden: true,
+    cell: (user, { name }) => (
+      <Link to={`/orders?customer=${encodeURIComponent(user.id ?? "")}`} aria-label={`Orders of ${name}`}>
+        Orders
+      </Link>
+    ),
+  },
+];
