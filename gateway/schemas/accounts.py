@@ -94,7 +94,8 @@ class PasswordRuleSchema(CamelSchema):
     id = fields.String(
         metadata={"description": "min_length, max_length, letter, digit, common or email"}
     )
-    text = fields.String(metadata={"description": "the rule, as the field error states it"})
+    label = fields.String(metadata={"description": "the requirement, as a form states it"})
+    text = fields.String(metadata={"description": "the field error when it is broken"})
 
 
 class PasswordPolicySchema(CamelSchema):

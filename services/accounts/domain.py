@@ -120,15 +120,22 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-# What each password rule says when it is broken: password_problems() reports these texts and
-# password_policy() publishes them, so the form shows exactly what the server checks.
-PASSWORD_RULE_TEXTS = {
-    "min_length": f"Must be at least {MIN_PASSWORD_LENGTH} characters long.",
-    "max_length": f"Must be at most {MAX_PASSWORD_LENGTH} characters long.",
-    "letter": "Must contain at least one letter.",
-    "digit": "Must contain at least one digit.",
-    "common": "Is too common.",
-    "email": "Must not contain your email address.",
+# Each password rule: what a form states before submitting (the requirement) and the field error
+# when it is broken. password_problems() reports the errors and password_policy() publishes both,
+# so the form shows exactly what the server checks.
+PASSWORD_RULES = {
+    "min_length": (
+        f"At least {MIN_PASSWORD_LENGTH} characters",
+        f"Must be at least {MIN_PASSWORD_LENGTH} characters long.",
+    ),
+    "max_length": (
+        f"At most {MAX_PASSWORD_LENGTH} characters",
+        f"Must be at most {MAX_PASSWORD_LENGTH} characters long.",
+    ),
+    "letter": ("At least one letter", "Must contain at least one letter."),
+    "digit": ("At least one digit", "Must contain at least one digit."),
+    "common": ("Not a common password", "Is too common."),
+    "email": ("Does not contain your email address", "Must not contain your email address."),
 }
 
 
@@ -143,19 +150,23 @@ def password_problems(password: str, email: str = "") -> list[str]:
         "common": password.lower() in COMMON_PASSWORDS,
         "email": len(local_part) >= MIN_LOCAL_PART_CHECKED and local_part in password.lower(),
     }
-    return [PASSWORD_RULE_TEXTS[rule] for rule, failed in broken.items() if failed]
+    return [PASSWORD_RULES[rule][1] for rule, failed in broken.items() if failed]
 
 
 def password_policy() -> dict[str, Any]:
     """The rules password_problems() applies, for a form to show before it submits: the limits
-    (lengths counted in characters) and every rule's text. The common-password list stays here."""
+    (lengths counted in characters) and every rule's requirement and error text. The
+    common-password list stays here."""
     return {
         "min_length": MIN_PASSWORD_LENGTH,
         "max_length": MAX_PASSWORD_LENGTH,
         "requires_letter": True,
         "requires_digit": True,
         "email_local_part_min": MIN_LOCAL_PART_CHECKED,
-        "rules": [{"id": rule, "text": text} for rule, text in PASSWORD_RULE_TEXTS.items()],
+        "rules": [
+            {"id": rule, "label": label, "text": text}
+            for rule, (label, text) in PASSWORD_RULES.items()
+        ],
     }
 
 

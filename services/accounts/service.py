@@ -110,8 +110,8 @@ class AccountsService(outbox.OutboxRelay, common.BazaarService):
     @rpc
     def password_policy(self) -> dict:
         """{min_length, max_length, requires_letter, requires_digit, email_local_part_min, rules:
-        [{id, text}]}: public, what a password form shows before it submits (this service still
-        judges every password)."""
+        [{id, label, text}]}: public, what a password form shows before it submits (this service
+        still judges every password)."""
         return password_policy()
 
     # password reset

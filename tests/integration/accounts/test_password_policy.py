@@ -9,7 +9,11 @@ from gateway.service import GatewayService
 
 @pytest.fixture
 def gateway_config(accounts_config):
-    return {**accounts_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}"}
+    return {
+        **accounts_config,
+        "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
+        "RATE_LIMITS": {name: {"limit": 10000, "window": 60} for name in ("auth", "read", "write")},
+    }
 
 
 @pytest.fixture
@@ -29,6 +33,11 @@ def test_the_rpc_names_the_limits_and_the_rule_texts(accounts):
         "common",
         "email",
     ]
+    assert policy["rules"][4] == {
+        "id": "common",
+        "label": "Not a common password",
+        "text": "Is too common.",
+    }
 
 
 def test_a_guest_reads_the_policy_and_registration_reports_its_texts(http):

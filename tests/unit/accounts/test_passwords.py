@@ -68,6 +68,7 @@ def test_the_policy_publishes_the_texts_password_problems_reports():
     )
     assert policy["requires_letter"] is True and policy["requires_digit"] is True
     assert set(texts) == {"min_length", "max_length", "letter", "digit", "common", "email"}
+    assert all(rule["label"] and rule["label"] != rule["text"] for rule in policy["rules"])
     # every problem the server reports is one of the published texts, word for word
     assert password_problems("x" * (MAX_PASSWORD_LENGTH + 1), "") == [
         texts["max_length"],

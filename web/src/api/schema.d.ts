@@ -1897,7 +1897,9 @@ export interface components {
         PasswordRule: {
             /** @description min_length, max_length, letter, digit, common or email */
             id?: string;
-            /** @description the rule, as the field error states it */
+            /** @description the requirement, as a form states it */
+            label?: string;
+            /** @description the field error when it is broken */
             text?: string;
         };
         Payment: {

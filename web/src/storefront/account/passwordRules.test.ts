@@ -9,12 +9,12 @@ const POLICY: PasswordPolicy = {
   requiresDigit: true,
   emailLocalPartMin: 3,
   rules: [
-    { id: "min_length", text: "Must be at least 10 characters long." },
-    { id: "max_length", text: "Must be at most 256 characters long." },
-    { id: "letter", text: "Must contain at least one letter." },
-    { id: "digit", text: "Must contain at least one digit." },
-    { id: "common", text: "Is too common." },
-    { id: "email", text: "Must not contain your email address." },
+    { id: "min_length", label: "At least 10 characters", text: "Must be at least 10 characters long." },
+    { id: "max_length", label: "At most 256 characters", text: "Must be at most 256 characters long." },
+    { id: "letter", label: "At least one letter", text: "Must contain at least one letter." },
+    { id: "digit", label: "At least one digit", text: "Must contain at least one digit." },
+    { id: "common", label: "Not a common password", text: "Is too common." },
+    { id: "email", label: "Does not contain your email address", text: "Must not contain your email address." },
   ],
 };
 
@@ -24,11 +24,11 @@ const state = (password: string, email = "", policy = POLICY) =>
 describe("password rules shown before submit", () => {
   it("shows the server's rules in the server's words", () => {
     expect(passwordRules(POLICY, "x").map((rule) => rule.label)).toEqual([
-      "Must be at least 10 characters long.",
-      "Must contain at least one letter.",
-      "Must contain at least one digit.",
-      "Is too common.",
-      "Must not contain your email address.",
+      "At least 10 characters",
+      "At least one letter",
+      "At least one digit",
+      "Not a common password",
+      "Does not contain your email address",
     ]);
   });
 

@@ -51,7 +51,7 @@ export function passwordRules(policy: PasswordPolicy, password: string, email = 
   return (policy.rules ?? [])
     .map((rule) => ({
       id: rule.id ?? "",
-      label: rule.text ?? "",
+      label: rule.label ?? rule.text ?? "",
       state: judge(rule.id ?? "", policy, password, email),
     }))
     .filter((rule) => rule.id !== "max_length" || rule.state === "unmet");
