@@ -26,6 +26,9 @@ from services.common.config import ROOT, load_config  # noqa: E402
 
 os.chdir(ROOT)
 
+# the whole-stack fixtures of the e2e and browser tiers: one plugin, so one session fixture
+pytest_plugins = ["tests.stack"]
+
 
 @pytest.fixture(scope="session")
 def config():

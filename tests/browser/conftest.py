@@ -1,10 +1,10 @@
 """The browser tier: shoppers' and staff's journeys in headless Chromium against the whole stack.
 
-The stack is the end-to-end tier's (tests/e2e/conftest.py: every service on test databases, a free
-port, the seeds); its gateway serves the built web app (web/dist, or `WEB_ROOT`), so `make web`
-must have run first. One Chromium per run; a fresh context (cookies, localStorage) per test. A
-failing test leaves a screenshot of each of its pages and their console errors under
-var/test/browser/<test name>*.
+The stack is the one both tiers share (the plugin tests/stack.py: every service on test databases,
+a free port, the seeds; started once per run, whichever tier comes first); its gateway serves the
+built web app (web/dist, or `WEB_ROOT`), so `make web` must have run first. One Chromium per run;
+a fresh context (cookies, localStorage) per test. A failing test leaves a screenshot of each of
+its pages and their console errors under var/test/browser/<test name>*.
 """
 
 from __future__ import annotations
@@ -19,14 +19,6 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from services.common.config import ROOT
-from tests.e2e import conftest as e2e
-from tests.e2e.conftest import (  # noqa: F401  (fixtures this tier reuses)
-    SEEDED,
-    admin_headers,
-    api,
-    new_customer,
-    seller_headers,
-)
 
 ARTIFACTS = ROOT / "var" / "test" / "browser"
 CHROMIUM_ARGS = [
@@ -45,30 +37,9 @@ def web_root() -> Path:
     return root if root.is_absolute() else ROOT / root
 
 
-def orphaned_stacks() -> list[int]:
-    """honcho processes of the e2e Procfile whose pytest is gone (their parent is now init)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        honcho = any(b"honcho" in part for part in cmdline[:2])
-        if parent == 1 and honcho and b"Procfile.e2e" in b" ".join(cmdline):
-            found.append(int(entry.name))
-    return found
-
-
 @pytest.fixture(scope="session")
-def stack(config, request):
-    """The e2e tier's running platform, serving the built web app; its base URL.
-
-    Reuses the stack when the e2e tier already started it in this run (so a run of both tiers
-    starts it once when e2e comes first), else starts it through the e2e fixture itself.
-    """
+def web_build() -> Path:
+    """The built web app; the run fails at once, before any stack starts, when it is missing."""
     root = web_root()
     for shell in ("index.html", "admin/index.html"):
         if not (root / shell).is_file():
@@ -76,31 +47,21 @@ def stack(config, request):
                 f"the web app is not built: {root / shell} is missing. Run `make web` first.",
                 pytrace=False,
             )
-    orphans = orphaned_stacks()
-    if orphans:
+    return root
+
+
+@pytest.fixture(scope="session")
+def stack(web_build, stack):
+    """The shared stack (tests/stack.py, the same session fixture as the e2e tier's: one
+    stack per run), checked to serve the storefront's shell; its base URL."""
+    shell = requests.get(f"{stack}/", timeout=10)
+    if shell.status_code != 200 or 'id="root"' not in shell.text:
         pytest.fail(
-            f"a test stack left by an earlier, killed run still runs (honcho pids {orphans}): "
-            "its services consume the same queues and answer for this run. Stop it first "
-            "(kill -- -PID for each).",
+            f"the gateway does not serve the storefront's shell at / "
+            f"({shell.status_code}): run `make web`.\n{shell.text[:500]}",
             pytrace=False,
         )
-    process = e2e.STACK.get("process")
-    if process is not None and process.poll() is None:
-        yield e2e.STACK["env"]["PUBLIC_URL"]
-        return
-    starting = e2e.stack.__wrapped__(config, request)
-    base_url = next(starting)
-    try:
-        shell = requests.get(f"{base_url}/", timeout=10)
-        if shell.status_code != 200 or 'id="root"' not in shell.text:
-            pytest.fail(
-                f"the gateway does not serve the storefront's shell at / "
-                f"({shell.status_code}): run `make web`.\n{shell.text[:500]}",
-                pytrace=False,
-            )
-        yield base_url
-    finally:
-        starting.close()  # the e2e fixture's teardown: stops the stack
+    return stack
 
 
 @pytest.fixture(scope="session")

@@ -105,6 +105,14 @@ PAGES = {
 }
 
 
+@pytest.fixture
+def page(browsing) -> Page:
+    """A new visitor's page that lets the test inject axe-core: an inline script, which the
+    shells' Content-Security-Policy rightly refuses (test_content_security_policy.py checks
+    these same pages under it)."""
+    return browsing.new_page(bypass_csp=True)
+
+
 @pytest.fixture(scope="module")
 def data(api, seller_headers):
     product = stocked_product(api, seller_headers, name=unique("Axe Lamp"), stock=20)
