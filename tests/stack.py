@@ -111,11 +111,12 @@ def _members(group: int, table: dict[int, tuple[int, int]] | None = None) -> lis
 
 
 def _groups(honcho: int) -> list[int]:
-    """The process groups of a stack: honcho's own and each service's (honcho gives each its
-    own session)."""
+    """The process groups of a stack: honcho's own, and each service's (a helper process of
+    honcho's group starts each service in a session of its own)."""
     table = _processes()
-    groups = {table[honcho][1]} if honcho in table else {honcho}
-    groups.update(pgrp for pid, (parent, pgrp) in table.items() if parent == honcho)
+    own = table[honcho][1] if honcho in table else honcho
+    helpers = {pid for pid, (_, pgrp) in table.items() if pgrp == own}
+    groups = {own} | {pgrp for _, (parent, pgrp) in table.items() if parent in helpers}
     return sorted(groups)
 
 
