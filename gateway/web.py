@@ -355,6 +355,8 @@ class PageRoute(ApiRoute):
         self.not_found = not_found
 
     def cache_key(self, request) -> str:
+        if self.page is None:
+            return super().cache_key(request)
         return f"page:{request.path}"
 
     def cached_response(self, request, entry: str) -> Response | None:
