@@ -158,6 +158,12 @@ PHASES = """() => {
 }"""
 
 
+def new_context(browser, **options):
+    """A browser context for one measurement. `bypass_csp`: the shells' Content-Security-Policy
+    forbids eval, which Playwright's wait_for_function needs; the page itself runs as served."""
+    return browser.new_context(bypass_csp=True, **options)
+
+
 def load(page, url: str, timeout_ms: float) -> float:
     page.goto(url, wait_until="commit")
     page.wait_for_function("window.__shownAt !== null", timeout=timeout_ms)
@@ -171,7 +177,7 @@ SCRIPTS_BEFORE_SHOWN = """() => [...new Set(performance.getEntriesByType("resour
 
 def scripts_before_shown(browser, base_url: str, path: str, selector: str, args) -> list[str]:
     """The .js files a first visit to `path` fetched before the element was shown."""
-    context = browser.new_context()
+    context = new_context(browser)
     context.add_init_script(WATCH % json.dumps(selector))
     page = context.new_page()
     load(page, urljoin(base_url, path), args.timeout_ms)
@@ -193,18 +199,18 @@ def measure(browser, base_url: str, name: str, path: str, selector: str, args) -
     url = urljoin(base_url, path)
     cold, warm = Series(name, "cold"), Series(name, "warm")
     for _ in range(args.warmup):  # the server's caches, not the browser's
-        context = browser.new_context()
+        context = new_context(browser)
         context.add_init_script(script)
         load(context.new_page(), url, args.timeout_ms)
         context.close()
     for _ in range(args.loads):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = new_context(browser, viewport={"width": 1280, "height": 900})
         context.add_init_script(script)
         page = context.new_page()
         cold.samples.append(load(page, url, args.timeout_ms))
         cold.phases.append(page.evaluate(PHASES))
         context.close()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     context.add_init_script(script)
     page = context.new_page()
     load(page, url, args.timeout_ms)  # fills the HTTP cache
