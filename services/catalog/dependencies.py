@@ -289,7 +289,16 @@ class CatalogStore:
         clause = " AND ".join(where)
         relevance = sort == "relevance" and rank != "0"
         order = SORT_SQL[sort] if relevance or sort != "relevance" else SORT_SQL["newest"]
-        grouping = "(m.category_id), (m.brand), ()" if with_facets else "()"
+        if with_facets:
+            totals = (
+                "m.category_id, m.brand, count(*), min(m.price), max(m.price), "
+                "GROUPING(m.category_id), GROUPING(m.brand), "
+                "(SELECT c.slug FROM categories c WHERE c.id = m.category_id), "
+                "(SELECT c.name FROM categories c WHERE c.id = m.category_id) FROM m "
+                "GROUP BY GROUPING SETS ((m.category_id), (m.brand), ())"
+            )
+        else:  # the total and price range only: GROUPING() needs a grouped column
+            totals = "NULL, NULL, count(*), min(m.price), max(m.price), 1, 1, NULL, NULL FROM m"
         if relevance:
             page_sql = (
                 f"SELECT p.id, row_number() OVER (ORDER BY {order}) AS n FROM m p "  # noqa: S608
@@ -308,11 +317,7 @@ class CatalogStore:
             "SELECT 0 AS kind, pg.id, NULL AS category_id, NULL AS brand, pg.n AS n, "
             "NULL::bigint AS lo, NULL::bigint AS hi, 0 AS g_cat, 0 AS g_brand, "
             "NULL AS category_slug, NULL AS category_name FROM pg "
-            "UNION ALL SELECT 1, NULL, m.category_id, m.brand, count(*), min(m.price), "
-            "max(m.price), GROUPING(m.category_id), GROUPING(m.brand), "
-            "(SELECT c.slug FROM categories c WHERE c.id = m.category_id), "
-            "(SELECT c.name FROM categories c WHERE c.id = m.category_id) FROM m "
-            f"GROUP BY GROUPING SETS ({grouping})"
+            f"UNION ALL SELECT 1, NULL, {totals}"
         )
         params = {**params, "limit": limit, "offset": (page - 1) * limit, "cap": COUNT_CAP + 1}
         page_ids: list[tuple[int, str]] = []

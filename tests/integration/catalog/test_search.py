@@ -82,6 +82,12 @@ def test_facets_count_per_category_and_brand_and_give_the_price_range(catalog):
     assert facets["price"] == {"min": 4999, "max": 34999}
 
 
+def test_a_page_without_facets_still_carries_its_total(catalog):
+    result = search(catalog, q="wireless", facets=False)
+    assert "facets" not in result["meta"]
+    assert result["meta"]["total"] == 3 and len(ids(result)) == 3
+
+
 def test_archived_products_leave_the_storefront_but_stay_readable(catalog, session):
     catalog.archive_product("p-kettle")
     session.commit()

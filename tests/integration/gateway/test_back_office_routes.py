@@ -100,6 +100,7 @@ def test_staff_product_list_asks_for_any_status_and_the_given_ids(services, http
     assert response.status_code == 200
     [query], _ = services["catalog"].list_products.call_args
     assert (query["status"], query["ids"], query["q"]) == ("any", ["p-1", "p-2"], "desk")
+    assert query["facets"] is False  # the back office shows none
     assert http.get("/api/admin/products", headers=as_role("customer")).status_code == 403
     too_many = ",".join(f"p-{n}" for n in range(101))
     assert (
