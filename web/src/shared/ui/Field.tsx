@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 
 interface FieldProps {
   label: string;
@@ -6,26 +12,51 @@ interface FieldProps {
   hint?: ReactNode;
 }
 
-/** A labelled input with its hint and the API's message for it, announced to screen readers. */
+interface ControlProps {
+  id: string;
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
+}
+
+/** The frame every field shares: label, the control (given its id and ARIA links), and the hint
+ * or the API's message for it, announced to screen readers. */
+function Field({
+  label,
+  error,
+  hint,
+  control,
+}: FieldProps & { control: (props: ControlProps) => ReactNode }) {
+  const id = useId();
+  const noteId = `${id}-note`;
+  return (
+    <div className={error ? "field field-invalid" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {control({
+        id,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": error || hint ? noteId : undefined,
+      })}
+      {error ? (
+        <p id={noteId} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : hint ? (
+        <p id={noteId} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A labelled input with its hint and the API's message for it. */
 export function TextField({
   label,
   error,
   hint,
   ...input
 }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
-  return (
-    <div className={error ? "field field-invalid" : "field"}>
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error || hint ? `${id}-note` : undefined}
-        {...input}
-      />
-      <FieldNote id={`${id}-note`} error={error} hint={hint} />
-    </div>
-  );
+  return <Field label={label} error={error} hint={hint} control={(aria) => <input {...aria} {...input} />} />;
 }
 
 export function TextAreaField({
@@ -34,18 +65,8 @@ export function TextAreaField({
   hint,
   ...input
 }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId();
   return (
-    <div className={error ? "field field-invalid" : "field"}>
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error || hint ? `${id}-note` : undefined}
-        {...input}
-      />
-      <FieldNote id={`${id}-note`} error={error} hint={hint} />
-    </div>
+    <Field label={label} error={error} hint={hint} control={(aria) => <textarea {...aria} {...input} />} />
   );
 }
 
@@ -56,34 +77,16 @@ export function SelectField({
   children,
   ...select
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = useId();
   return (
-    <div className={error ? "field field-invalid" : "field"}>
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error || hint ? `${id}-note` : undefined}
-        {...select}
-      >
-        {children}
-      </select>
-      <FieldNote id={`${id}-note`} error={error} hint={hint} />
-    </div>
+    <Field
+      label={label}
+      error={error}
+      hint={hint}
+      control={(aria) => (
+        <select {...aria} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
-}
-
-function FieldNote({ id, error, hint }: { id: string; error?: string; hint?: ReactNode }) {
-  if (error) {
-    return (
-      <p id={id} className="field-error" role="alert">
-        {error}
-      </p>
-    );
-  }
-  return hint ? (
-    <p id={id} className="field-hint">
-      {hint}
-    </p>
-  ) : null;
 }
