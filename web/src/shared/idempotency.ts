@@ -2,6 +2,7 @@
 // has seen and answers 409 IDEMPOTENCY_KEY_REUSED to a key sent with a different body, so: the
 // same body retried (a double click, a retry after a network error, a reload) keeps its key, a
 // changed body gets a new one, and once a request has been answered for good the next one is new.
+import { useMutation } from "@tanstack/react-query";
 import { useRef } from "react";
 import { idempotencyKey } from "./api";
 import { ApiError } from "./errors";
@@ -120,6 +121,25 @@ export function useIdempotencyKey(storageKey?: string): IdempotencyKeys {
   const keys = useRef<IdempotencyKeys | null>(null);
   keys.current ??= new IdempotencyKeys(storageKey);
   return keys.current;
+}
+
+/**
+ * A mutation whose every request carries its body's Idempotency-Key: a retry of the same body
+ * reuses the key, an answer (or a definite refusal) frees it. `send(body, key)` makes the call.
+ */
+export function useIdempotentMutation<B, T>(
+  send: (body: B, key: string) => Promise<T>,
+  onSuccess?: (data: T) => void,
+) {
+  const keys = useIdempotencyKey();
+  return useMutation({
+    mutationFn: (body: B) => send(body, keys.for(body)),
+    onError: (error) => keys.settle(error),
+    onSuccess: (data) => {
+      keys.settle(true);
+      onSuccess?.(data);
+    },
+  });
 }
 
 function sessionStore(): AttemptStore | undefined {

@@ -1,10 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { api, unwrap, type components } from "../../shared/api";
 import { formatDateTime, formatMoney, humanize, orderReference } from "../../shared/format";
 import { useSession } from "../../shared/hooks";
-import { useIdempotencyKey } from "../../shared/idempotency";
+import { useIdempotentMutation } from "../../shared/idempotency";
 import { SelectField, TextField } from "../../shared/ui/Field";
 import { QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
@@ -189,25 +189,22 @@ function StatusForm({ order }: { order: AdminOrder }) {
   const allowed: OrderStatus[] = order.allowedTransitions ?? [];
   const [status, setStatus] = useState<OrderStatus | "">(allowed[0] ?? "");
   const [note, setNote] = useState("");
-  const key = useIdempotencyKey();
   const confirm = useConfirm();
   const saved = useOrderSaved(order.id ?? "");
-  const change = useMutation({
-    mutationFn: (body: { status: OrderStatus; note: string | null }) =>
+  const change = useIdempotentMutation(
+    (body: { status: OrderStatus; note: string | null }, key) =>
       unwrap(
         api.PATCH("/api/orders/{orderId}/status", {
           params: { path: { orderId: order.id ?? "" } },
-          headers: { "Idempotency-Key": key.for(body) },
+          headers: { "Idempotency-Key": key },
           body,
         }),
       ),
-    onError: (error) => key.settle(error),
-    onSuccess: (updated) => {
-      key.settle(true);
+    (updated) => {
       setNote("");
       saved(`Order is now ${humanize(updated.status)}`);
     },
-  });
+  );
   if (allowed.length === 0) {
     return (
       <section className="card" aria-labelledby="status-heading">
@@ -260,23 +257,19 @@ function TrackingForm({ order }: { order: AdminOrder }) {
   const [carrier, setCarrier] = useState(order.tracking?.carrier ?? "");
   const [number, setNumber] = useState(order.tracking?.number ?? "");
   const [url, setUrl] = useState(order.tracking?.url ?? "");
-  const key = useIdempotencyKey();
   const saved = useOrderSaved(order.id ?? "");
-  const save = useMutation({
-    mutationFn: (body: { carrier: string; number: string; url: string | null }) =>
+  const save = useIdempotentMutation(
+    (body: { carrier: string; number: string; url: string | null }, key) =>
       unwrap(
         api.PUT("/api/orders/{orderId}/tracking", {
           params: { path: { orderId: order.id ?? "" } },
-          headers: { "Idempotency-Key": key.for(body) },
+          headers: { "Idempotency-Key": key },
           body,
         }),
       ),
-    onError: (error) => key.settle(error),
-    onSuccess: (updated) => {
-      key.settle(true);
-      saved(updated.status === "shipped" ? "Tracking saved: the order is shipped" : "Tracking saved");
-    },
-  });
+    (updated) =>
+      saved(updated.status === "shipped" ? "Tracking saved: the order is shipped" : "Tracking saved"),
+  );
   const shippable = (order.allowedTransitions ?? []).includes("shipped");
   if (!shippable && order.status !== "shipped") return null;
   return (
@@ -308,25 +301,17 @@ function TrackingForm({ order }: { order: AdminOrder }) {
 function RefundForm({ order, onRefunded }: { order: AdminOrder; onRefunded: (total: string) => void }) {
   const currency = order.currency ?? "USD";
   const [amount, setAmount] = useState("");
-  const key = useIdempotencyKey();
   const confirm = useConfirm();
   const saved = useOrderSaved(order.id ?? "");
-  const refund = useMutation({
-    mutationFn: (body: { orderId: string; amount: string | null }) =>
-      unwrap(
-        api.POST("/api/payments/refund", {
-          headers: { "Idempotency-Key": key.for(body) },
-          body,
-        }),
-      ),
-    onError: (error) => key.settle(error),
-    onSuccess: (payment) => {
-      key.settle(true);
+  const refund = useIdempotentMutation(
+    (body: { orderId: string; amount: string | null }, key) =>
+      unwrap(api.POST("/api/payments/refund", { headers: { "Idempotency-Key": key }, body })),
+    (payment) => {
       setAmount("");
       saved(`Refunded: ${formatMoney(payment.amountRefunded, payment.currency)} in total`);
       if (payment.amountRefunded) onRefunded(payment.amountRefunded);
     },
-  });
+  );
   if (!order.refundableAmount || Number(order.refundableAmount) <= 0) return null;
 
   async function submit(event: FormEvent) {
