@@ -11,6 +11,10 @@ method receives `request`, the path values, and `body`, `query`, `user` where de
 data (dumped with `response`), `(status, data)`, or a werkzeug `Response`. Any exception becomes the
 error shape of ARCHITECTURE §3 through `gateway.errors.describe`. The declarations also generate the
 OpenAPI document (`gateway/openapi.py`).
+
+Mutating routes honour `Idempotency-Key` (`gateway/idempotency.py`): the route method runs once per
+(principal, key) and a repeat gets the first answer; `idempotency="service"` declares a route whose
+service stores the key itself, `idempotency="off"` one that is not keyed.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway.auth import Principal, TokenVerifier
 from gateway.cache import ResponseCache
+from gateway.compression import Compression
 from gateway.errors import (
     Forbidden,
     MalformedJson,
@@ -44,8 +49,10 @@ from gateway.errors import (
     UnsupportedMediaType,
     describe,
 )
+from gateway.idempotency import GATEWAY, IdempotentResponses, mode_of
 from gateway.metrics import LATENCY, REQUESTS
 from gateway.ratelimit import RateLimiter
+from gateway.security import SecurityHeaders
 from services.common.config import CACHE, CORS_ORIGINS, RATE_LIMITS
 from services.common.context import REQUEST_ID_KEY, USER_ID_KEY, new_request_id
 from services.common.errors import BazaarError, ValidationFailed
@@ -74,13 +81,16 @@ def error_response(exc: BaseException, request_id: str) -> Response:
 
 
 class ApiWsgiApp(WsgiApp):
-    """Nameko's WSGI app, plus: request id, CORS (preflight and headers on every response), and
-    JSON errors for unknown paths and methods."""
+    """Nameko's WSGI app, plus: request id, CORS (preflight and headers on every response), JSON
+    errors for unknown paths and methods, gzip (gateway/compression.py) and the security headers
+    (gateway/security.py) on every answer."""
 
     def __init__(self, server):
         super().__init__(server)
         origins = server.container.config.get(CORS_ORIGINS) or ""
         self.cors_origins = {o.strip() for o in str(origins).split(",") if o.strip()}
+        self.compression = Compression.from_config(server.container.config)
+        self.security = server.security
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
@@ -111,9 +121,11 @@ class ApiWsgiApp(WsgiApp):
                 response = error_response(
                     RouteNotFound(f"no route for {request.path}"), request.request_id
                 )
+        response = self.compression.negotiate(request, response)
         response.headers["X-Request-Id"] = request.request_id
         self.add_cors(request, response)
-        return response(environ, start_response)
+        # through start_response: the WebSocket upgrade's refusals never pass a Response here
+        return response(environ, self.security.wrap(start_response))
 
     def preflight(self, request, adapter) -> Response:
         methods = adapter.allowed_methods()
@@ -145,6 +157,7 @@ class ApiServer(WebServer):
         from gateway.web import WebApp  # gateway.web builds on this module's ApiRoute
 
         self.web = WebApp.from_config(self.container.config)
+        self.security = SecurityHeaders.from_config(self.container.config)
 
     def start(self):
         if not self._starting:
@@ -154,6 +167,12 @@ class ApiServer(WebServer):
             self._sock.settimeout(None)
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=None, debug=False):
+        # no Server banner on the answers eventlet's protocol writes itself (gateway/security.py)
+        return super().get_wsgi_server(
+            sock, wsgi_app, protocol=self.security.protocol(), debug=debug
+        )
 
     def get_wsgi_app(self):
         return ApiWsgiApp(self)
@@ -190,6 +209,7 @@ class ApiRoute(HttpRequestHandler):
         summary: str = "",
         tags: tuple[str, ...] = (),
         max_body: int = MAX_JSON_BODY,
+        idempotency: str | None = None,
         **kwargs,
     ):
         """`auth`: False (public), "optional" (user passed when a token is sent) or True;
@@ -214,12 +234,14 @@ class ApiRoute(HttpRequestHandler):
         self.summary = summary
         self.tags = tuple(tags)
         self.max_body = max_body
+        self.idempotency = mode_of(method, idempotency)
 
     def setup(self):
         super().setup()
         config = self.container.config
         self.limiter = RateLimiter(self.redis.client, config.get(RATE_LIMITS) or {})
         self.cache = ResponseCache(self.redis.client, int((config.get(CACHE) or {}).get("ttl", 30)))
+        self.responses = IdempotentResponses(self.redis.client)
 
     # -- request handling -------------------------------------------------------------------
 
@@ -275,6 +297,15 @@ class ApiRoute(HttpRequestHandler):
         if user is not None:
             context_data[USER_ID_KEY] = user.user_id
         run = partial(self.run_worker, request, kwargs, context_data)
+        if self.idempotency == GATEWAY:
+            return self.responses.respond(
+                request,
+                user.user_id if user is not None else None,
+                kwargs.get("body"),
+                bool(request.path_values),
+                partial(self._keyed_response, request, run, request_id),
+                self.max_body,
+            )
         response, entry = self.render(request, run, bool(cacheable))
         if cacheable and entry is not None:
             self.cache.store(self.cache_namespace, generation, key, entry)
@@ -314,6 +345,14 @@ class ApiRoute(HttpRequestHandler):
             return response, None
         response.headers["X-Cache"] = "MISS"
         return response, response.get_data(as_text=True)
+
+    def _keyed_response(self, request, run, request_id: str) -> Response:
+        """The response of a keyed request, errors included: a refusal (4xx) is stored and
+        replayed as the first answer was."""
+        try:
+            return self.render(request, run, False)[0]
+        except Exception as exc:
+            return error_response(exc, request_id)
 
     def _anonymous(self, request) -> bool:
         """True when this request has no principal: a public route, or an optional one called

@@ -1,6 +1,7 @@
 """Auth routes: register, login, refresh (rotation), logout, password reset, profile."""
 
 from gateway.api import api
+from gateway.idempotency import OFF
 from gateway.schemas.accounts import (
     AuthResultSchema,
     ForgotPasswordBody,
@@ -13,6 +14,8 @@ from gateway.schemas.accounts import (
 )
 
 TAGS = ("auth",)
+# The anonymous routes are not keyed (idempotency=OFF): their answers are credentials, which the
+# Idempotency-Key store must not copy into Redis, and an anonymous key has no principal to scope by.
 
 
 class AuthRoutes:
@@ -31,6 +34,7 @@ class AuthRoutes:
     @api(
         "POST",
         "/api/auth/register",
+        idempotency=OFF,
         body=RegisterBody,
         response=AuthResultSchema,
         status=201,
@@ -44,6 +48,7 @@ class AuthRoutes:
     @api(
         "POST",
         "/api/auth/login",
+        idempotency=OFF,
         body=LoginBody,
         response=AuthResultSchema,
         rate="auth",
@@ -56,6 +61,7 @@ class AuthRoutes:
     @api(
         "POST",
         "/api/auth/refresh",
+        idempotency=OFF,
         body=RefreshBody,
         response=AuthResultSchema,
         rate="auth",
@@ -68,6 +74,7 @@ class AuthRoutes:
     @api(
         "POST",
         "/api/auth/logout",
+        idempotency=OFF,
         body=RefreshBody,
         status=204,
         rate="auth",
@@ -91,6 +98,7 @@ class AuthRoutes:
     @api(
         "POST",
         "/api/auth/forgot-password",
+        idempotency=OFF,
         body=ForgotPasswordBody,
         status=202,
         rate="auth",
@@ -104,6 +112,7 @@ class AuthRoutes:
     @api(
         "POST",
         "/api/auth/reset-password",
+        idempotency=OFF,
         body=ResetPasswordBody,
         status=204,
         rate="auth",

@@ -3,10 +3,8 @@ and tracking; admin listing and dead letters. Another customer's order is a 404.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from gateway.api import api
+from gateway.idempotency import SERVICE, idempotency
 from gateway.schemas.base import page_of
 from gateway.schemas.orders import (
     AdminOrderQuery,
@@ -20,29 +18,9 @@ from gateway.schemas.orders import (
     StatusBody,
     TrackingBody,
 )
-from services.common.errors import ValidationFailed
 
 TAGS = ("orders",)
 STAFF = ("seller", "admin")
-MAX_KEY_LENGTH = 255
-
-
-def idempotency(request, body=None) -> tuple[str | None, str]:
-    """The request's `Idempotency-Key` header and a hash of its body (the loaded body, so key
-    order and spacing do not matter; the raw bytes when there is no schema)."""
-    key = request.headers.get("Idempotency-Key")
-    if key is not None:
-        key = key.strip()
-        if not key or len(key) > MAX_KEY_LENGTH:
-            raise ValidationFailed(
-                "Idempotency-Key must be 1 to 255 characters",
-                {"fields": {"Idempotency-Key": ["Length must be between 1 and 255."]}},
-            )
-    if body is None:
-        raw = request.get_data(cache=True) or b""
-    else:
-        raw = json.dumps(body, sort_keys=True, default=str, separators=(",", ":")).encode()
-    return key, hashlib.sha256(request.path.encode() + b"\n" + raw).hexdigest()
 
 
 def is_staff(user) -> bool:
@@ -59,6 +37,7 @@ class OrderRoutes:
     @api(
         "POST",
         "/api/orders",
+        idempotency=SERVICE,
         auth=True,
         body=PlaceOrderBody,
         response=OrderSchema,
@@ -115,6 +94,7 @@ class OrderRoutes:
     @api(
         "POST",
         "/api/orders/<order_id>/cancel",
+        idempotency=SERVICE,
         auth=True,
         response=OrderSchema,
         tags=TAGS,
@@ -134,6 +114,7 @@ class OrderRoutes:
     @api(
         "PATCH",
         "/api/orders/<order_id>/status",
+        idempotency=SERVICE,
         roles=STAFF,
         body=StatusBody,
         response=OrderSchema,
@@ -154,6 +135,7 @@ class OrderRoutes:
     @api(
         "PUT",
         "/api/orders/<order_id>/tracking",
+        idempotency=SERVICE,
         roles=STAFF,
         body=TrackingBody,
         response=OrderSchema,

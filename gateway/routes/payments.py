@@ -4,7 +4,7 @@ body, signature checked by the payments service, no JWT, no rate limit), admin r
 from __future__ import annotations
 
 from gateway.api import api
-from gateway.routes.orders import idempotency
+from gateway.idempotency import OFF, SERVICE, idempotency
 from gateway.schemas.base import page_of
 from gateway.schemas.orders import DeadLetterQuery, DeadLetterSchema
 from gateway.schemas.payments import (
@@ -46,6 +46,7 @@ class PaymentRoutes:
     @api(
         "POST",
         "/api/payments/confirm",
+        idempotency=SERVICE,
         auth=True,
         body=ConfirmBody,
         response=PaymentSchema,
@@ -65,6 +66,7 @@ class PaymentRoutes:
     @api(
         "POST",
         "/api/payments/webhook",
+        idempotency=OFF,
         rate="",
         response=WebhookResultSchema,
         tags=TAGS,
@@ -88,6 +90,7 @@ class PaymentRoutes:
     @api(
         "POST",
         "/api/payments/refund",
+        idempotency=SERVICE,
         roles=("admin",),
         body=RefundBody,
         response=PaymentSchema,
