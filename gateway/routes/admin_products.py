@@ -1,7 +1,9 @@
-"""The back office's product list: every status (drafts and archived ones too), never cached."""
+"""The back office's product list: every status (drafts and archived ones too), never cached; a
+seller's list holds their own products only (the catalog filters by the actor)."""
 
 from gateway.api import api
 from gateway.schemas.catalog import AdminProductQuery, ProductPage
+from services.common.actor import actor_of
 
 EDITORS = ("seller", "admin")
 
@@ -14,8 +16,9 @@ class AdminProductRoutes:
         query=AdminProductQuery,
         response=ProductPage,
         tags=("admin", "products"),
-        summary="Staff: products of any status (`status`), by search or by `ids`",
+        summary="Staff: products of any status (`status`), by search or by `ids`; a seller's "
+        "own products only",
     )
     def admin_list_products(self, request, user, query):
         # the back office shows no facets: skip their grouping over the matches
-        return self.catalog_rpc.list_products({**query, "facets": False})
+        return self.catalog_rpc.list_products({**query, "facets": False}, actor_of(user))

@@ -1,4 +1,5 @@
-"""Products: public browse and search (cached), seller/admin create, update and archive."""
+"""Products: public browse and search (cached), seller/admin create, update and archive (the
+catalog decides whose products a seller may change: it gets the actor)."""
 
 from gateway.api import api
 from gateway.schemas.catalog import (
@@ -10,6 +11,7 @@ from gateway.schemas.catalog import (
     ProductQuery,
     ProductSchema,
 )
+from services.common.actor import actor_of
 
 TAGS = ("products",)
 EDITORS = ("seller", "admin")
@@ -85,7 +87,7 @@ class ProductRoutes:
         summary="Create a product",
     )
     def create_product(self, request, user, body):
-        return self.catalog_rpc.create_product(body, user.user_id)
+        return self.catalog_rpc.create_product(body, actor_of(user))
 
     @api(
         "PUT",
@@ -97,7 +99,7 @@ class ProductRoutes:
         summary="Replace a product's fields",
     )
     def replace_product(self, request, user, body, product_id):
-        return self.catalog_rpc.update_product(product_id, body, user.user_id)
+        return self.catalog_rpc.update_product(product_id, body, actor_of(user))
 
     @api(
         "PATCH",
@@ -109,7 +111,7 @@ class ProductRoutes:
         summary="Change some of a product's fields",
     )
     def update_product(self, request, user, body, product_id):
-        return self.catalog_rpc.update_product(product_id, body, user.user_id)
+        return self.catalog_rpc.update_product(product_id, body, actor_of(user))
 
     @api(
         "DELETE",
@@ -120,4 +122,4 @@ class ProductRoutes:
         summary="Archive a product (hidden from the storefront)",
     )
     def archive_product(self, request, user, product_id):
-        return self.catalog_rpc.archive_product(product_id, user.user_id)
+        return self.catalog_rpc.archive_product(product_id, actor_of(user))

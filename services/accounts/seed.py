@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from services.accounts import models  # noqa: F401  (maps the domain classes)
 from services.accounts.dependencies import Argon2Hasher
-from services.accounts.domain import User, new_id, utcnow
+from services.accounts.domain import User, utcnow
 from services.accounts.repository import SqlAccountsRepository
 from services.common.config import PASSWORD_HASHING, db_uri
+from services.common.demo import demo_user_id
 from services.common.outbox import OutboxWriter
 
 USERS = [
@@ -36,7 +37,8 @@ def seed(config: dict[str, Any]) -> None:
                 now = utcnow()
                 repo.add_user(
                     User(
-                        id=new_id(),
+                        # stable ids: the catalog seed names the demo seller as the owner
+                        id=demo_user_id(email),
                         email=email,
                         password_hash=hasher.hash(password),
                         first_name=first_name,

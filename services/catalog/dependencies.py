@@ -25,12 +25,14 @@ from services.catalog.exceptions import (
     SlugTaken,
 )
 from services.catalog.models import Category, Product, ProductImage, SearchTerm
+from services.common.actor import SYSTEM, Actor
 from services.common.database import insert
 
 PRODUCT_COLUMNS = """
     p.id, p.slug, p.name, p.description, p.brand, p.category_id, p.price, p.compare_at_price,
     p.currency, p.attributes, p.featured, p.status, p.rating_average, p.rating_count,
-    p.available, p.created_at, p.updated_at, c.slug AS category_slug, c.name AS category_name
+    p.available, p.seller_id, p.created_at, p.updated_at, c.slug AS category_slug,
+    c.name AS category_name
 """
 
 # a product's images as a JSON array, ordered, so a page of products is one statement
@@ -139,6 +141,7 @@ def product_dict(row: Any, images: list[dict]) -> dict:
         "rating_count": row.rating_count,
         "in_stock": row.available > 0,
         "available": row.available,
+        "seller_id": row.seller_id,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
     }
@@ -196,6 +199,9 @@ class CatalogStore:
         if query.get("ids"):
             params["ids"] = list(query["ids"])
             where.append("p.id = ANY(:ids)")
+        if query.get("seller_id"):
+            params["seller_id"] = query["seller_id"]
+            where.append("p.seller_id = :seller_id")
         if query.get("category"):
             params["cats"] = self.descendant_ids(query["category"])
             where.append("p.category_id = ANY(:cats)")
@@ -392,6 +398,23 @@ class CatalogStore:
             raise ProductNotFound(f"product {product_id} not found", {"product_id": product_id})
         return product
 
+    def _editable(self, product_id: str, actor: Actor) -> Product:
+        """The product locked for a change by `actor`; another seller's product is
+        ProductNotFound, exactly as a missing one (its existence is not revealed)."""
+        product = self._product(product_id, lock=True)
+        if not actor.may_change(product.seller_id):
+            raise ProductNotFound(f"product {product_id} not found", {"product_id": product_id})
+        return product
+
+    def owners(self, product_ids: list[str]) -> dict[str, str | None]:
+        """{product_id: seller_id} of the ids that exist (archived ones included)."""
+        if not product_ids:
+            return {}
+        rows = self.session.execute(
+            select(Product.id, Product.seller_id).where(Product.id.in_(list(product_ids)))
+        ).all()
+        return {row.id: row.seller_id for row in rows}
+
     def _check_category(self, category_id: str) -> None:
         if self.session.get(Category, category_id) is None:
             raise InvalidProduct(
@@ -422,7 +445,12 @@ class CatalogStore:
                 raise SlugTaken(f"slug {slug} is taken", {"slug": slug}) from exc
             raise
 
-    def create_product(self, data: dict, user_id: str | None, product_id: str | None = None) -> str:
+    def create_product(
+        self, data: dict, actor: Actor = SYSTEM, product_id: str | None = None
+    ) -> str:
+        """Insert a product owned as `domain.owner_of_new_product` decides; returns its id."""
+        data = dict(data)
+        seller_id = domain.owner_of_new_product(actor, data.pop("seller_id", None))
         self._check_category(data["category_id"])
         self._check_compare_at(data["price"], data.get("compare_at_price"))
         slug = data.get("slug") or domain.slugify(data["name"])
@@ -431,7 +459,8 @@ class CatalogStore:
         product = Product(
             id=product_id or str(uuid.uuid4()),
             **{**data, "slug": slug},
-            created_by=user_id,
+            created_by=actor.user_id,
+            seller_id=seller_id,
             available=0,
             stock_version=0,
         )
@@ -441,9 +470,14 @@ class CatalogStore:
         self.remember_words(product.name, product.brand)
         return product.id
 
-    def update_product(self, product_id: str, changes: dict) -> tuple[Product, dict]:
-        """Apply changes; returns the product and {field: (old, new)} of what changed."""
-        product = self._product(product_id, lock=True)
+    def update_product(
+        self, product_id: str, changes: dict, actor: Actor = SYSTEM
+    ) -> tuple[Product, dict]:
+        """Apply changes; returns the product and {field: (old, new)} of what changed.
+        ProductNotFound when `actor` may not change it."""
+        product = self._editable(product_id, actor)
+        if "seller_id" in changes:
+            domain.check_owner_change(actor, product.seller_id, changes["seller_id"])
         if "category_id" in changes:
             self._check_category(changes["category_id"])
         if "slug" in changes:
@@ -468,8 +502,8 @@ class CatalogStore:
         self.remember_words(product.name, product.brand)
         return product, diff
 
-    def archive_product(self, product_id: str) -> bool:
-        product = self._product(product_id, lock=True)
+    def archive_product(self, product_id: str, actor: Actor = SYSTEM) -> bool:
+        product = self._editable(product_id, actor)
         if product.status == "archived":
             return False
         product.status = "archived"

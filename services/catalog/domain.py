@@ -11,6 +11,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from services.catalog.exceptions import InvalidProduct
+from services.common.actor import Actor
+
 STATUSES = ("active", "draft", "archived")
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "rating")
 MIN_TERM_LENGTH = 2
@@ -173,3 +176,28 @@ def is_descendant_path(path: str, ancestor_path: str) -> bool:
 
 def page_meta(page: int, limit: int, total: int) -> dict:
     return {"page": page, "limit": limit, "total": total, "total_pages": -(-total // limit)}
+
+
+# -- ownership -------------------------------------------------------------------------------
+
+REASSIGN_REFUSED = "Only an admin assigns a product to another seller."
+
+
+def owner_of_new_product(actor: Actor, requested: str | None) -> str | None:
+    """The seller_id a new product gets: a seller's own id; whatever an admin names (None: the
+    shop's own). Raises InvalidProduct (seller_id) when a seller names another owner."""
+    if actor.is_seller:
+        if requested not in (None, actor.user_id):
+            raise _refused()
+        return actor.user_id
+    return requested
+
+
+def check_owner_change(actor: Actor, current: str | None, requested: str | None) -> None:
+    """A seller may not hand their product to another seller or to the shop; an admin may."""
+    if not actor.sees_everything and requested != current:
+        raise _refused()
+
+
+def _refused() -> InvalidProduct:
+    return InvalidProduct(REASSIGN_REFUSED, {"fields": {"seller_id": [REASSIGN_REFUSED]}})

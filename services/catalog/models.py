@@ -85,6 +85,7 @@ class Product(Base):
         Index("ix_products_category", "category_id"),
         Index("ix_products_brand", text("lower(brand)")),
         Index("ix_products_featured", "featured", postgresql_where="featured"),
+        Index("ix_products_seller_created", "seller_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -105,6 +106,8 @@ class Product(Base):
     available: Mapped[int] = mapped_column(Integer, default=0)
     stock_version: Mapped[int] = mapped_column(BigInteger, default=0)
     created_by: Mapped[str | None] = mapped_column(String(64))
+    # the seller who owns it (accounts user id); None: the shop's own, which only admins change
+    seller_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

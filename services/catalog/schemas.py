@@ -5,19 +5,30 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, missing, validate
 
 from services.catalog.domain import SORTS, STATUSES
+from services.common.fields import (
+    MAX_AMOUNT,
+    MAX_PAGE,
+    MAX_POSITION,
+    Id,
+    Int,
+    JsonObject,
+    Limit,
+    Slug,
+    Text,
+)
 
-_money = {"strict": True, "validate": validate.Range(min=0, error="Must not be negative.")}
+_money = {"strict": True, "minimum": 0, "maximum": MAX_AMOUNT}
 
 
 class ImageInput(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    id = fields.String(load_default=None)
-    url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    thumbnail_url = fields.String(load_default=None, allow_none=True)
-    medium_url = fields.String(load_default=None, allow_none=True)
-    large_url = fields.String(load_default=None, allow_none=True)
+    id = Id(load_default=None)
+    url = Text(required=True, min_length=1, max_length=2000)
+    thumbnail_url = Text(load_default=None, allow_none=True, max_length=2000)
+    medium_url = Text(load_default=None, allow_none=True, max_length=2000)
+    large_url = Text(load_default=None, allow_none=True, max_length=2000)
 
 
 class ProductInput(Schema):
@@ -26,22 +37,23 @@ class ProductInput(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    slug = fields.String(
-        validate=validate.Regexp(
-            r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lowercase-words-like-this."
-        )
-    )
-    description = fields.String(load_default="", validate=validate.Length(max=20000))
-    brand = fields.String(load_default="", validate=validate.Length(max=100))
-    category_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    price = fields.Integer(required=True, **_money)
-    compare_at_price = fields.Integer(allow_none=True, load_default=None, **_money)
+    name = Text(required=True, min_length=1, max_length=200)
+    slug = Slug()
+    description = Text(load_default="", max_length=20000, multiline=True)
+    brand = Text(load_default="", max_length=100)
+    category_id = Id(required=True)
+    price = Int(required=True, **_money)
+    compare_at_price = Int(allow_none=True, load_default=None, **_money)
     currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
-    images = fields.List(fields.Nested(ImageInput), load_default=list)
+    # bounded so that what is stored can be dumped again (orjson refuses ints beyond 64 bits)
+    attributes = JsonObject(load_default=dict)
+    images = fields.List(
+        fields.Nested(ImageInput), load_default=list, validate=validate.Length(max=20)
+    )
     featured = fields.Boolean(load_default=False)
     status = fields.String(load_default="active", validate=validate.OneOf(STATUSES))
+    # the owning seller: a seller's products are always their own; an admin may name one
+    seller_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
 
 
 class ProductChanges(ProductInput):
@@ -57,25 +69,29 @@ class ListQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    search = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    category = fields.String(load_default=None, allow_none=True)
-    brand = fields.String(load_default=None, allow_none=True)
-    min_price = fields.Integer(load_default=None, allow_none=True, **_money)
-    max_price = fields.Integer(load_default=None, allow_none=True, **_money)
+    q = Text(load_default=None, allow_none=True, max_length=200)
+    search = Text(load_default=None, allow_none=True, max_length=200)
+    category = Text(load_default=None, allow_none=True, max_length=120)
+    brand = Text(load_default=None, allow_none=True, max_length=500)
+    min_price = Int(load_default=None, allow_none=True, **_money)
+    max_price = Int(load_default=None, allow_none=True, **_money)
     in_stock = fields.Boolean(load_default=None, allow_none=True)
     featured = fields.Boolean(load_default=None, allow_none=True)
     sort = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Int(load_default=1, minimum=1, maximum=MAX_PAGE)
+    limit = Limit()
     facets = fields.Boolean(load_default=True)
     # staff listings: any status (the storefront's default is active only) and given ids
     status = fields.String(load_default="active", validate=validate.OneOf((*STATUSES, "any")))
     ids = fields.List(
-        fields.String(validate=validate.Length(min=1, max=120)),
+        Text(min_length=1, max_length=120),
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=100),
+    )
+    # one seller's products only (the back office of a seller: see CatalogService.list_products)
+    seller_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
     )
 
 
@@ -83,11 +99,11 @@ class CategoryInput(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    slug = fields.String(validate=validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"))
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
-    parent_id = fields.String(load_default=None, allow_none=True)
-    position = fields.Integer(load_default=0)
+    name = Text(required=True, min_length=1, max_length=120)
+    slug = Slug(max_length=120)
+    description = Text(load_default="", max_length=5000, multiline=True)
+    parent_id = Id(load_default=None, allow_none=True)
+    position = Int(load_default=0, minimum=0, maximum=MAX_POSITION)
 
 
 class RatingInput(Schema):
@@ -118,6 +134,14 @@ class SlugPageQuery(Schema):
     after = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     upto = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
+
+
+class OwnersQuery(Schema):
+    product_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(max=500),
+    )
 
 
 class SlugPagesQuery(Schema):

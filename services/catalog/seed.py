@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from services.catalog import domain
 from services.common.config import db_uri
+from services.common.demo import DEMO_SELLER_EMAIL, demo_user_id
 
 # (root, child, leaf, brands, nouns, price range in dollars, attribute)
 TREE = [
@@ -344,6 +345,8 @@ def seed(config: dict[str, Any]) -> None:
     base_url = str(media.get("base_url", "/media")).rstrip("/")
     products = demo_products()
     images = render_images(products, root, base_url)
+    # the demo seller owns the demo products (the accounts seed gives them this id)
+    seller_id = demo_user_id(DEMO_SELLER_EMAIL)
     engine = create_engine(db_uri(config, "catalog"))
     try:
         with Session(engine) as session:
@@ -361,14 +364,16 @@ def seed(config: dict[str, Any]) -> None:
                     text(
                         "INSERT INTO products (id, slug, name, description, brand, category_id, "
                         "price, compare_at_price, currency, attributes, featured, status, "
-                        "rating_average, rating_count, available, stock_version, created_at) "
+                        "rating_average, rating_count, available, stock_version, created_at, "
+                        "seller_id) "
                         "VALUES (:id, :slug, :name, :description, :brand, :category_id, :price, "
                         ":compare_at_price, 'USD', CAST(:attributes AS jsonb), :featured, "
                         "'active', :rating_average, :rating_count, :available, 0, "
-                        "now() - make_interval(mins => :age)) ON CONFLICT DO NOTHING"
+                        "now() - make_interval(mins => :age), :seller_id) ON CONFLICT DO NOTHING"
                     ),
                     {
                         **product,
+                        "seller_id": seller_id,
                         "attributes": _json(product["attributes"]),
                         "age": PRODUCT_COUNT - int(product["id"][5:]),
                     },

@@ -8,6 +8,7 @@ from services.catalog.exceptions import CatalogError
 from services.catalog.models import Base
 from services.common import outbox as transactional_outbox
 from services.common import service as common
+from services.common.actor import Actor
 from services.common.database import Database
 from services.common.errors import BazaarError
 from services.common.messaging import event_handler
@@ -52,15 +53,27 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
         return self._store().get_products(list(product_ids or [])[:500])
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_products(self, query: dict | None = None) -> dict:
+    def list_products(self, query: dict | None = None, actor: dict | None = None) -> dict:
         """Page of active products: q/search, category (with descendants), brand, min/max price,
-        in_stock, sort, page, limit. meta carries totals and facets."""
+        in_stock, sort, page, limit, seller_id. meta carries totals and facets. A seller
+        `actor` sees only their own products, whatever seller_id says."""
         arguments = load(LIST_QUERY, query or {})
+        who = Actor.load(actor)
+        if who.is_seller:
+            arguments["seller_id"] = who.user_id
         return self._store().list_products(arguments)
 
     @rpc(expected_exceptions=EXPECTED)
     def search_products(self, query: dict | None = None) -> dict:
         return self.list_products(query)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_owners(self, product_ids: list[str]) -> dict:
+        """{product_id: seller_id or None} for the ids that exist: what inventory and media ask
+        before a seller changes a product's stock or images, and orders records per line. One
+        indexed read of two columns."""
+        query = load(schemas.OwnersQuery(), {"product_ids": product_ids})
+        return self._store().owners(query["product_ids"])
 
     @rpc
     def featured(self, limit: int = 8) -> list[dict]:
@@ -99,37 +112,44 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
 
     # -- product writes -----------------------------------------------------------------------
 
+    # `actor` is {user_id, role} of the person asking (services.common.actor); None is the shop
+    # itself (shell, seeds). A seller creates products of their own and changes only those:
+    # another seller's product is ProductNotFound (404), as if it did not exist.
+
     @rpc(expected_exceptions=EXPECTED)
-    def create_product(self, data: dict, user_id: str | None = None) -> dict:
+    def create_product(self, data: dict, actor: dict | None = None) -> dict:
         """Create a product; SlugTaken (409), ValidationFailed naming the field (400)."""
+        who = Actor.load(actor)
         fields = load(schemas.ProductInput(), data or {})
         store = self._store()
-        product_id = store.create_product(fields, user_id)
+        product_id = store.create_product(fields, who)
         product = store.get_product(product_id)
-        self._commit(("product_created", _announce(product, user_id)))
+        self._commit(("product_created", _announce(product, who.user_id)))
         return product
 
     @rpc(expected_exceptions=EXPECTED)
-    def update_product(self, product_id: str, changes: dict, user_id: str | None = None) -> dict:
+    def update_product(self, product_id: str, changes: dict, actor: dict | None = None) -> dict:
+        who = Actor.load(actor)
         fields = load(schemas.ProductChanges(), changes or {})
         store = self._store()
-        _, diff = store.update_product(product_id, fields)
+        _, diff = store.update_product(product_id, fields, who)
         product = store.get_product(product_id)
         if diff:
-            payload = {**_announce(product, user_id), "changed": sorted(diff)}
+            payload = {**_announce(product, who.user_id), "changed": sorted(diff)}
             if "price" in diff:
                 payload["previous_price"] = diff["price"][0]
             self._commit(("product_updated", payload))
         return product
 
     @rpc(expected_exceptions=EXPECTED)
-    def archive_product(self, product_id: str, user_id: str | None = None) -> dict:
+    def archive_product(self, product_id: str, actor: dict | None = None) -> dict:
         """Hide a product from the storefront; it stays readable by id. Idempotent."""
+        who = Actor.load(actor)
         store = self._store()
-        changed = store.archive_product(product_id)
+        changed = store.archive_product(product_id, who)
         product = store.get_product(product_id)
         if changed:
-            self._commit(("product_archived", {"product_id": product_id, "user_id": user_id}))
+            self._commit(("product_archived", {"product_id": product_id, "user_id": who.user_id}))
         return product
 
     # -- categories ---------------------------------------------------------------------------
@@ -216,5 +236,6 @@ def _announce(product: dict, user_id: str | None) -> dict:
         "currency": product["currency"],
         "category_id": product["category_id"],
         "status": product["status"],
+        "seller_id": product["seller_id"],
         "user_id": user_id,
     }

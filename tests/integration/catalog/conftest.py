@@ -125,7 +125,6 @@ def catalog(store, session):
                 "status": "active",
                 "images": [{"url": f"/media/images/{pid}.webp"}],
             },
-            user_id=None,
             product_id=pid,
         )
         store.apply_stock(pid, available, 1)

@@ -17,6 +17,8 @@ from services.common.errors import ValidationFailed
 from tests.helpers import engine_for, wait_for
 
 EVENTS: list[tuple[str, dict]] = []
+SELLER_1 = {"user_id": "seller-1", "role": "seller"}
+ADMIN = {"user_id": "admin-1", "role": "admin"}
 
 
 class Listener:
@@ -77,7 +79,7 @@ def events_of(kind):
 
 
 def test_creating_a_product_announces_it(catalog_rpc, category):
-    created = catalog_rpc.create_product(product(category), "seller-1")
+    created = catalog_rpc.create_product(product(category), SELLER_1)
     assert created["slug"] == "sony-wireless-headphones" and created["status"] == "active"
     announced = wait_for(lambda: events_of("product_created"))
     assert announced[0]["product_id"] == created["id"] and announced[0]["price"] == 19999
@@ -104,7 +106,7 @@ def test_an_unknown_category_is_refused_naming_the_field(catalog_rpc, category):
 
 def test_a_price_change_is_announced_with_the_previous_price(catalog_rpc, category):
     created = catalog_rpc.create_product(product(category))
-    updated = catalog_rpc.update_product(created["id"], {"price": 14999}, "seller-1")
+    updated = catalog_rpc.update_product(created["id"], {"price": 14999}, ADMIN)
     assert updated["price"] == 14999
     change = wait_for(lambda: events_of("product_updated"))[0]
     assert change["changed"] == ["price"] and change["previous_price"] == 19999
@@ -199,3 +201,66 @@ def test_stock_changes_reach_the_product_once(catalog_rpc, catalog_config, categ
     got = catalog_rpc.get_products([created["id"], "unknown"])
     assert [p["in_stock"] for p in got] == [True]
     assert len(events_of("availability_changed")) == 1
+
+
+SELLER_2 = {"user_id": "seller-2", "role": "seller"}
+
+
+def test_a_sellers_product_records_them_as_its_seller(catalog_rpc, category):
+    created = catalog_rpc.create_product(product(category), SELLER_1)
+    assert created["seller_id"] == "seller-1"
+    assert wait_for(lambda: events_of("product_created"))[0]["seller_id"] == "seller-1"
+
+
+def test_an_admins_product_is_the_shops_unless_a_seller_is_named(catalog_rpc, category):
+    assert catalog_rpc.create_product(product(category), ADMIN)["seller_id"] is None
+    named = catalog_rpc.create_product(product(category, name="Named", seller_id="seller-2"), ADMIN)
+    assert named["seller_id"] == "seller-2"
+
+
+def test_another_sellers_product_is_not_found_for_every_write(catalog_rpc, category):
+    theirs = catalog_rpc.create_product(product(category), SELLER_2)
+    with pytest.raises(ProductNotFound):
+        catalog_rpc.update_product(theirs["id"], {"price": 1}, SELLER_1)
+    with pytest.raises(ProductNotFound):
+        catalog_rpc.archive_product(theirs["id"], SELLER_1)
+    unchanged = catalog_rpc.get_product(theirs["id"])
+    assert unchanged["price"] == 19999 and unchanged["status"] == "active"
+
+
+def test_a_seller_changes_and_archives_their_own_product(catalog_rpc, category):
+    mine = catalog_rpc.create_product(product(category), SELLER_1)
+    assert catalog_rpc.update_product(mine["id"], {"price": 1500}, SELLER_1)["price"] == 1500
+    assert catalog_rpc.archive_product(mine["id"], SELLER_1)["status"] == "archived"
+
+
+def test_a_seller_cannot_give_their_product_away_but_an_admin_can(catalog_rpc, category):
+    mine = catalog_rpc.create_product(product(category), SELLER_1)
+    with pytest.raises(InvalidProduct) as raised:
+        catalog_rpc.update_product(mine["id"], {"seller_id": "seller-2"}, SELLER_1)
+    assert "seller_id" in raised.value.details["fields"]
+    moved = catalog_rpc.update_product(mine["id"], {"seller_id": "seller-2"}, ADMIN)
+    assert moved["seller_id"] == "seller-2"
+
+
+def test_a_sellers_list_holds_their_own_products_whatever_they_ask(catalog_rpc, category):
+    catalog_rpc.create_product(product(category, name="Mine"), SELLER_1)
+    catalog_rpc.create_product(product(category, name="Theirs"), SELLER_2)
+    catalog_rpc.create_product(product(category, name="The Shops"), ADMIN)
+
+    def names(query, actor):
+        return sorted(p["name"] for p in catalog_rpc.list_products(query, actor)["data"])
+
+    assert names({}, SELLER_1) == ["Mine"]
+    assert names({"seller_id": "seller-2"}, SELLER_1) == ["Mine"]
+    assert names({}, ADMIN) == ["Mine", "The Shops", "Theirs"]
+    assert names({"seller_id": "seller-2"}, ADMIN) == ["Theirs"]
+
+
+def test_owners_are_answered_for_the_products_that_exist(catalog_rpc, category):
+    mine = catalog_rpc.create_product(product(category), SELLER_1)
+    shops = catalog_rpc.create_product(product(category, name="Shop's"), ADMIN)
+    assert catalog_rpc.get_owners([mine["id"], shops["id"], "missing"]) == {
+        mine["id"]: "seller-1",
+        shops["id"]: None,
+    }
