@@ -97,6 +97,8 @@ ERRORS: dict[type[BaseException], tuple[int, str]] = {
     accounts.InvalidResetToken: (400, "INVALID_RESET_TOKEN"),
     accounts.UserNotFound: (404, "USER_NOT_FOUND"),
     accounts.AddressNotFound: (404, "ADDRESS_NOT_FOUND"),
+    accounts.OwnAdminAccess: (409, "OWN_ADMIN_ACCESS"),
+    accounts.LastActiveAdmin: (409, "LAST_ACTIVE_ADMIN"),
     # cart
     cart.CartNotFound: (404, "CART_NOT_FOUND"),
     cart.CartItemNotFound: (404, "CART_ITEM_NOT_FOUND"),

@@ -7,11 +7,13 @@ python scripts/manage.py keys           development JWT signing keys under var/k
 python scripts/manage.py seed           demo data of every service that has a seed module
 python scripts/manage.py revision SVC "message"   autogenerate a migration for one service
 python scripts/manage.py openapi PATH   the gateway's OpenAPI document (the web client's source)
+python scripts/manage.py admin EMAIL    create an admin, or restore one (reactivate and promote)
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import os
 import socket
@@ -186,13 +188,88 @@ def openapi(config: dict, path: str) -> int:
     return 0
 
 
+ADMIN_PASSWORD_ENV = "ADMIN_PASSWORD"
+
+
+def _new_admin_password() -> str:
+    """A new admin's password: $ADMIN_PASSWORD, else typed twice at a prompt that does not echo."""
+    password = os.environ.get(ADMIN_PASSWORD_ENV)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise SystemExit(f"no terminal to ask for the password: set {ADMIN_PASSWORD_ENV}")
+    password = getpass.getpass("Password for the new admin: ")
+    if getpass.getpass("The same password again: ") != password:
+        raise SystemExit("the two passwords differ; nothing was changed")
+    return password
+
+
+def admin(config: dict, email: str, first_name: str = "Shop", last_name: str = "Admin") -> int:
+    """Make EMAIL an active admin: create the account (password policy applies), or restore an
+    existing one (promote and reactivate it, keeping its password). Safe to run again."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from services.accounts.dependencies import security_from_config
+    from services.accounts.domain import Accounts
+    from services.accounts.exceptions import WeakPassword
+    from services.accounts.repository import SqlAccountsRepository
+    from services.accounts.schemas import RegisterSchema
+    from services.common.config import db_uri
+    from services.common.errors import ValidationFailed
+    from services.common.outbox import OutboxWriter
+    from services.common.schemas import load
+
+    try:
+        # a registration's rules for the email and names; the password is asked for later, and
+        # only when the account is new
+        data = load(
+            RegisterSchema(),
+            {"email": email, "first_name": first_name, "last_name": last_name},
+            partial=("password",),
+        )
+    except ValidationFailed as exc:
+        print(f"not changed: {exc.details.get('fields', exc)}", file=sys.stderr)
+        return 2
+    kit = security_from_config(config)
+    engine = create_engine(db_uri(config, "accounts"))
+    try:
+        with Session(engine) as session:
+            accounts = Accounts(
+                repo=SqlAccountsRepository(session, OutboxWriter()),
+                hasher=kit.hasher,
+                signer=kit.signer,
+                settings=kit.settings,
+            )
+            try:
+                user, outcome = accounts.grant_admin(
+                    data["email"], _new_admin_password, data["first_name"], data["last_name"]
+                )
+            except WeakPassword as exc:
+                problems = " ".join(exc.details["fields"]["password"])
+                print(f"not created: the password is too weak. {problems}", file=sys.stderr)
+                return 1
+            email = user.email
+            session.commit()
+    finally:
+        engine.dispose()
+    print(
+        {
+            "created": f"created admin {email}",
+            "restored": f"restored admin {email} (active, role admin; password unchanged)",
+            "unchanged": f"{email} is already an active admin; nothing changed",
+        }[outcome]
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument(
         "command",
-        choices=["check", "createdb", "migrate", "keys", "seed", "revision", "openapi"],
+        choices=["check", "createdb", "migrate", "keys", "seed", "revision", "openapi", "admin"],
     )
     parser.add_argument("args", nargs="*")
     args = parser.parse_args(argv)
@@ -201,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         return revision(config, *args.args)
     if args.command == "openapi":
         return openapi(config, *args.args)
+    if args.command == "admin":
+        return admin(config, *args.args)
     if args.command == "migrate" and args.args:
         return migrate(config, set(args.args))
     return {"check": check, "createdb": createdb, "migrate": migrate, "keys": keys, "seed": seed}[

@@ -107,7 +107,10 @@ class AdminUserRoutes:
         body=AdminUserUpdateBody,
         response=UserSchema,
         tags=("admin",),
-        summary="Change a user's role or active flag",
+        summary=(
+            "Change a user's role or active flag (409 OWN_ADMIN_ACCESS for your own admin access,"
+            " LAST_ACTIVE_ADMIN for the last active admin)"
+        ),
     )
     def admin_update_user(self, request, user, body, user_id):
-        return self.accounts_rpc.admin_update_user(user_id, body)
+        return self.accounts_rpc.admin_update_user(user_id, body, actor_id=user.user_id)

@@ -28,6 +28,8 @@ from services.accounts.exceptions import (
     InvalidCredentials,
     InvalidRefreshToken,
     InvalidResetToken,
+    LastActiveAdmin,
+    OwnAdminAccess,
     RefreshTokenReused,
     UserNotFound,
     WeakPassword,
@@ -301,6 +303,12 @@ class AccountsRepository(ABC):
     ) -> tuple[list[User], int]: ...
 
     @abstractmethod
+    def active_admins(self) -> list[User]:
+        """Every active admin, locked for update in id order: concurrent demotions and
+        deactivations of admins serialise here (and cannot deadlock), so two admins removing each
+        other at once leave one."""
+
+    @abstractmethod
     def add_family(self, family: TokenFamily) -> None: ...
 
     @abstractmethod
@@ -545,11 +553,28 @@ class Accounts:
         users, total = self.repo.list_users(page=page, limit=limit, q=q, role=role)
         return Page(items=users, total=total, page=page, limit=limit)
 
-    def admin_update_user(self, user_id: str, changes: dict[str, Any]) -> User:
-        """Change role and/or is_active; deactivating revokes every refresh family."""
+    def admin_update_user(self, user_id: str, changes: dict[str, Any], *, actor_id: str) -> User:
+        """Change role and/or is_active on behalf of the admin `actor_id`; deactivating revokes
+        every refresh family. Raises UserNotFound; OwnAdminAccess when the actor would demote or
+        deactivate themselves; LastActiveAdmin when it would leave the shop with no active admin
+        (checked with the active admins locked, so it holds under concurrent changes)."""
+        removes_admin = changes.get("role", "admin") != "admin" or changes.get("is_active") is False
+        # lock the admins before the user (same order in every transaction: no deadlock)
+        admins = self.repo.active_admins() if removes_admin else []
         user = self.repo.get_user(user_id, for_update=True)
         if user is None:
             raise UserNotFound("no such user", {"user_id": user_id})
+        if removes_admin and user.role == "admin" and user.is_active:
+            if user.id == actor_id:
+                raise OwnAdminAccess(
+                    "you cannot demote or deactivate your own account; ask another admin",
+                    {"user_id": user_id},
+                )
+            if not any(admin.id != user.id for admin in admins):
+                raise LastActiveAdmin(
+                    "this is the last active admin: make another admin first",
+                    {"user_id": user_id},
+                )
         if "role" in changes:
             user.role = changes["role"]
         if "is_active" in changes:
@@ -558,6 +583,43 @@ class Accounts:
                 self.revoke_all(user.id, "disabled")
         user.updated_at = self.clock()
         return user
+
+    def grant_admin(
+        self, email: str, password: Callable[[], str], first_name: str, last_name: str
+    ) -> tuple[User, str]:
+        """Make `email` an active admin (the shell's way back in when no admin can sign in):
+        an existing account is promoted and reactivated, keeping its password ("restored"); an
+        unknown email becomes a new admin with the password `password()` returns, checked by the
+        password policy ("created"); an active admin already is left alone ("unchanged").
+        Raises WeakPassword. Event (created): user_registered {user_id, email, first_name}."""
+        email = normalise_email(email)
+        existing = self.repo.get_user_by_email(email)
+        now = self.clock()
+        if existing is not None:
+            user = self.repo.get_user(existing.id, for_update=True) or existing
+            if user.role == "admin" and user.is_active:
+                return user, "unchanged"
+            user.role = "admin"
+            user.is_active = True
+            user.updated_at = now
+            return user, "restored"
+        secret = password()
+        check_password(secret, email)
+        user = User(
+            id=new_id(),
+            email=email,
+            password_hash=self.hasher.hash(secret),
+            first_name=first_name,
+            last_name=last_name,
+            created_at=now,
+            updated_at=now,
+            role="admin",
+        )
+        self.repo.add_user(user)
+        self.repo.record_event(
+            "user_registered", {"user_id": user.id, "email": email, "first_name": first_name}
+        )
+        return user, "created"
 
     # addresses
 

@@ -41,3 +41,11 @@ class UserNotFound(AccountsError, NotFound):
 
 class AddressNotFound(AccountsError, NotFound):
     """No such address for this user."""
+
+
+class OwnAdminAccess(AccountsError, Conflict):
+    """An admin tried to demote or deactivate their own account."""
+
+
+class LastActiveAdmin(AccountsError, Conflict):
+    """The change would leave no active admin to run the shop."""

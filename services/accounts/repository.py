@@ -65,6 +65,20 @@ class SqlAccountsRepository(AccountsRepository):
         ).all()
         return list(rows), int(total or 0)
 
+    def active_admins(self) -> list[User]:
+        # ORDER BY under FOR UPDATE locks the rows in id order in every transaction: two admins
+        # demoting each other wait for one another instead of deadlocking. A row that a
+        # committed change has made no longer match (demoted, deactivated) is re-checked by
+        # PostgreSQL after the wait and left out.
+        query = (
+            select(User)
+            .where(User.role == "admin", User.is_active.is_(True))
+            .order_by(User.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return list(self.session.scalars(query).all())
+
     # refresh tokens
 
     def add_family(self, family: TokenFamily) -> None:

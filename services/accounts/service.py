@@ -199,9 +199,12 @@ class AccountsService(outbox.OutboxRelay, common.BazaarService):
             return schemas.dump_user_page(accounts.list_users(**query))
 
     @rpc(expected_exceptions=EXPECTED)
-    def admin_update_user(self, user_id, changes) -> dict:
-        """changes: role and/or is_active -> User; deactivating revokes every session."""
+    def admin_update_user(self, user_id, changes, actor_id) -> dict:
+        """changes: role and/or is_active, made by the admin `actor_id` -> User; deactivating
+        revokes every session. Raises UserNotFound, OwnAdminAccess, LastActiveAdmin."""
         user_id = load(schemas.UserIdSchema(), {"user_id": user_id})["user_id"]
+        actor_id = load(schemas.UserIdSchema(), {"user_id": actor_id})["user_id"]
         changes = load(schemas.AdminChangesSchema(), changes)
         with self._accounts() as accounts:
-            return schemas.dump_user(accounts.admin_update_user(user_id, changes))
+            user = accounts.admin_update_user(user_id, changes, actor_id=actor_id)
+            return schemas.dump_user(user)

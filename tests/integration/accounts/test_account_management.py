@@ -15,6 +15,7 @@ from services.accounts.exceptions import (
 from services.common.errors import ValidationFailed
 
 PASSWORD = "sturdy-walrus-42"
+ADMIN_ID = "the-acting-admin"  # who makes the admin changes (its own account is not at stake)
 NEW_PASSWORD = "brand-new-otter-77"
 ADDRESS = {
     "first_name": "Jane",
@@ -147,7 +148,7 @@ def test_admin_lists_users_with_search_role_filter_and_pages(accounts):
     accounts.register("jane@example.com", PASSWORD, "Jane", "Doe")
     bob = accounts.register("bob@example.com", PASSWORD, "Bob", "Builder")["user"]["id"]
     accounts.register("carol@example.com", PASSWORD, "Carol", "Doe")
-    accounts.admin_update_user(bob, {"role": "seller"})
+    accounts.admin_update_user(bob, {"role": "seller"}, ADMIN_ID)
 
     page = accounts.list_users(page=1, limit=2)
     assert page["meta"] == {"page": 1, "limit": 2, "total": 3, "total_pages": 2}
@@ -161,4 +162,4 @@ def test_admin_lists_users_with_search_role_filter_and_pages(accounts):
     with pytest.raises(ValidationFailed):
         accounts.list_users(role="superuser")
     with pytest.raises(ValidationFailed):
-        accounts.admin_update_user(bob, {"role": "root"})
+        accounts.admin_update_user(bob, {"role": "root"}, ADMIN_ID)

@@ -18,6 +18,7 @@ from services.common.errors import ValidationFailed
 from tests.helpers import engine_for
 
 PASSWORD = "sturdy-walrus-42"
+ADMIN_ID = "the-acting-admin"  # who makes the admin changes (its own account is not at stake)
 
 
 def register(accounts, email="jane@example.com"):
@@ -145,7 +146,7 @@ def test_wrong_password_is_invalid_credentials(accounts):
 def test_a_deactivated_user_can_neither_log_in_nor_refresh(accounts):
     session = register(accounts)
     user_id = session["user"]["id"]
-    user = accounts.admin_update_user(user_id, {"is_active": False})
+    user = accounts.admin_update_user(user_id, {"is_active": False}, ADMIN_ID)
     assert user["is_active"] is False
     with pytest.raises(AccountDisabled):
         accounts.authenticate("jane@example.com", PASSWORD)

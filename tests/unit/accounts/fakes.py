@@ -40,6 +40,10 @@ class FakeRepository(domain.AccountsRepository):
             ]
         return users[(page - 1) * limit : page * limit], len(users)
 
+    def active_admins(self):
+        admins = [u for u in self.users.values() if u.role == "admin" and u.is_active]
+        return sorted(admins, key=lambda u: u.id)
+
     def add_family(self, family):
         self.families[family.id] = family
 

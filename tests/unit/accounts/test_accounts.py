@@ -16,6 +16,7 @@ from services.accounts.exceptions import (
 from tests.unit.accounts.fakes import FakeHasher, make_accounts
 
 PASSWORD = "sturdy-walrus-42"
+ADMIN_ID = "the-acting-admin"  # who makes the admin changes below (not an account of the fakes)
 NEW_PASSWORD = "brand-new-otter-77"
 ADDRESS = {
     "first_name": "Jane",
@@ -76,7 +77,7 @@ def test_login_with_a_wrong_password_or_unknown_email_gives_the_same_error(world
 
 def test_a_deactivated_user_cannot_log_in(world, jane):
     accounts, _, _ = world
-    accounts.admin_update_user(jane.id, {"is_active": False})
+    accounts.admin_update_user(jane.id, {"is_active": False}, actor_id=ADMIN_ID)
     with pytest.raises(AccountDisabled):
         accounts.authenticate("jane@example.com", PASSWORD)
 
@@ -91,8 +92,8 @@ def test_login_rehashes_a_password_hashed_with_old_parameters(world, jane):
 def test_deactivating_a_user_revokes_every_session(world, jane):
     accounts, _, _ = world
     session = accounts.authenticate("jane@example.com", PASSWORD)
-    accounts.admin_update_user(jane.id, {"is_active": False})
-    accounts.admin_update_user(jane.id, {"is_active": True})
+    accounts.admin_update_user(jane.id, {"is_active": False}, actor_id=ADMIN_ID)
+    accounts.admin_update_user(jane.id, {"is_active": True}, actor_id=ADMIN_ID)
     with pytest.raises(InvalidRefreshToken):
         accounts.refresh(session.refresh_token)
 
@@ -187,7 +188,7 @@ def test_admin_lists_users_filtered_by_name_and_role(world, jane):
     accounts, _, clock = world
     clock.advance(seconds=1)
     bob = accounts.register("bob@example.com", PASSWORD, "Bob", "Builder").user
-    accounts.admin_update_user(bob.id, {"role": "seller"})
+    accounts.admin_update_user(bob.id, {"role": "seller"}, actor_id=ADMIN_ID)
     assert [u.id for u in accounts.list_users(q="builder").items] == [bob.id]
     assert [u.id for u in accounts.list_users(role="customer").items] == [jane.id]
     page = accounts.list_users(page=2, limit=1)

@@ -117,6 +117,6 @@ def test_a_deactivated_user_cannot_refresh(world):
 def test_access_tokens_carry_the_current_role(world):
     accounts, _, _ = world
     result = register(accounts)
-    accounts.admin_update_user(result.user.id, {"role": "seller"})
+    accounts.admin_update_user(result.user.id, {"role": "seller"}, actor_id="admin-1")
     accounts.authenticate("jane@example.com", PASSWORD)
     assert accounts.signer.issued[-1][1] == "seller"
