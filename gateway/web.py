@@ -256,7 +256,7 @@ class WebApp:
         if variants:
             response.vary.add("Accept-Encoding")
         response.headers["Cache-Control"] = cache_control(relative)
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        # nosniff and the other headers every answer carries: gateway/security.py
         if relative.endswith(".html"):
             response.headers["Content-Security-Policy"] = self.policy
         return response
@@ -271,6 +271,7 @@ class WebApp:
         response = Response(body, status=503, content_type="text/html; charset=utf-8")
         response.headers["Cache-Control"] = "no-store"
         response.headers["Retry-After"] = "30"
+        response.headers["Content-Security-Policy"] = self.policy
         return response
 
     def shell_file(self, request: Request, shell: str) -> Response:
@@ -302,7 +303,6 @@ class WebApp:
             content_type="text/html; charset=utf-8",
         )
         response.headers["Cache-Control"] = REVALIDATE
-        response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Content-Security-Policy"] = self.policy
         if page.status == 200:
             response.add_etag()

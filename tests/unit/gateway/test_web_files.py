@@ -36,7 +36,6 @@ def test_hashed_assets_are_cached_for_a_year_as_immutable(client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.get_data(as_text=True) == SCRIPT
 
 

@@ -1,0 +1,87 @@
+"""gzip for the answers the gateway generates: API JSON (cache hits too), HTML shells, the sitemap's
+XML, /metrics. `ApiWsgiApp` passes every response through `Compression.negotiate`.
+
+- Only a body of at least `min_bytes` (config COMPRESSION.min_bytes, 1 KB) is compressed: below
+  it the 20 bytes of gzip framing and the CPU buy almost nothing. A product page of 20 results
+  is 3.8 KB (docs/benchmarks-compression.md has the bytes and the CPU of each level).
+- `Vary: Accept-Encoding` on every compressible answer, compressed or not, so a shared cache
+  keeps the two representations apart.
+- Files (`send_file`: the web app's build, which gateway/web.py serves precompressed as .br/.gz,
+  and /media images) are passed through untouched, as is anything already encoded, a partial
+  (206) answer, or one marked `Cache-Control: no-transform`.
+- The gzip representation's ETag is the weak form of the identity one (as nginx does): both are
+  the same content, and werkzeug's If-None-Match check (weak comparison, RFC 9110 13.1.2) makes a
+  304 for either. A 304 is given the ETag the 200 it revalidates carried.
+- HEAD gets the headers GET would (Content-Encoding, the compressed Content-Length).
+
+The level (COMPRESSION.level) trades CPU for bytes; the benchmark chose it. BREACH (secrets
+guessed from compressed sizes) needs a victim's browser sending credentials automatically with an
+attacker's request: the API authenticates with a bearer header, never a cookie, so it does not.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from werkzeug.wrappers import Request, Response
+
+from services.common.config import COMPRESSION
+
+DEFAULT_LEVEL = 5
+DEFAULT_MIN_BYTES = 1024
+COMPRESSIBLE = ("application/json", "application/xml", "text/")
+_GZIP_WBITS = 31  # zlib's gzip container (header with mtime 0, CRC-32 trailer)
+
+
+def compressible(mimetype: str) -> bool:
+    return mimetype.startswith(COMPRESSIBLE) or mimetype.endswith(("+json", "+xml"))
+
+
+def gzip_bytes(data: bytes, level: int) -> bytes:
+    """`data` as a gzip member, in one call (gzip.compress adds a GzipFile per call)."""
+    return zlib.compress(data, level, wbits=_GZIP_WBITS)
+
+
+class Compression:
+    def __init__(self, level: int = DEFAULT_LEVEL, min_bytes: int = DEFAULT_MIN_BYTES):
+        if not 1 <= level <= 9:
+            raise ValueError(f"COMPRESSION.level must be 1-9, not {level}")
+        self.level = level
+        self.min_bytes = min_bytes
+
+    @classmethod
+    def from_config(cls, config: dict) -> Compression:
+        settings = config.get(COMPRESSION) or {}
+        return cls(
+            int(settings.get("level") or DEFAULT_LEVEL),
+            int(settings.get("min_bytes") or DEFAULT_MIN_BYTES),
+        )
+
+    def negotiate(self, request: Request, response: Response) -> Response:
+        """`response`, gzip-compressed when the client accepts gzip and it is worth it."""
+        status = response.status_code
+        if (
+            response.direct_passthrough
+            or not response.is_sequence
+            or status < 200
+            or status in (204, 206)
+            or "Content-Encoding" in response.headers
+            or not compressible(response.mimetype or "")
+            or "no-transform" in response.headers.get("Cache-Control", "")
+        ):
+            return response
+        response.vary.add("Accept-Encoding")
+        if request.accept_encodings["gzip"] <= 0:
+            return response
+        if response.content_length is not None and response.content_length < self.min_bytes:
+            return response
+        data = response.get_data()
+        if len(data) < self.min_bytes:
+            return response
+        etag, weak = response.get_etag()
+        if etag and not weak:
+            response.set_etag(etag, weak=True)
+        if status != 304:  # a 304 sends no body: only its ETag had to match the 200's
+            response.set_data(gzip_bytes(data, self.level))
+            response.headers["Content-Encoding"] = "gzip"
+        return response
