@@ -142,6 +142,7 @@ ERRORS: dict[type[BaseException], tuple[int, str]] = {
     # inventory
     inventory.OutOfStock: (409, "OUT_OF_STOCK"),
     inventory.StockNotFound: (404, "STOCK_NOT_FOUND"),
+    inventory.ProductNotFound: (404, "PRODUCT_NOT_FOUND"),
     inventory.ReservationNotFound: (404, "RESERVATION_NOT_FOUND"),
     inventory.ReservationNotActive: (409, "RESERVATION_NOT_ACTIVE"),
     inventory.NegativeStock: (409, "INSUFFICIENT_STOCK"),

@@ -1,8 +1,10 @@
-"""Inventory: stock levels and adjustments for sellers and admins."""
+"""Inventory: stock levels and adjustments for sellers and admins (a seller changes the stock of
+their own products only: inventory asks the catalog, given the actor)."""
 
 from gateway.api import api
 from gateway.schemas.base import page_of
 from gateway.schemas.inventory import AdjustStockBody, LowStockQuery, SetStockBody, StockSchema
+from services.common.actor import actor_of
 
 TAGS = ("inventory",)
 EDITORS = ("seller", "admin")
@@ -46,7 +48,7 @@ class InventoryRoutes:
             product_id,
             body["quantity"],
             body["reason"],
-            user.user_id,
+            actor_of(user),
             body.get("low_stock_threshold"),
         )
 
@@ -61,5 +63,5 @@ class InventoryRoutes:
     )
     def adjust_stock(self, request, user, body, product_id):
         return self.inventory_rpc.adjust_stock(
-            product_id, body["delta"], body["reason"], user.user_id
+            product_id, body["delta"], body["reason"], actor_of(user)
         )

@@ -24,6 +24,7 @@ from gateway.schemas.media import (
     MediaSchema,
     MediaUploadSchema,
 )
+from services.common.actor import actor_of
 from services.common.errors import ValidationFailed
 from services.common.rpc import RpcProxy
 from services.media.exceptions import MediaNotFound
@@ -109,7 +110,7 @@ class MediaRoutes:
     def upload_product_image(self, request, user, product_id):
         filename, content = read_upload(request, self.media_files.upload_limit)
         return self.media_rpc.with_timeout(UPLOAD_TIMEOUT).register_upload(
-            product_id, filename, base64.b64encode(content).decode("ascii"), user.user_id
+            product_id, filename, base64.b64encode(content).decode("ascii"), actor_of(user)
         )
 
     @api(

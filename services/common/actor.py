@@ -8,11 +8,13 @@ seeds, another service): that is the shop itself, `SYSTEM`, with an admin's righ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from services.common.errors import NotFound
 from services.common.schemas import load
 
 ADMIN, SELLER, CUSTOMER = "admin", "seller", "customer"
@@ -66,3 +68,15 @@ SYSTEM = Actor(None, SYSTEM_ROLE)
 def actor_of(user: Any) -> dict[str, str]:
     """The RPC form of the gateway's authenticated user (anything with user_id and role)."""
     return {"user_id": str(user.user_id), "role": str(user.role)}
+
+
+def require_changeable(
+    actor: Actor, product_id: str, owners: Mapping[str, str | None], not_found: type[NotFound]
+) -> None:
+    """Raise `not_found` (the caller's own NotFound) unless `actor` may change the product, whose
+    owner `owners` (catalog.get_owners) tells; a product the catalog does not know is not found
+    for a seller either. Another seller's product looks exactly like a missing one."""
+    if actor.sees_everything:
+        return
+    if product_id not in owners or not actor.may_change(owners[product_id]):
+        raise not_found(f"product {product_id} not found", {"product_id": product_id})

@@ -25,3 +25,7 @@ class ReservationNotActive(Conflict, InventoryError):
 
 class NegativeStock(Conflict, InventoryError):
     """The change would leave fewer units on hand than zero, or than are reserved."""
+
+
+class ProductNotFound(NotFound, InventoryError):
+    """No product with this id is the caller's to stock (missing, or another seller's)."""

@@ -9,12 +9,14 @@ from nameko.timer import Timer
 
 from services.common import outbox as transactional_outbox
 from services.common import service as common
+from services.common.actor import Actor, require_changeable
 from services.common.database import Database
 from services.common.errors import BazaarError
-from services.common.rpc import rpc
+from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.inventory import schemas
 from services.inventory.dependencies import InventoryStore
+from services.inventory.exceptions import ProductNotFound
 from services.inventory.models import Base
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
     db = Database(Base)
     outbox = transactional_outbox.Outbox()
     config = Config()
+    catalog_rpc = RpcProxy("catalog")
 
     def _settings(self) -> dict:
         return self.config.get(INVENTORY) or {}
@@ -61,26 +64,36 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
         """One product's stock with its id; StockNotFound (404) when it has none."""
         return InventoryStore(self.db.session).product_stock(product_id)
 
+    def _require_changeable(self, product_id: str, who: Actor) -> None:
+        """A seller stocks only their own products (ProductNotFound otherwise); the catalog owns
+        who that is. Admins and internal callers skip the RPC."""
+        if not who.sees_everything:
+            owners = self.catalog_rpc.get_owners([product_id])
+            require_changeable(who, product_id, owners, ProductNotFound)
+
     @rpc(expected_exceptions=EXPECTED)
     def set_stock(
         self,
         product_id: str,
         quantity: int,
         reason: str = "set",
-        user_id: str | None = None,
+        actor: dict | None = None,
         low_stock_threshold: int | None = None,
     ) -> dict:
-        """On-hand becomes `quantity`; NegativeStock (409) if below what is reserved."""
+        """On-hand becomes `quantity`; NegativeStock (409) if below what is reserved. `actor`
+        ({user_id, role}, None: the shop) must own the product unless an admin."""
+        who = Actor.load(actor)
         args = load(
             schemas.SetStockInput(),
             {
                 "product_id": product_id,
                 "quantity": quantity,
                 "reason": reason,
-                "user_id": user_id,
+                "user_id": who.user_id,
                 "low_stock_threshold": low_stock_threshold,
             },
         )
+        self._require_changeable(args["product_id"], who)
         store = InventoryStore(self.db.session)
         level = store.set_stock(
             args["product_id"],
@@ -94,18 +107,20 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
 
     @rpc(expected_exceptions=EXPECTED)
     def adjust_stock(
-        self, product_id: str, delta: int, reason: str, user_id: str | None = None
+        self, product_id: str, delta: int, reason: str, actor: dict | None = None
     ) -> dict:
-        """On-hand += delta, with the reason written to the ledger."""
+        """On-hand += delta, with the reason written to the ledger; `actor` as for set_stock."""
+        who = Actor.load(actor)
         args = load(
             schemas.AdjustStockInput(),
             {
                 "product_id": product_id,
                 "delta": delta,
                 "reason": reason,
-                "user_id": user_id,
+                "user_id": who.user_id,
             },
         )
+        self._require_changeable(args["product_id"], who)
         store = InventoryStore(self.db.session)
         level = store.adjust_stock(
             args["product_id"], args["delta"], args["reason"], args["user_id"]

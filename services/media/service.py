@@ -20,6 +20,7 @@ from datetime import timedelta
 from nameko.exceptions import RemoteError
 from nameko.timer import timer
 
+from services.common.actor import Actor, require_changeable
 from services.common.database import Database
 from services.common.errors import NotFound, ValidationFailed
 from services.common.messaging import event_handler
@@ -66,22 +67,25 @@ class MediaService(OutboxRelay, BazaarService):
     # -- RPC ---------------------------------------------------------------------------------
 
     @rpc(expected_exceptions=(MediaError, ValidationFailed))
-    def register_upload(self, product_id, filename, content_b64, user_id=None):
+    def register_upload(self, product_id, filename, content_b64, actor=None):
         """Validate (by decoding) and store an upload for a product; returns {"id", "status",
-        "product_id"} at once, the variants follow. Raises ImageTooLarge, UnsupportedImageType,
-        ImageTooManyPixels, ImageUnreadable, EmptyUpload, ProductNotFound (nothing stored)."""
+        "product_id"} at once, the variants follow. `actor` ({user_id, role}, None: the shop): a
+        seller uploads for their own products only. Raises ImageTooLarge, UnsupportedImageType,
+        ImageTooManyPixels, ImageUnreadable, EmptyUpload, ProductNotFound (nothing stored; also
+        for another seller's product)."""
+        who = Actor.load(actor)
         args = load(
             RegisterUploadArgs(),
             {
                 "product_id": product_id,
                 "filename": filename,
                 "content_b64": content_b64,
-                "user_id": user_id,
+                "user_id": who.user_id,
             },
         )
         content = self._decode_upload(args["content_b64"])
         info = self.images.inspect(content)
-        self._require_product(args["product_id"])
+        self._require_product(args["product_id"], who)
 
         repo = MediaRepository(self.db.session)
         media = repo.add(
@@ -210,9 +214,11 @@ class MediaService(OutboxRelay, BazaarService):
             "content_type": media.content_type,
         }
 
-    def _require_product(self, product_id: str) -> None:
+    def _require_product(self, product_id: str, who: Actor) -> None:
+        """The product exists and `who` may change it. The product read the upload needs anyway
+        carries its seller: no extra RPC for the ownership check."""
         try:
-            self.catalog_rpc.get_product(product_id)
+            product = self.catalog_rpc.get_product(product_id)
         except NotFound as exc:
             raise ProductNotFound(f"no product {product_id}", {"product_id": product_id}) from exc
         except RemoteError as exc:
@@ -221,6 +227,7 @@ class MediaService(OutboxRelay, BazaarService):
                     f"no product {product_id}", {"product_id": product_id}
                 ) from exc
             raise
+        require_changeable(who, product_id, {product_id: product.get("seller_id")}, ProductNotFound)
 
     def _mark_published(self, media) -> bool:
         publish = domain.should_publish(

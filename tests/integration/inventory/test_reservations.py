@@ -136,8 +136,9 @@ def test_every_change_is_announced_with_a_growing_version(inventory, events):
 
 
 def test_adjustments_are_written_to_the_ledger_with_their_reason(inventory, config):
-    inventory.set_stock("mug", 5, "initial count", "admin-1")
-    inventory.adjust_stock("mug", -2, "damaged in transit", "admin-1")
+    admin = {"user_id": "admin-1", "role": "admin"}
+    inventory.set_stock("mug", 5, "initial count", admin)
+    inventory.adjust_stock("mug", -2, "damaged in transit", admin)
     with engine_for(config, "inventory").connect() as conn:
         ledger = conn.execute(
             text("SELECT on_hand_delta, on_hand_after, reason FROM stock_movements ORDER BY id")

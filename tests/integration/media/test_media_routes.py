@@ -48,7 +48,7 @@ def stack(container_factory, service_config, tmp_path):
     }
     media = container_factory(MediaService, cfg)
     catalog = replace_dependencies(media, "catalog_rpc")
-    catalog.get_product.return_value = {"id": "prod-1"}
+    catalog.get_product.return_value = {"id": "prod-1", "seller_id": "seller-1"}
     listener = container_factory(Catalog, cfg)
     gateway = container_factory(MediaGateway, cfg)
     for container in (media, listener, gateway):

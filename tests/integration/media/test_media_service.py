@@ -44,6 +44,9 @@ def clean(config):
     truncate_tables(config, "media")
 
 
+SELLER = {"user_id": "seller-1", "role": "seller"}
+
+
 def make_media(container_factory, service_config, tmp_path, await_moderation):
     cfg = {
         **service_config,
@@ -55,7 +58,7 @@ def make_media(container_factory, service_config, tmp_path, await_moderation):
     }
     container = container_factory(MediaService, cfg)
     catalog = replace_dependencies(container, "catalog_rpc")
-    catalog.get_product.return_value = {"id": "prod-1"}
+    catalog.get_product.return_value = {"id": "prod-1", "seller_id": "seller-1"}
     listener = container_factory(Listener, cfg)
     container.start()
     listener.start()
@@ -64,7 +67,7 @@ def make_media(container_factory, service_config, tmp_path, await_moderation):
 
 def upload(container, content, product_id="prod-1", filename="photo.png"):
     with entrypoint_hook(container, "register_upload") as register:
-        return register(product_id, filename, base64.b64encode(content).decode(), "seller-1")
+        return register(product_id, filename, base64.b64encode(content).decode(), SELLER)
 
 
 def count_rows(config):

@@ -36,16 +36,21 @@ class FakeStorage(Storage):
         return f"/srv/media/{key}"
 
 
+SELLER = {"user_id": "seller-1", "role": "seller"}
+
+
 @pytest.fixture
 def service():
     settings = MediaSettings()
-    return worker_factory(
+    worker = worker_factory(
         MediaService,
         settings=settings,
         storage=FakeStorage(),
         images=Processor(settings, Semaphore(1)),
         db=MagicMock(),
     )
+    worker.catalog_rpc.get_product.return_value = {"id": "prod-1", "seller_id": "seller-1"}
+    return worker
 
 
 def b64(content):
@@ -55,7 +60,7 @@ def b64(content):
 def test_a_valid_upload_stores_the_original_and_announces_it(service):
     # the event is written to the outbox in the transaction of the upload, before it commits
     service.db.session.commit.side_effect = lambda: service.outbox.add.assert_called_once()
-    result = service.register_upload("prod-1", "a.png", b64(images.png()), "seller-1")
+    result = service.register_upload("prod-1", "a.png", b64(images.png()), SELLER)
     assert result["status"] == "pending"
     [key] = service.storage.files
     assert key == f"originals/{result['id'][:2]}/{result['id']}.png"
@@ -79,7 +84,7 @@ def test_a_valid_upload_stores_the_original_and_announces_it(service):
 )
 def test_a_refused_upload_stores_and_announces_nothing(service, content, error):
     with pytest.raises(error):
-        service.register_upload("prod-1", "a.png", b64(content), "seller-1")
+        service.register_upload("prod-1", "a.png", b64(content), SELLER)
     assert service.storage.files == {}
     service.db.session.add.assert_not_called()
     service.outbox.add.assert_not_called()
@@ -92,3 +97,18 @@ def test_an_upload_for_a_missing_product_is_refused(service):
     with pytest.raises(ProductNotFound):
         service.register_upload("nope", "a.png", b64(images.png()), None)
     assert service.storage.files == {}
+
+
+def test_an_upload_for_another_sellers_product_is_refused_as_not_found(service):
+    service.catalog_rpc.get_product.return_value = {"id": "prod-1", "seller_id": "seller-2"}
+    with pytest.raises(ProductNotFound):
+        service.register_upload("prod-1", "a.png", b64(images.png()), SELLER)
+    assert service.storage.files == {}
+    service.outbox.add.assert_not_called()
+
+
+def test_an_admin_uploads_for_any_sellers_product(service):
+    service.catalog_rpc.get_product.return_value = {"id": "prod-1", "seller_id": "seller-2"}
+    admin = {"user_id": "admin-1", "role": "admin"}
+    assert service.register_upload("prod-1", "a.png", b64(images.png()), admin)["id"]
+    assert len(service.storage.files) == 1
