@@ -4,10 +4,11 @@
     def register(self, request, body):
         return self.accounts_rpc.register(**body)
 
-Before the route method runs, in this order: request id, rate limit (per client IP, per account on
-auth routes), bearer token and role, JSON body and query string loaded with their schemas (a 400
-names the bad fields, 415 a wrong content type), and a response-cache lookup for public GETs. The
-method receives `request`, the path values, and `body`, `query`, `user` where declared; it returns
+Before the route method runs, in this order: request id, rate limit (per client IP), bearer token
+and role, JSON body and query string loaded with their schemas (a 400 names the bad fields, 415 a
+wrong content type), a response-cache lookup for public GETs, and on `account_rate` routes a rate
+limit per account (the body's email). The method receives `request`, the path values, and `body`,
+`query`, `user` where declared; it returns
 data (dumped with `response`), `(status, data)`, or a werkzeug `Response`. Any exception becomes the
 error shape of ARCHITECTURE §3 through `gateway.errors.describe`. The declarations also generate the
 OpenAPI document (`gateway/openapi.py`).
@@ -51,18 +52,25 @@ from gateway.errors import (
 )
 from gateway.idempotency import GATEWAY, IdempotentResponses, mode_of
 from gateway.metrics import LATENCY, REQUESTS
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import AccountLimit, RateLimiter
 from gateway.security import SecurityHeaders
 from services.common.config import CACHE, CORS_ORIGINS, RATE_LIMITS
 from services.common.context import REQUEST_ID_KEY, USER_ID_KEY, new_request_id
 from services.common.errors import BazaarError, ValidationFailed
+from services.common.fields import check_path_values, json_depth_exceeds
 from services.common.redis import RedisClient
 
 log = logging.getLogger("gateway.access")
 
 MAX_JSON_BODY = 1024 * 1024
+# no request schema nests deeper than a few levels (product attributes allow 4 inside the body)
+MAX_JSON_DEPTH = 16
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{8,128}$")
 CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id, Stripe-Signature"
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def json_response(status: int, data, headers: dict | None = None) -> Response:
@@ -141,7 +149,9 @@ class ApiWsgiApp(WsgiApp):
         origin = request.headers.get("Origin")
         if origin and origin in self.cors_origins:
             response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Expose-Headers"] = "X-Request-Id, Retry-After"
+            response.headers["Access-Control-Expose-Headers"] = (
+                "X-Request-Id, Retry-After, Idempotent-Replayed"
+            )
             response.headers.add("Vary", "Origin")
 
 
@@ -205,6 +215,7 @@ class ApiRoute(HttpRequestHandler):
         auth: bool | str = False,
         roles: tuple[str, ...] = (),
         rate: str | None = None,
+        account_rate: AccountLimit | None = None,
         cache: str | None = None,
         summary: str = "",
         tags: tuple[str, ...] = (),
@@ -214,7 +225,8 @@ class ApiRoute(HttpRequestHandler):
     ):
         """`auth`: False (public), "optional" (user passed when a token is sent) or True;
         `roles` implies auth; `rate`: a route class of config RATE_LIMITS (default: "read" for
-        GET, "write" otherwise; None-able via rate=""); `cache`: a response-cache namespace."""
+        GET, "write" otherwise; None-able via rate=""); `account_rate`: a limit per account (the
+        body's email), on top of the client's; `cache`: a response-cache namespace."""
         # typed errors (404, 409...) are answers, not faults: nameko logs only unexpected ones
         kwargs.setdefault("expected_exceptions", (BazaarError,))
         super().__init__(method, url, **kwargs)
@@ -230,6 +242,7 @@ class ApiRoute(HttpRequestHandler):
         self.auth = True if roles else auth
         self.roles = tuple(roles)
         self.rate = ("read" if method == "GET" else "write") if rate is None else rate
+        self.account_rate = account_rate
         self.cache_namespace = cache
         self.summary = summary
         self.tags = tuple(tags)
@@ -273,8 +286,10 @@ class ApiRoute(HttpRequestHandler):
         cacheable = self.cache_namespace and request.method == "GET" and self._anonymous(request)
         generation, key = None, self.cache_key(request)
         if cacheable:
-            window = self.limiter.window(self.rate, f"ip:{client}") if self.rate else None
-            generation, cached = self.cache.lookup(self.cache_namespace, key, window)
+            limit = self.limiter.limit(self.rate, f"ip:{client}") if self.rate else None
+            generation, cached = self.cache.lookup(
+                self.cache_namespace, key, limit, self.limiter.now_us()
+            )
             if cached is not None:
                 response = self.cached_response(request, cached)
                 if response is not None:
@@ -283,11 +298,9 @@ class ApiRoute(HttpRequestHandler):
             self.limiter.hit(self.rate, f"ip:{client}")
         user = self._authenticate(request)
         kwargs = dict(request.path_values)
+        check_path_values(kwargs)
         if self.body_schema is not None:
             kwargs["body"] = self._load_body(request)
-            email = kwargs["body"].get("email") if isinstance(kwargs["body"], dict) else None
-            if self.rate == "auth" and email:
-                self.limiter.hit(self.rate, f"account:{str(email).strip().lower()}")
         if self.query_schema is not None:
             kwargs["query"] = self._load(self.query_schema, request.args.to_dict(flat=True))
         if self.auth:
@@ -297,6 +310,9 @@ class ApiRoute(HttpRequestHandler):
         if user is not None:
             context_data[USER_ID_KEY] = user.user_id
         run = partial(self.run_worker, request, kwargs, context_data)
+        if self.account_rate is not None:
+            # counted when the worker is about to run; the route's outcome decides if it stays
+            run = partial(self.limiter.attempt, self.account_rate, kwargs.get("body"), run)
         if self.idempotency == GATEWAY:
             return self.responses.respond(
                 request,
@@ -383,9 +399,15 @@ class ApiRoute(HttpRequestHandler):
         if len(raw) > self.max_body:
             raise PayloadTooLarge(f"body over {self.max_body} bytes", {"limit": self.max_body})
         try:
-            data = json.loads(raw or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
+            # NaN and Infinity are not JSON (Python's parser accepts them); a body nested past
+            # the parser's recursion limit raises RecursionError, not ValueError
+            data = json.loads(raw or b"null", parse_constant=_refuse_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+        if json_depth_exceeds(data, MAX_JSON_DEPTH):
+            raise MalformedJson(
+                f"the body nests deeper than {MAX_JSON_DEPTH} levels", {"limit": MAX_JSON_DEPTH}
+            )
         if data is None:
             data = {}
         return self._load(self.body_schema, data)

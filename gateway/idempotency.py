@@ -82,6 +82,24 @@ return 1
 """
 
 
+def idempotency_parameter() -> dict:
+    """The `Idempotency-Key` header as the OpenAPI document states it on a keyed operation."""
+    return {
+        "in": "header",
+        "name": HEADER,
+        "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+        "description": (
+            "Makes a retry safe: a repeat with the same key, method, path and body within 24 h "
+            "gets the first answer again (a result or a 4xx refusal) with `Idempotent-Replayed: "
+            "true`, without doing the work twice. The same key with another request is a 409 "
+            "IDEMPOTENCY_KEY_REUSED; while the first is still running, a 409 REQUEST_IN_FLIGHT "
+            "(retry later). A 5xx frees the key. Keys are per user; an anonymous caller's are "
+            "per path (a guest cart's id), and ignored where the path carries no cart id."
+        ),
+    }
+
+
 def mode_of(method: str, idempotency: str | None) -> str:
     """A route's mode: its declaration's, else `"gateway"` for a mutating method, `"off"`
     for a read. Raises ValueError on an unknown one (a typo in a declaration)."""

@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from gateway.api import ApiRoute
 from gateway.errors import ERRORS
+from gateway.idempotency import OFF, idempotency_parameter
 from gateway.schemas.base import ErrorSchema, Money
 
 _PATH_PARAM = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
@@ -57,6 +58,8 @@ def build_spec(routes: list[ApiRoute], version: str = "1.0.0") -> dict:
             ]
             if route.schemas["query"]:
                 params.append({"in": "query", "schema": route.schemas["query"]})
+            if route.idempotency != OFF:
+                params.append(idempotency_parameter())
             if params:
                 operation["parameters"] = params
             if route.schemas["body"]:
