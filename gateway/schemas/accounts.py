@@ -3,8 +3,11 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.base import CamelSchema, PageQuery
+from services.common.fields import Email, Text
 
-_NAME = validate.Length(min=1, max=100)
+
+def _name(**kwargs) -> Text:
+    return Text(min_length=1, max_length=100, **kwargs)
 
 
 class UserSchema(CamelSchema):
@@ -20,28 +23,28 @@ class UserSchema(CamelSchema):
 
 
 class RegisterBody(CamelSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
-    first_name = fields.String(required=True, validate=_NAME)
-    last_name = fields.String(required=True, validate=_NAME)
+    email = Email(required=True)
+    password = Text(required=True, min_length=1, max_length=256)
+    first_name = _name(required=True)
+    last_name = _name(required=True)
 
 
 class LoginBody(CamelSchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    email = Text(required=True, min_length=1, max_length=254)
+    password = Text(required=True, min_length=1, max_length=256)
 
 
 class RefreshBody(CamelSchema):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=512))
+    refresh_token = Text(required=True, min_length=1, max_length=512)
 
 
 class ForgotPasswordBody(CamelSchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = Text(required=True, min_length=1, max_length=254)
 
 
 class ResetPasswordBody(CamelSchema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=512))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    token = Text(required=True, min_length=1, max_length=512)
+    password = Text(required=True, min_length=1, max_length=256)
 
 
 class AuthResultSchema(CamelSchema):
@@ -52,23 +55,23 @@ class AuthResultSchema(CamelSchema):
 
 
 class ProfileUpdateBody(CamelSchema):
-    first_name = fields.String(validate=_NAME)
-    last_name = fields.String(validate=_NAME)
-    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    first_name = _name()
+    last_name = _name()
+    phone = Text(allow_none=True, max_length=32)
 
 
 class AddressBody(CamelSchema):
-    first_name = fields.String(required=True, validate=_NAME)
-    last_name = fields.String(required=True, validate=_NAME)
-    address1 = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    address2 = fields.String(allow_none=True, validate=validate.Length(max=200))
-    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    state = fields.String(allow_none=True, validate=validate.Length(max=100))
-    postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    first_name = _name(required=True)
+    last_name = _name(required=True)
+    address1 = Text(required=True, min_length=1, max_length=200)
+    address2 = Text(allow_none=True, max_length=200)
+    city = Text(required=True, min_length=1, max_length=100)
+    state = Text(allow_none=True, max_length=100)
+    postal_code = Text(required=True, min_length=1, max_length=20)
     country = fields.String(
         required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2 code")
     )
-    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    phone = Text(allow_none=True, max_length=32)
     is_default = fields.Boolean()
 
 
@@ -81,7 +84,7 @@ class AddressListSchema(CamelSchema):
 
 
 class UserListQuery(PageQuery):
-    q = fields.String(validate=validate.Length(max=100))
+    q = Text(max_length=100)
     role = fields.String(validate=validate.OneOf(["customer", "seller", "admin"]))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields
 
-from services.common.money import InvalidAmount, to_decimal_string, to_minor
+from services.common.fields import MAX_AMOUNT, Limit, Page, decimal_in_range
+from services.common.money import InvalidAmount, exponent, to_decimal_string, to_minor
 
 
 def camelcase(name: str) -> str:
@@ -21,7 +22,12 @@ class CamelSchema(Schema):
 
 class Money(fields.Field):
     """Integer minor units inside, decimal string ("19.99") in JSON, in the object's currency
-    (attribute `currency`, else USD)."""
+    (attribute `currency`, else USD); an amount loaded is at most `maximum` minor units in
+    magnitude (MAX_AMOUNT: it must fit the order totals' INTEGER columns)."""
+
+    def __init__(self, *, maximum: int = MAX_AMOUNT, **kwargs):
+        super().__init__(**kwargs)
+        self.maximum = maximum
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
@@ -30,10 +36,15 @@ class Money(fields.Field):
         return to_decimal_string(value, currency)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        currency = (data.get("currency") if isinstance(data, dict) else None) or "USD"
+        currency = data.get("currency") if isinstance(data, dict) else None
+        # the currency field reports its own error; a wrong-typed one must not break this one
+        currency = currency if isinstance(currency, str) and len(currency) == 3 else "USD"
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValidationError('Must be a decimal string such as "19.99".')
+        if isinstance(value, str) and len(value) > 40:
+            raise ValidationError('Must be a decimal string such as "19.99".')
         try:
+            decimal_in_range(value, exponent(currency), self.maximum)
             return to_minor(str(value), currency)
         except InvalidAmount as exc:
             raise ValidationError(str(exc)) from exc
@@ -47,8 +58,8 @@ class PageMeta(CamelSchema):
 
 
 class PageQuery(CamelSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Page()
+    limit = Limit()
 
 
 _envelopes: dict[type[Schema], type[Schema]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from gateway.schemas.base import CamelSchema, Money, PageQuery
+from services.common.fields import INT32_MAX, MAX_QUANTITY, Id, Int, Text
 from services.common.money import to_decimal_string
 
 
@@ -105,25 +106,26 @@ class StorefrontConfigSchema(CamelSchema):
 
 
 class AddItemBody(CamelSchema):
-    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1))
+    product_id = Id(required=True)
+    quantity = Int(load_default=1, strict=True, minimum=1, maximum=MAX_QUANTITY)
 
 
 class UpdateItemBody(CamelSchema):
-    quantity = fields.Integer(
+    quantity = Int(
         required=True,
         strict=True,
-        validate=validate.Range(min=0),
+        minimum=0,
+        maximum=MAX_QUANTITY,
         metadata={"description": "0 removes the line"},
     )
 
 
 class CouponCodeBody(CamelSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    code = Text(required=True, min_length=1, max_length=64)
 
 
 class MergeBody(CamelSchema):
-    guest_cart_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    guest_cart_id = Id(required=True)
 
 
 # -- coupons (admin) ---------------------------------------------------------------------------
@@ -151,19 +153,24 @@ class CouponSchema(CamelSchema):
 class CouponBody(CamelSchema):
     """`percentOff` (whole percent) for type percent, `amountOff` (decimal string) for fixed."""
 
-    code = fields.String(required=True, validate=validate.Length(min=3, max=64))
-    description = fields.String(validate=validate.Length(max=255))
+    code = Text(
+        required=True,
+        min_length=3,
+        max_length=64,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9_-]{3,64}$", error="3-64 letters, digits, '-' or '_'."
+        ),
+    )
+    description = Text(max_length=255)
     type = fields.String(required=True, validate=validate.OneOf(["percent", "fixed"]))
-    percent_off = fields.Integer(strict=True, validate=validate.Range(min=1, max=100))
+    percent_off = Int(strict=True, minimum=1, maximum=100)
     amount_off = Money()
     currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
     min_subtotal = Money()
     starts_at = IsoDateTime(allow_none=True)
     ends_at = IsoDateTime(allow_none=True)
-    usage_limit = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
-    per_customer_limit = fields.Integer(
-        allow_none=True, strict=True, validate=validate.Range(min=1)
-    )
+    usage_limit = Int(allow_none=True, strict=True, minimum=1, maximum=INT32_MAX)
+    per_customer_limit = Int(allow_none=True, strict=True, minimum=1, maximum=INT32_MAX)
     active = fields.Boolean()
 
     @validates_schema
@@ -198,5 +205,5 @@ class CouponUpdateBody(CouponBody):
 
 
 class CouponListQuery(PageQuery):
-    q = fields.String()
+    q = Text(max_length=64)
     active = fields.Boolean()

@@ -3,12 +3,20 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from gateway.schemas.base import CamelSchema, Money, PageMeta, PageQuery
+from services.common.fields import (
+    MAX_POSITION,
+    Id,
+    Int,
+    JsonObject,
+    Limit,
+    Slug,
+    Text,
+)
 from services.common.money import to_decimal_string
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "rating")
 STATUSES = ("active", "draft", "archived")
 _NON_NEGATIVE = validate.Range(min=0, error="Must not be negative.")
-_SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lowercase-words-like-this.")
 
 
 def _compile(schema: Schema):
@@ -95,6 +103,9 @@ class ProductSchema(FastDump, CamelSchema):
     rating_count = fields.Integer()
     in_stock = fields.Boolean()
     available = fields.Integer()
+    seller_id = fields.String(
+        allow_none=True, metadata={"description": "the owning seller's user id (null: the shop's)"}
+    )
     created_at = fields.String()
     updated_at = fields.String()
 
@@ -152,10 +163,10 @@ class ProductQuery(PageQuery):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(validate=validate.Length(max=200))
-    search = fields.String(validate=validate.Length(max=200))
-    category = fields.String(validate=validate.Length(max=120))
-    brand = fields.String(validate=validate.Length(max=500))
+    q = Text(max_length=200)
+    search = Text(max_length=200)
+    category = Text(max_length=120)
+    brand = Text(max_length=500)
     min_price = Money(validate=_NON_NEGATIVE)
     max_price = Money(validate=_NON_NEGATIVE)
     in_stock = fields.Boolean()
@@ -166,31 +177,43 @@ class FeaturedQuery(CamelSchema):
     class Meta:
         unknown = EXCLUDE
 
-    limit = fields.Integer(load_default=8, validate=validate.Range(min=1, max=50))
+    limit = Limit(default=8, maximum=50)
 
 
 class ImageBody(CamelSchema):
-    url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    thumbnail_url = fields.String(allow_none=True)
-    medium_url = fields.String(allow_none=True)
-    large_url = fields.String(allow_none=True)
+    url = Text(required=True, min_length=1, max_length=2000)
+    thumbnail_url = Text(allow_none=True, max_length=2000)
+    medium_url = Text(allow_none=True, max_length=2000)
+    large_url = Text(allow_none=True, max_length=2000)
 
 
 class ProductBody(CamelSchema):
     """A whole product (POST, PUT); PATCH takes any subset (ProductPatchBody)."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    slug = fields.String(validate=_SLUG)
-    description = fields.String(validate=validate.Length(max=20000))
-    brand = fields.String(validate=validate.Length(max=100))
-    category_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = Text(required=True, min_length=1, max_length=200)
+    slug = Slug()
+    description = Text(max_length=20000, multiline=True)
+    brand = Text(max_length=100)
+    category_id = Id(required=True)
     price = Money(required=True, validate=_NON_NEGATIVE)
     compare_at_price = Money(allow_none=True, validate=_NON_NEGATIVE)
     currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
-    attributes = fields.Dict(keys=fields.String())
-    images = fields.List(fields.Nested(ImageBody))
+    attributes = JsonObject(
+        metadata={
+            "description": "free-form: at most 4 levels, 50 keys or items each, keys of 64 and "
+            "strings of 1000 characters, numbers within ±(2^53 - 1)"
+        }
+    )
+    images = fields.List(fields.Nested(ImageBody), validate=validate.Length(max=20))
     featured = fields.Boolean()
     status = fields.String(validate=validate.OneOf(STATUSES))
+    seller_id = Id(
+        allow_none=True,
+        metadata={
+            "description": "the owning seller's user id; admins only (a seller's products are "
+            "their own), null: the shop's own product"
+        },
+    )
 
 
 class ProductPatchBody(ProductBody):
@@ -216,11 +239,11 @@ class CategoryTree(CamelSchema):
 
 
 class CategoryBody(CamelSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    slug = fields.String(validate=_SLUG)
-    description = fields.String(validate=validate.Length(max=5000))
-    parent_id = fields.String(allow_none=True)
-    position = fields.Integer()
+    name = Text(required=True, min_length=1, max_length=120)
+    slug = Slug(max_length=120)
+    description = Text(max_length=5000, multiline=True)
+    parent_id = Id(allow_none=True)
+    position = Int(minimum=0, maximum=MAX_POSITION)
 
 
 class CategoryPatchBody(CategoryBody):
@@ -233,7 +256,7 @@ class AdminProductQuery(ProductQuery):
     comma-separated list of product ids (at most 100)."""
 
     status = fields.String(load_default="any", validate=validate.OneOf((*STATUSES, "any")))
-    ids = fields.String(validate=validate.Length(max=5000))
+    ids = Text(max_length=5000)
 
     @post_load
     def split_ids(self, data, **kwargs):

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.base import CamelSchema, PageQuery
+from services.common.fields import MAX_QUANTITY, MAX_STOCK, Int, Text
 
 
 class StockSchema(CamelSchema):
@@ -14,18 +15,20 @@ class StockSchema(CamelSchema):
 
 
 class SetStockBody(CamelSchema):
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    reason = fields.String(load_default="manual count", validate=validate.Length(min=1, max=200))
-    low_stock_threshold = fields.Integer(strict=True, validate=validate.Range(min=0))
+    quantity = Int(required=True, strict=True, minimum=0, maximum=MAX_STOCK)
+    reason = Text(load_default="manual count", min_length=1, max_length=200)
+    low_stock_threshold = Int(strict=True, minimum=0, maximum=MAX_STOCK)
 
 
 class AdjustStockBody(CamelSchema):
-    delta = fields.Integer(
+    delta = Int(
         required=True,
         strict=True,
+        minimum=-MAX_QUANTITY,
+        maximum=MAX_QUANTITY,
         validate=validate.NoneOf([0], error="Must not be zero."),
     )
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = Text(required=True, min_length=1, max_length=200)
 
 
 class LowStockQuery(PageQuery):

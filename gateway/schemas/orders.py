@@ -3,21 +3,26 @@
 from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
 from gateway.schemas.base import CamelSchema, Money, PageQuery
+from services.common.fields import Id, Text
 from services.orders.domain import STATUSES
 
-_NAME = validate.Length(min=1, max=100)
+
+def _name(**kwargs) -> Text:
+    return Text(min_length=1, max_length=100, **kwargs)
+
+
 # The orders domain's own list: declared on every status field (also the dumped ones, where it
 # only documents), so the generated web client carries the enum instead of a copy of it.
 _STATUS = validate.OneOf(STATUSES)
 
 
 class ShippingAddressBody(CamelSchema):
-    first_name = fields.String(required=True, validate=_NAME)
-    last_name = fields.String(required=True, validate=_NAME)
-    address1 = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    address2 = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    state = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    first_name = _name(required=True)
+    last_name = _name(required=True)
+    address1 = Text(required=True, min_length=1, max_length=200)
+    address2 = Text(load_default=None, allow_none=True, max_length=200)
+    city = Text(required=True, min_length=1, max_length=100)
+    state = Text(load_default=None, allow_none=True, max_length=100)
     postal_code = fields.String(
         required=True,
         validate=validate.Regexp(
@@ -35,11 +40,9 @@ class ShippingAddressBody(CamelSchema):
 
 
 class PlaceOrderBody(CamelSchema):
-    cart_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    cart_id = Id(required=True)
     shipping_address = fields.Nested(ShippingAddressBody, load_default=None, allow_none=True)
-    address_id = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
-    )
+    address_id = Id(load_default=None, allow_none=True)
     payment_method = fields.String(load_default="card", validate=validate.OneOf(["card", "cod"]))
 
     @validates_schema
@@ -106,20 +109,25 @@ class OrderListQuery(PageQuery):
 
 
 class AdminOrderQuery(OrderListQuery):
-    customer = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    customer = Text(load_default=None, min_length=1, max_length=64)
     date_from = fields.AwareDateTime(load_default=None, default_timezone=None)
     date_to = fields.AwareDateTime(load_default=None, default_timezone=None)
 
 
 class StatusBody(CamelSchema):
     status = fields.String(required=True, validate=_STATUS)
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = Text(load_default=None, allow_none=True, max_length=500, multiline=True)
 
 
 class TrackingBody(CamelSchema):
-    carrier = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    number = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    carrier = Text(required=True, min_length=1, max_length=60)
+    number = Text(required=True, min_length=1, max_length=100)
+    url = fields.Url(
+        load_default=None,
+        allow_none=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=2000),
+    )
 
 
 class HistoryEntrySchema(CamelSchema):

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.base import CamelSchema, Money
+from services.common.fields import Id
 
 
 class PaymentSchema(CamelSchema):
@@ -21,11 +22,11 @@ class PaymentSchema(CamelSchema):
 
 
 class CreateIntentBody(CamelSchema):
-    order_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    order_id = Id(required=True, max_length=36)
 
 
 class ConfirmBody(CamelSchema):
-    intent_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    intent_id = Id(required=True, max_length=120)
     card_number = fields.String(
         required=True,
         validate=validate.Regexp(r"^[0-9 \-]{12,23}$", error="Not a card number."),
@@ -33,7 +34,7 @@ class ConfirmBody(CamelSchema):
 
 
 class RefundBody(CamelSchema):
-    order_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    order_id = Id(required=True, max_length=36)
     amount = Money(load_default=None, allow_none=True)
 
 

@@ -3,16 +3,17 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.base import CamelSchema, PageMeta, PageQuery
+from services.common.fields import Id, Int, Text
 
 SORTS = ("newest", "helpful", "most_helpful", "highest", "lowest")
 STATUSES = ("pending", "published", "flagged", "rejected")
 
 
 class ReviewBody(CamelSchema):
-    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    product_id = Id(required=True)
+    rating = Int(required=True, strict=True, minimum=1, maximum=5)
+    title = Text(required=True, min_length=1, max_length=200)
+    content = Text(required=True, min_length=1, max_length=5000, multiline=True)
 
 
 class ReviewSchema(CamelSchema):
@@ -70,7 +71,7 @@ class ReviewListQuery(PageQuery):
 
 class AdminReviewQuery(PageQuery):
     status = fields.String(load_default="flagged", validate=validate.OneOf(STATUSES))
-    product_id = fields.String(load_default=None)
+    product_id = Id(load_default=None)
 
 
 class ReviewStatusBody(CamelSchema):

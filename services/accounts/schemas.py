@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from services.accounts import domain
+from services.common.fields import CleanText, Limit, Page, Text
 
 
 def _strip(value: Any) -> Any:
@@ -25,18 +26,20 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _name(**kwargs: Any) -> fields.String:
-    return fields.String(pre_load=_strip, validate=validate.Length(min=1, max=100), **kwargs)
+    return Text(pre_load=_strip, min_length=1, max_length=100, **kwargs)
 
 
 def _optional(max_length: int) -> fields.String:
-    return fields.String(
-        pre_load=_blank_to_none, allow_none=True, validate=validate.Length(max=max_length)
-    )
+    return Text(pre_load=_blank_to_none, allow_none=True, max_length=max_length)
 
 
 class Email(fields.Email):
     def __init__(self, **kwargs: Any):
-        super().__init__(pre_load=_normalise_email, validate=validate.Length(max=320), **kwargs)
+        super().__init__(
+            pre_load=_normalise_email,
+            validate=[validate.Length(max=320), CleanText()],
+            **kwargs,
+        )
 
 
 class RegisterSchema(Schema):
@@ -48,8 +51,8 @@ class RegisterSchema(Schema):
 
 class CredentialsSchema(Schema):
     # not validated as an email: a malformed one is simply not found (401, not 400)
-    email = fields.String(required=True, validate=validate.Length(max=320))
-    password = fields.String(required=True, validate=validate.Length(max=1024))
+    email = Text(required=True, max_length=320)
+    password = Text(required=True, max_length=1024)
 
 
 class TokenSchema(Schema):
@@ -74,11 +77,11 @@ class ProfileChangesSchema(Schema):
 class AddressSchema(Schema):
     first_name = _name(required=True)
     last_name = _name(required=True)
-    address1 = fields.String(pre_load=_strip, required=True, validate=validate.Length(1, 200))
+    address1 = Text(pre_load=_strip, required=True, min_length=1, max_length=200)
     address2 = _optional(200)
-    city = fields.String(pre_load=_strip, required=True, validate=validate.Length(1, 100))
+    city = Text(pre_load=_strip, required=True, min_length=1, max_length=100)
     state = _optional(100)
-    postal_code = fields.String(pre_load=_strip, required=True, validate=validate.Length(1, 20))
+    postal_code = Text(pre_load=_strip, required=True, min_length=1, max_length=20)
     country = fields.String(
         pre_load=lambda v: _strip(v).upper() if isinstance(v, str) else v,
         required=True,
@@ -93,9 +96,9 @@ class AddressChangesSchema(AddressSchema):
 
 
 class ListUsersSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    q = fields.String(load_default=None, allow_none=True, pre_load=_blank_to_none)
+    page = Page()
+    limit = Limit()
+    q = Text(load_default=None, allow_none=True, pre_load=_blank_to_none, max_length=100)
     role = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(domain.ROLES))
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.cart.domain import COUPON_TYPES, PERCENT
+from services.common.fields import INT32_MAX, MAX_AMOUNT, MAX_QUANTITY, Id, Int, Limit, Page, Text
 
-_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-_optional_id = fields.String(
-    load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
-)
+_id = Id(required=True)
+_optional_id = Id(load_default=None, allow_none=True)
 
 
 class CartRef(Schema):
@@ -19,13 +18,13 @@ class CartRef(Schema):
 
 class AddItemArgs(CartRef):
     product_id = _id
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    quantity = Int(required=True, strict=True, minimum=1, maximum=MAX_QUANTITY)
 
 
 class UpdateItemArgs(CartRef):
     product_id = _id
     # 0 removes the line
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    quantity = Int(required=True, strict=True, minimum=0, maximum=MAX_QUANTITY)
 
 
 class ItemRef(CartRef):
@@ -33,7 +32,7 @@ class ItemRef(CartRef):
 
 
 class ApplyCouponArgs(CartRef):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    code = Text(required=True, min_length=1, max_length=64)
 
 
 class MergeArgs(Schema):
@@ -42,15 +41,15 @@ class MergeArgs(Schema):
 
 
 class RedeemArgs(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    code = Text(required=True, min_length=1, max_length=64)
     order_id = _id
     user_id = _optional_id
 
 
 class CouponListArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    q = fields.String(load_default=None, allow_none=True)
+    page = Page()
+    limit = Limit()
+    q = Text(load_default=None, allow_none=True, max_length=64)
     active = fields.Boolean(load_default=None, allow_none=True)
 
 
@@ -63,18 +62,16 @@ class CouponData(Schema):
             r"^[A-Za-z0-9_-]{3,64}$", error="3-64 letters, digits, '-' or '_'."
         ),
     )
-    description = fields.String(load_default="", validate=validate.Length(max=255))
+    description = Text(load_default="", max_length=255)
     type = fields.String(required=True, validate=validate.OneOf(COUPON_TYPES))
-    value = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    value = Int(required=True, strict=True, minimum=1, maximum=MAX_AMOUNT)
     currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))
-    min_subtotal = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    min_subtotal = Int(load_default=0, strict=True, minimum=0, maximum=MAX_AMOUNT)
     starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
     ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    usage_limit = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1)
-    )
-    per_customer_limit = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1)
+    usage_limit = Int(load_default=None, allow_none=True, strict=True, minimum=1, maximum=INT32_MAX)
+    per_customer_limit = Int(
+        load_default=None, allow_none=True, strict=True, minimum=1, maximum=INT32_MAX
     )
     active = fields.Boolean(load_default=True)
 

@@ -4,42 +4,41 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common.fields import MAX_QUANTITY, MAX_STOCK, Id, Int, Text
+
 
 class Line(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10000))
+    product_id = Id(required=True)
+    quantity = Int(required=True, strict=True, minimum=1, maximum=10000)
 
 
 class ReserveInput(Schema):
-    order_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    order_id = Id(required=True)
     lines = fields.List(
         fields.Nested(Line), required=True, validate=validate.Length(min=1, max=200)
     )
-    ttl_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    ttl_seconds = Int(load_default=None, allow_none=True, minimum=1, maximum=7 * 24 * 3600)
 
 
 class SetStockInput(Schema):
-    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    reason = fields.String(load_default="set", validate=validate.Length(min=1, max=200))
-    user_id = fields.String(load_default=None, allow_none=True)
-    low_stock_threshold = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=0)
-    )
+    product_id = Id(required=True)
+    quantity = Int(required=True, strict=True, minimum=0, maximum=MAX_STOCK)
+    reason = Text(load_default="set", min_length=1, max_length=200)
+    user_id = Id(load_default=None, allow_none=True)
+    low_stock_threshold = Int(load_default=None, allow_none=True, minimum=0, maximum=MAX_STOCK)
 
 
 class AdjustStockInput(Schema):
-    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    delta = fields.Integer(
+    product_id = Id(required=True)
+    delta = Int(
         required=True,
         strict=True,
-        validate=validate.And(
-            validate.Range(min=-1_000_000, max=1_000_000),
-            validate.NoneOf([0], error="Must not be zero."),
-        ),
+        minimum=-MAX_QUANTITY,
+        maximum=MAX_QUANTITY,
+        validate=validate.NoneOf([0], error="Must not be zero."),
     )
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    user_id = fields.String(load_default=None, allow_none=True)
+    reason = Text(required=True, min_length=1, max_length=200)
+    user_id = Id(load_default=None, allow_none=True)

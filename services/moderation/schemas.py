@@ -2,6 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common.fields import Limit, Page
 from services.moderation.domain import MEDIA, REVIEW, VERDICTS
 
 
@@ -29,5 +30,5 @@ class MediaUploadedSchema(EventSchema):
 class DecisionQuerySchema(Schema):
     subject_type = fields.String(load_default=None, validate=validate.OneOf([REVIEW, MEDIA]))
     verdict = fields.String(load_default=None, validate=validate.OneOf(VERDICTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Page()
+    limit = Limit()

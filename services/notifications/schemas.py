@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from marshmallow import INCLUDE, Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields
+
+from services.common.fields import Limit, Page
 
 
 class InboxArgs(Schema):
     user_id = fields.String(required=True)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Page()
+    limit = Limit()
     unread_only = fields.Boolean(load_default=False)
 
 

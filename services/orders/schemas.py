@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.common.fields import Id, Limit, Page, Text
 from services.orders.domain import STATUSES
 
-_NAME = validate.Length(min=1, max=100)
+_NAME = {"min_length": 1, "max_length": 100}
 _PHONE = validate.Regexp(r"^\+?[0-9 ()\-.]{6,20}$", error="Not a valid phone number.")
 _POSTAL = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,11}$", error="Not a valid postal code.")
 _COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166-1 alpha-2 code such as US.")
@@ -18,26 +19,24 @@ class _Strict(Schema):
 
 
 class AddressSchema(_Strict):
-    first_name = fields.String(required=True, validate=_NAME)
-    last_name = fields.String(required=True, validate=_NAME)
-    address1 = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    address2 = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    state = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    first_name = Text(required=True, **_NAME)
+    last_name = Text(required=True, **_NAME)
+    address1 = Text(required=True, min_length=1, max_length=200)
+    address2 = Text(load_default=None, allow_none=True, max_length=200)
+    city = Text(required=True, min_length=1, max_length=100)
+    state = Text(load_default=None, allow_none=True, max_length=100)
     postal_code = fields.String(required=True, validate=_POSTAL)
     country = fields.String(required=True, validate=_COUNTRY)
     phone = fields.String(required=True, validate=_PHONE)
 
 
 class PlaceOrderArgs(_Strict):
-    user_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    cart_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    user_id = Id(required=True)
+    cart_id = Id(required=True)
     shipping_address = fields.Nested(AddressSchema, load_default=None, allow_none=True)
-    address_id = fields.String(load_default=None, allow_none=True)
+    address_id = Id(load_default=None, allow_none=True, max_length=36)
     payment_method = fields.String(required=True, validate=validate.OneOf(["card", "cod"]))
-    idempotency_key = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=1, max=255)
-    )
+    idempotency_key = Text(load_default=None, allow_none=True, min_length=1, max_length=255)
     request_hash = fields.String(load_default=None, allow_none=True)
 
     @validates_schema
@@ -47,12 +46,12 @@ class PlaceOrderArgs(_Strict):
 
 
 class ListOrdersArgs(_Strict):
-    user_id = fields.String(load_default=None, allow_none=True)
+    user_id = Text(load_default=None, allow_none=True, max_length=64)
     status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(STATUSES))
     date_from = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
     date_to = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Page()
+    limit = Limit()
 
 
 class StatsArgs(_Strict):
@@ -64,13 +63,18 @@ class StatsArgs(_Strict):
 
 class UpdateStatusArgs(_Strict):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = Text(load_default=None, allow_none=True, max_length=500, multiline=True)
 
 
 class TrackingArgs(_Strict):
-    carrier = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    number = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    carrier = Text(required=True, min_length=1, max_length=60)
+    number = Text(required=True, min_length=1, max_length=100)
+    url = fields.Url(
+        load_default=None,
+        allow_none=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=2000),
+    )
 
 
 class PaymentEvent(_Strict):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common.fields import MAX_AMOUNT, Id, Int
+
 
 class _Lenient(Schema):
     class Meta:
@@ -12,7 +14,7 @@ class _Lenient(Schema):
 
 class CreateIntentArgs(_Lenient):
     order_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    amount = Int(required=True, strict=True, minimum=0, maximum=2**31 - 1)
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     user_id = fields.String(required=True)
     idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=255))
@@ -27,10 +29,8 @@ class ConfirmArgs(_Lenient):
 
 
 class RefundArgs(_Lenient):
-    order_id = fields.String(required=True)
-    amount = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1)
-    )
+    order_id = Id(required=True, max_length=36)
+    amount = Int(load_default=None, allow_none=True, strict=True, minimum=1, maximum=MAX_AMOUNT)
 
 
 class PaymentEventsArgs(_Lenient):

@@ -2,17 +2,18 @@
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common.fields import Id, Int, Limit, Page, Text
 from services.reviews.domain import SORTS, STATUSES
 
 _ID = validate.Length(min=1, max=64)
 
 
 class SubmitReviewSchema(Schema):
-    user_id = fields.String(required=True, validate=_ID)
-    product_id = fields.String(required=True, validate=_ID)
-    rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    user_id = Id(required=True)
+    product_id = Id(required=True)
+    rating = Int(required=True, strict=True, minimum=1, maximum=5)
+    title = Text(required=True, min_length=1, max_length=200)
+    content = Text(required=True, min_length=1, max_length=5000, multiline=True)
 
 
 class EligibilitySchema(Schema):
@@ -27,8 +28,8 @@ class ListReviewsSchema(Schema):
         unknown = EXCLUDE
 
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Page()
+    limit = Limit()
 
 
 class QueueQuerySchema(Schema):
@@ -38,9 +39,9 @@ class QueueQuerySchema(Schema):
     status = fields.String(
         load_default="flagged", allow_none=True, validate=validate.OneOf(STATUSES)
     )
-    product_id = fields.String(load_default=None, allow_none=True)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    product_id = Id(load_default=None, allow_none=True)
+    page = Page()
+    limit = Limit()
 
 
 class SetStatusSchema(Schema):
