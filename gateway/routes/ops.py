@@ -4,6 +4,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from gateway.api import api, json_response
+from gateway.health import full_report_allowed, public_report
 from gateway.openapi import DOCS_ASSET, DOCS_NOT_BUILT, DOCS_PAGE, DOCS_POLICY
 from gateway.web import WebBuild
 
@@ -20,13 +21,18 @@ class OpsRoutes:
     @api(
         "GET",
         "/ready",
-        rate="",
+        auth="optional",
+        rate="ready",
         tags=TAGS,
-        summary="RabbitMQ, Redis, PostgreSQL and every service answer (503 names what is down)",
+        summary=(
+            "RabbitMQ, Redis, PostgreSQL and every service answer: 200 ready, 503 not. What is"
+            " down is named to admins and to the machine itself; checked at most once a second"
+        ),
     )
-    def ready(self, request):
+    def ready(self, request, user):
         ready, report = self.readiness(self.redis)
-        return json_response(200 if ready else 503, report)
+        shown = report if full_report_allowed(request, user) else public_report(report)
+        return json_response(200 if ready else 503, shown)
 
     @api("GET", "/metrics", rate="", tags=TAGS, summary="Prometheus metrics of this process")
     def metrics(self, request):
