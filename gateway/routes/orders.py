@@ -9,6 +9,7 @@ from gateway.schemas.base import page_of
 from gateway.schemas.orders import (
     AdminOrderQuery,
     AdminOrderSchema,
+    CancelBody,
     DeadLetterQuery,
     DeadLetterSchema,
     HistorySchema,
@@ -18,6 +19,7 @@ from gateway.schemas.orders import (
     StatusBody,
     TrackingBody,
 )
+from services.common.schemas import load
 
 TAGS = ("orders",)
 STAFF = ("seller", "admin")
@@ -28,9 +30,12 @@ def is_staff(user) -> bool:
 
 
 def _optional_reason(request) -> str | None:
+    """The reason of the optional JSON body {reason}: the body is read here, not declared on the
+    route, because a cancel without any body (or content type) is the usual case."""
     data = request.get_json(silent=True) if request.mimetype == "application/json" else None
-    reason = data.get("reason") if isinstance(data, dict) else None
-    return str(reason)[:500] if reason else None
+    if not isinstance(data, dict):
+        return None
+    return load(CancelBody(), data)["reason"] or None
 
 
 class OrderRoutes:

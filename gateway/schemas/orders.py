@@ -1,6 +1,6 @@
 """HTTP schemas of the order routes and admin stats."""
 
-from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, pre_dump, validate, validates_schema
 
 from gateway.schemas.base import CamelSchema, Money, PageQuery
 from services.common.fields import Id, Text
@@ -117,6 +117,15 @@ class AdminOrderQuery(OrderListQuery):
 class StatusBody(CamelSchema):
     status = fields.String(required=True, validate=_STATUS)
     note = Text(load_default=None, allow_none=True, max_length=500, multiline=True)
+
+
+class CancelBody(CamelSchema):
+    """The optional body of a cancel (read by the route itself: it may be absent)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = Text(load_default=None, allow_none=True, max_length=500, multiline=True)
 
 
 class TrackingBody(CamelSchema):

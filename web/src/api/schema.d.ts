@@ -1380,7 +1380,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** RabbitMQ, Redis, PostgreSQL and every service answer (503 names what is down) */
+        /** RabbitMQ, Redis, PostgreSQL and every service answer: 200 ready, 503 not. What is down is named to admins and to the machine itself; checked at most once a second */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -1506,6 +1506,10 @@ export interface components {
         BrandFacet: {
             brand?: string;
             count?: number;
+        };
+        CancelBody: {
+            /** @default null */
+            reason: string | null;
         };
         Cart: {
             coupon?: components["schemas"]["CartCoupon"] | null;
@@ -4152,7 +4156,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description optional: why the order is cancelled */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelBody"];
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -4452,11 +4461,19 @@ export interface operations {
     payment_webhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description t=<unix time>,v1=<HMAC-SHA256 of 't.body'>: checked against the raw bytes of the body; old or future timestamps are refused */
+                "Stripe-Signature": string;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the provider's event exactly as it sent it (read raw, not re-parsed before the signature is checked) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -4809,7 +4826,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description one JPEG, PNG or WebP image of at most 10 MB in the field `image` (`file`, or the only file sent, are accepted too) */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    image: string;
+                };
+            };
+        };
         responses: {
             /** @description Success */
             202: {
