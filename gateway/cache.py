@@ -9,19 +9,21 @@ counts the request against its rate limit when asked to.
 from __future__ import annotations
 
 from gateway.metrics import CACHE_LOOKUPS
-from gateway.ratelimit import RateLimiter, Window
+from gateway.ratelimit import SLIDING_WINDOW_LUA, Limit, RateLimiter
 
-# KEYS: the namespace's generation[, a rate-limit counter]; ARGV: key prefix, resource[, the
-# counter's lifetime]. Returns {generation, body or nil[, count]}.
-_GET = """
-local count = false
+# KEYS: the namespace's generation[, a rate-limit hash]; ARGV: key prefix, resource[, the limit's
+# script arguments (`Limit.args`)]. Returns {generation, body or nil, the limit's verdict or nil};
+# a refused request reads no body (false, not nil, keeps the reply's later elements).
+_LOOKUP = """
+local verdict = false
 if KEYS[2] then
-  count = redis.call('INCR', KEYS[2])
-  if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+  verdict = slide(KEYS[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+  if verdict[1] == 0 then return {false, false, verdict} end
 end
 local gen = redis.call('GET', KEYS[1]) or '0'
-return {gen, redis.call('GET', ARGV[1] .. gen .. ':' .. ARGV[2]), count}
+return {gen, redis.call('GET', ARGV[1] .. gen .. ':' .. ARGV[2]), verdict}
 """
+_GET = SLIDING_WINDOW_LUA + _LOOKUP
 
 
 class ResponseCache:
@@ -31,18 +33,18 @@ class ResponseCache:
         self._get = redis_client.register_script(_GET)
 
     def lookup(
-        self, namespace: str, resource: str, window: Window | None = None
+        self, namespace: str, resource: str, limit: Limit | None = None, now_us: int | None = None
     ) -> tuple[str, str | None]:
-        """(generation, cached body or None). With a rate-limit `window`, its counter is
-        incremented in the same round trip and judged (`RateLimited`) before anything returns:
-        a public read costs one Redis call, hit or miss."""
+        """(generation, cached body or None). With a rate `limit`, the request is counted
+        against it in the same round trip and judged (`RateLimited`) before anything returns: a
+        public read costs one Redis call, hit or miss. `now_us`: see `RateLimiter.now_us`."""
         keys, args = [f"cache:gen:{namespace}"], [f"cache:{namespace}:", resource]
-        if window is not None:
-            keys.append(window.key)
-            args.append(window.seconds)
-        generation, body, *counted = self._get(keys=keys, args=args)
-        if window is not None:
-            RateLimiter.judge(window, counted[0])
+        if limit is not None:
+            keys.append(limit.key)
+            args.extend(limit.args(now_us))
+        generation, body, verdict = self._get(keys=keys, args=args)
+        if limit is not None:
+            RateLimiter.judge(limit, verdict)
         CACHE_LOOKUPS.labels(
             namespace=namespace, result="hit" if body is not None else "miss"
         ).inc()

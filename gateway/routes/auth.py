@@ -1,7 +1,20 @@
-"""Auth routes: register, login, refresh (rotation), logout, password reset, profile."""
+"""Auth routes: register, login, refresh (rotation), logout, password reset, profile.
+
+Every auth route is held to the strict "auth" limit per client address. Two are also limited per
+account, whatever the address, so a botnet rotating addresses gains nothing on one account:
+- login counts only failed attempts (wrong email or password) against "login_account": a user who
+  signs in is never locked out by their own successes, and an attacker gets at most its limit of
+  guesses per window. Refused attempts are not counted, so once the failures stop the account is
+  open again within one window (`Retry-After` says when): a lock-out lasts only while someone keeps
+  failing on the account at the limit's rate, visible as bazaar_rate_limited_total{route_class=
+  "login_account"};
+- forgot-password counts every request against "reset_account", which bounds the reset emails one
+  address can be sent (email bombing); the answer stays 202-or-429 whether or not it has an account.
+"""
 
 from gateway.api import api
 from gateway.idempotency import OFF
+from gateway.ratelimit import AccountLimit
 from gateway.schemas.accounts import (
     AuthResultSchema,
     ForgotPasswordBody,
@@ -12,8 +25,12 @@ from gateway.schemas.accounts import (
     ResetPasswordBody,
     UserSchema,
 )
+from services.accounts.exceptions import InvalidCredentials
 
 TAGS = ("auth",)
+# a disabled account answers only after its password matched: no guess to count
+FAILED_LOGINS = AccountLimit("login_account", counts=(InvalidCredentials,))
+RESET_REQUESTS = AccountLimit("reset_account")
 # The anonymous routes are not keyed (idempotency=OFF): their answers are credentials, which the
 # Idempotency-Key store must not copy into Redis, and an anonymous key has no principal to scope by.
 
@@ -52,6 +69,7 @@ class AuthRoutes:
         body=LoginBody,
         response=AuthResultSchema,
         rate="auth",
+        account_rate=FAILED_LOGINS,
         tags=TAGS,
         summary="Sign in with email and password",
     )
@@ -102,6 +120,7 @@ class AuthRoutes:
         body=ForgotPasswordBody,
         status=202,
         rate="auth",
+        account_rate=RESET_REQUESTS,
         tags=TAGS,
         summary="Email a reset link (202 whether or not the email exists)",
     )
