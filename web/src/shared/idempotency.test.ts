@@ -1,6 +1,7 @@
+import { MutationObserver, QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
-import { IdempotencyKeys, keepsKey, keyFor } from "./idempotency";
+import { fingerprintOf, IdempotencyKeys, keepsKey, keyedMutation, keyFor, type Keyed } from "./idempotency";
 
 function counter() {
   let n = 0;
@@ -59,5 +60,90 @@ describe("IdempotencyKeys", () => {
     expect(after.for("body")).toBe("key-1");
     after.settle(true);
     expect(store.data.has("bazaar.test")).toBe(false);
+  });
+});
+
+describe("settling one key", () => {
+  it("leaves a later body's open attempt alone", () => {
+    const keys = new IdempotencyKeys(undefined, undefined, counter());
+    const first = keys.for({ quantity: 2 });
+    const second = keys.for({ quantity: 3 });
+    keys.settle(true, first);
+    expect(keys.for({ quantity: 3 })).toBe(second);
+    keys.settle(true, second);
+    expect(keys.for({ quantity: 3 })).toBe("key-3");
+  });
+
+  it("gives a request without a body a fingerprint too", () => {
+    expect(fingerprintOf(undefined)).toBe("");
+  });
+});
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => ((resolve = ok), (reject = fail)));
+  return { promise, resolve, reject };
+}
+
+describe("keyedMutation", () => {
+  function setup() {
+    const client = new QueryClient();
+    const keys = new IdempotencyKeys(undefined, undefined, counter());
+    const sent: string[] = [];
+    const answers: ReturnType<typeof deferred<string>>[] = [];
+    const { mutation, keyed } = keyedMutation(keys, {
+      scope: { id: "cart" },
+      send: (body: { productId: string; quantity: number }, key: string) => {
+        sent.push(`${body.productId}x${body.quantity} ${key}`);
+        const answer = deferred<string>();
+        answers.push(answer);
+        return answer.promise;
+      },
+    });
+    const mutate = (body: { productId: string; quantity: number }) =>
+      new MutationObserver<string, Error, Keyed<typeof body>>(client, mutation).mutate(keyed(body));
+    return { sent, answers, mutate };
+  }
+
+  const settled = () => new Promise((r) => setTimeout(r, 10));
+
+  it("sends a double click queued behind the first with the first's key", async () => {
+    const { sent, answers, mutate } = setup();
+    const first = mutate({ productId: "mug", quantity: 1 });
+    const second = mutate({ productId: "mug", quantity: 1 });
+    await settled();
+    answers[0].resolve("cart");
+    await first;
+    await settled();
+    answers[1].resolve("cart (replayed)");
+    await second;
+    expect(sent).toEqual(["mugx1 key-1", "mugx1 key-1"]);
+  });
+
+  it("sends a click after the answer with a new key: it is another intent", async () => {
+    const { sent, answers, mutate } = setup();
+    const first = mutate({ productId: "mug", quantity: 1 });
+    await settled();
+    answers[0].resolve("cart");
+    await first;
+    const again = mutate({ productId: "mug", quantity: 1 });
+    await settled();
+    answers[1].resolve("cart");
+    await again;
+    expect(sent).toEqual(["mugx1 key-1", "mugx1 key-2"]);
+  });
+
+  it("retries with the same key after a lost answer", async () => {
+    const { sent, answers, mutate } = setup();
+    const first = mutate({ productId: "mug", quantity: 1 });
+    await settled();
+    answers[0].reject(new ApiError(0, {}));
+    await expect(first).rejects.toBeInstanceOf(ApiError);
+    const retry = mutate({ productId: "mug", quantity: 1 });
+    await settled();
+    answers[1].resolve("cart");
+    await retry;
+    expect(sent).toEqual(["mugx1 key-1", "mugx1 key-1"]);
   });
 });

@@ -2,7 +2,7 @@
 // has seen and answers 409 IDEMPOTENCY_KEY_REUSED to a key sent with a different body, so: the
 // same body retried (a double click, a retry after a network error, a reload) keeps its key, a
 // changed body gets a new one, and once a request has been answered for good the next one is new.
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, type MutateOptions, type MutationOptions } from "@tanstack/react-query";
 import { useRef } from "react";
 import { idempotencyKey } from "./api";
 import { ApiError } from "./errors";
@@ -15,7 +15,8 @@ export interface KeyedAttempt {
 
 /** A stable text for a request body (any JSON-able value; a string is taken as it is). */
 export function fingerprintOf(body: unknown): string {
-  return typeof body === "string" ? body : JSON.stringify(body);
+  // a body-less request (undefined) is "": JSON.stringify gives no text for it
+  return typeof body === "string" ? body : (JSON.stringify(body) ?? "");
 }
 
 /**
@@ -79,9 +80,11 @@ export class IdempotencyKeys {
   /**
    * After the request: `settle(true)` on success, `settle(error)` with what was thrown (the key is
    * kept only when that error leaves the outcome open, see keepsKey), `settle(false)` to drop it.
+   * With `key`, only that key's attempt is settled: a later body's attempt stays open.
    */
-  settle(outcome: unknown): void {
+  settle(outcome: unknown, key?: string): void {
     if (keepsKey(outcome)) return;
+    if (key !== undefined && this.attempt?.key !== key) return;
     this.attempt = null;
     this.save();
   }
@@ -123,23 +126,68 @@ export function useIdempotencyKey(storageKey?: string): IdempotencyKeys {
   return keys.current;
 }
 
+/** A keyed mutation's variables: the body, and the key it was given when it was asked for. */
+export interface Keyed<B> {
+  body: B;
+  key: string;
+}
+
+export interface KeyedMutationOptions<B, T> {
+  /** Makes the call with the body and its Idempotency-Key. */
+  send: (body: B, key: string) => Promise<T>;
+  /** Mutations of one scope run one after another (the cart's changes). */
+  scope?: { id: string };
+  /** As useMutation's: a promise returned is waited for before the mutation settles. */
+  onSuccess?: (data: T) => unknown;
+  onError?: (error: Error) => unknown;
+}
+
+/**
+ * The plain form of useKeyedMutation: the mutation's options, and `keyed(body)`, the variables
+ * to mutate with. The key is taken when the shopper acts, not when the request leaves: a second
+ * click queued behind the first (same scope) or sent while it runs carries the first's key, so the
+ * server answers it with the first answer instead of doing the work twice.
+ */
+export function keyedMutation<B, T>(keys: IdempotencyKeys, options: KeyedMutationOptions<B, T>) {
+  const { send, scope, onSuccess, onError } = options;
+  const mutation: MutationOptions<T, Error, Keyed<B>> = {
+    scope,
+    mutationFn: ({ body, key }) => send(body, key),
+    onError: (error, variables) => {
+      keys.settle(error, variables.key);
+      return onError?.(error);
+    },
+    onSuccess: (data, variables) => {
+      keys.settle(true, variables.key);
+      return onSuccess?.(data);
+    },
+  };
+  return { mutation, keyed: (body: B): Keyed<B> => ({ body, key: keys.for(body) }) };
+}
+
 /**
  * A mutation whose every request carries its body's Idempotency-Key: a retry of the same body
- * reuses the key, an answer (or a definite refusal) frees it. `send(body, key)` makes the call.
+ * (a double click, a click again after a lost answer) reuses the key, an answer (or a definite
+ * refusal) frees it. `mutate(body)` / `mutateAsync(body)` as with any mutation.
  */
+export function useKeyedMutation<B, T>(options: KeyedMutationOptions<B, T>) {
+  const keys = useIdempotencyKey();
+  const { mutation, keyed } = keyedMutation(keys, options);
+  const result = useMutation(mutation);
+  return {
+    ...result,
+    mutate: (body: B, callbacks?: MutateOptions<T, Error, Keyed<B>>) => result.mutate(keyed(body), callbacks),
+    mutateAsync: (body: B, callbacks?: MutateOptions<T, Error, Keyed<B>>) =>
+      result.mutateAsync(keyed(body), callbacks),
+  };
+}
+
+/** useKeyedMutation in two arguments: `send(body, key)` makes the call. */
 export function useIdempotentMutation<B, T>(
   send: (body: B, key: string) => Promise<T>,
   onSuccess?: (data: T) => void,
 ) {
-  const keys = useIdempotencyKey();
-  return useMutation({
-    mutationFn: (body: B) => send(body, keys.for(body)),
-    onError: (error) => keys.settle(error),
-    onSuccess: (data) => {
-      keys.settle(true);
-      onSuccess?.(data);
-    },
-  });
+  return useKeyedMutation({ send, onSuccess });
 }
 
 function sessionStore(): AttemptStore | undefined {

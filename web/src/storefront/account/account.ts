@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap, type components } from "../../shared/api";
 import { useSession } from "../../shared/hooks";
+import { useKeyedMutation } from "../../shared/idempotency";
 import { signIn, updateUser, type AuthResult } from "../../shared/session";
 import { mergeGuestCartAfterSignIn } from "../cart/cart";
 import { endSession, INBOX, refreshInbox } from "./menu";
@@ -103,22 +104,31 @@ export function useAddresses() {
   });
 }
 
+/** Add or change an address; a retry of the same form carries its Idempotency-Key, so a new
+ * address saved twice is stored once. */
 export function useSaveAddress() {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, body }: { id?: string; body: AddressBody }) =>
-      id
-        ? unwrap(api.PUT("/api/users/addresses/{addressId}", { params: { path: { addressId: id } }, body }))
-        : unwrap(api.POST("/api/users/addresses", { body })),
+  return useKeyedMutation({
+    send: ({ id, body }: { id?: string; body: AddressBody }, key) => {
+      const headers = { "Idempotency-Key": key };
+      return id
+        ? unwrap(api.PUT("/api/users/addresses/{addressId}", { params: { path: { addressId: id } }, headers, body }))
+        : unwrap(api.POST("/api/users/addresses", { headers, body }));
+    },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ADDRESSES }),
   });
 }
 
 export function useDeleteAddress() {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.DELETE("/api/users/addresses/{addressId}", { params: { path: { addressId: id } } })),
+  return useKeyedMutation({
+    send: (id: string, key) =>
+      unwrap(
+        api.DELETE("/api/users/addresses/{addressId}", {
+          params: { path: { addressId: id } },
+          headers: { "Idempotency-Key": key },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ADDRESSES }),
   });
 }

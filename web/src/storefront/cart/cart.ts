@@ -2,11 +2,12 @@
 // ("bazaar.cartId"), a signed-in person's own cart from GET /api/cart. Every figure shown comes
 // from the API's answer; the browser never prices anything. After signing in, the guest cart is
 // folded into the user's (POST /api/cart/merge) and the guest id forgotten.
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 import { api, unwrap, type components } from "../../shared/api";
 import { ApiError } from "../../shared/errors";
 import { useSession } from "../../shared/hooks";
+import { useKeyedMutation } from "../../shared/idempotency";
 import { getSession } from "../../shared/session";
 import {
   CART_MUTATION_SCOPE,
@@ -213,20 +214,26 @@ function reloadCartOnError(queryClient: QueryClient) {
   return () => queryClient.invalidateQueries({ queryKey: CART_KEY });
 }
 
+// Every change carries an Idempotency-Key taken when the shopper acts (shared/idempotency.ts): a
+// double click queued behind the first change, or a retry after a lost answer, is answered with
+// the first change's result instead of adding twice.
+const KEY = "Idempotency-Key";
+
 /** Add units of a product, creating the guest cart when there is none. */
 export function useAddToCart(): {
   add(productId: string, quantity: number): Promise<void>;
   isPending: boolean;
 } {
   const queryClient = useQueryClient();
-  const mutation = useMutation({
+  const mutation = useKeyedMutation({
     scope: CART_MUTATION_SCOPE,
     onError: reloadCartOnError(queryClient),
-    mutationFn: ({ productId, quantity }: { productId: string; quantity: number }) =>
+    send: ({ productId, quantity }: { productId: string; quantity: number }, key) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
           api.POST("/api/cart/{cartId}/items", {
             params: { path: { cartId } },
+            headers: { [KEY]: key },
             body: { productId, quantity },
           }),
         ),
@@ -243,14 +250,15 @@ export function useAddToCart(): {
 /** Set a line's quantity (0 removes it). */
 export function useUpdateLine() {
   const queryClient = useQueryClient();
-  return useMutation({
+  return useKeyedMutation({
     scope: CART_MUTATION_SCOPE,
     onError: reloadCartOnError(queryClient),
-    mutationFn: ({ productId, quantity }: { productId: string; quantity: number }) =>
+    send: ({ productId, quantity }: { productId: string; quantity: number }, key) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
           api.PUT("/api/cart/{cartId}/items/{productId}", {
             params: { path: { cartId, productId } },
+            headers: { [KEY]: key },
             body: { quantity },
           }),
         ),
@@ -260,14 +268,15 @@ export function useUpdateLine() {
 
 export function useRemoveLine() {
   const queryClient = useQueryClient();
-  return useMutation({
+  return useKeyedMutation({
     scope: CART_MUTATION_SCOPE,
     onError: reloadCartOnError(queryClient),
-    mutationFn: (productId: string) =>
+    send: (productId: string, key) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
           api.DELETE("/api/cart/{cartId}/items/{productId}", {
             params: { path: { cartId, productId } },
+            headers: { [KEY]: key },
           }),
         ),
       ),
@@ -276,14 +285,15 @@ export function useRemoveLine() {
 
 export function useApplyCoupon() {
   const queryClient = useQueryClient();
-  return useMutation({
+  return useKeyedMutation({
     scope: CART_MUTATION_SCOPE,
     onError: reloadCartOnError(queryClient),
-    mutationFn: (code: string) =>
+    send: (code: string, key) =>
       changeCart(queryClient, (cartId) =>
         unwrap(
           api.POST("/api/cart/{cartId}/coupon", {
             params: { path: { cartId } },
+            headers: { [KEY]: key },
             body: { code },
           }),
         ),
@@ -293,12 +303,14 @@ export function useApplyCoupon() {
 
 export function useRemoveCoupon() {
   const queryClient = useQueryClient();
-  return useMutation({
+  return useKeyedMutation({
     scope: CART_MUTATION_SCOPE,
     onError: reloadCartOnError(queryClient),
-    mutationFn: () =>
+    send: (_: void, key) =>
       changeCart(queryClient, (cartId) =>
-        unwrap(api.DELETE("/api/cart/{cartId}/coupon", { params: { path: { cartId } } })),
+        unwrap(
+          api.DELETE("/api/cart/{cartId}/coupon", { params: { path: { cartId } }, headers: { [KEY]: key } }),
+        ),
       ),
   });
 }

@@ -1,8 +1,9 @@
 // The catalog's server state: one hook per API read or write the catalog pages make.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, unwrap, type components } from "../../shared/api";
 import { useSession } from "../../shared/hooks";
+import { useKeyedMutation } from "../../shared/idempotency";
 import { apiQuery, type ListingQuery } from "./listing";
 
 export type Product = components["schemas"]["Product"];
@@ -76,19 +77,31 @@ export function useReviewEligibility(productId: string | undefined) {
   });
 }
 
+/** Submit a review; a retry of the same review carries its Idempotency-Key, so it is answered
+ * with the first answer instead of "you have already reviewed this product". */
 export function useSubmitReview(productId: string | undefined) {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: { rating: number; title: string; content: string }) =>
-      unwrap(api.POST("/api/reviews", { body: { productId: productId as string, ...body } })),
+  return useKeyedMutation({
+    send: (body: { rating: number; title: string; content: string }, key) =>
+      unwrap(
+        api.POST("/api/reviews", {
+          headers: { "Idempotency-Key": key },
+          body: { productId: productId as string, ...body },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["reviews", "eligibility", productId] }),
   });
 }
 
 export function useHelpfulVote() {
-  return useMutation({
-    mutationFn: (reviewId: string) =>
-      unwrap(api.POST("/api/reviews/{reviewId}/helpful", { params: { path: { reviewId } } })),
+  return useKeyedMutation({
+    send: (reviewId: string, key) =>
+      unwrap(
+        api.POST("/api/reviews/{reviewId}/helpful", {
+          params: { path: { reviewId } },
+          headers: { "Idempotency-Key": key },
+        }),
+      ),
   });
 }
 
