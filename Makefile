@@ -13,7 +13,7 @@ RABBIT_API ?= http://guest:guest@127.0.0.1:15672
 .DEFAULT_GOAL := help
 .PHONY: help venv check web web-api web-dev web-test rabbit-management db migrate keys seed seed-large run test test-unit \
 	test-integration test-e2e test-browser lint format typecheck shell bench bench-web bench-moderation compose-check \
-	clean reconcile
+	clean reconcile admin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -73,6 +73,11 @@ keys: venv ## development JWT signing keys under var/keys (created once)
 
 seed: migrate keys ## demo users, catalog, stock and coupons
 	@$(MANAGE) seed
+
+# the password of a new account is read from ADMIN_PASSWORD or asked at a prompt (never echoed)
+admin: $(if $(EMAIL),migrate keys) ## create or restore an admin: make admin EMAIL=you@example.com
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.com"; exit 2; }
+	@$(MANAGE) admin "$(EMAIL)"
 
 seed-large: migrate ## a million products for benchmarks: make seed-large N=1000000
 	$(PY) scripts/seed_large.py $(or $(N),1000000)
