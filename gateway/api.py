@@ -52,7 +52,7 @@ from gateway.errors import (
 )
 from gateway.idempotency import GATEWAY, IdempotentResponses, mode_of
 from gateway.metrics import LATENCY, REQUESTS
-from gateway.ratelimit import AccountLimit, RateLimiter
+from gateway.ratelimit import AccountLimit, RateLimiter, refusal_headers
 from gateway.security import SecurityHeaders
 from services.common.config import CACHE, CORS_ORIGINS, RATE_LIMITS
 from services.common.context import REQUEST_ID_KEY, USER_ID_KEY, new_request_id
@@ -84,7 +84,7 @@ def error_response(exc: BaseException, request_id: str) -> Response:
     body["requestId"] = request_id
     headers = {}
     if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.details["retryAfter"])
+        headers.update(refusal_headers(exc.details))
     return json_response(status, body, headers)
 
 
@@ -150,7 +150,7 @@ class ApiWsgiApp(WsgiApp):
         if origin and origin in self.cors_origins:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = (
-                "X-Request-Id, Retry-After, Idempotent-Replayed"
+                "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, Idempotent-Replayed"
             )
             response.headers.add("Vary", "Origin")
 

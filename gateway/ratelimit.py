@@ -228,5 +228,18 @@ class RateLimiter:
                 "limit": limit.limit,
                 "window": limit.window,
                 "scope": limit.scope,
+                "policy": limit.route_class,
             },
         )
+
+
+def refusal_headers(details: dict) -> dict[str, str]:
+    """The headers of a 429 (`RateLimited.details`): Retry-After, and the same answer in the
+    IETF draft's fields (draft-ietf-httpapi-ratelimit-headers: the policy's quota `q` per `w`
+    seconds, none remaining `r`, `t` seconds until the next request fits)."""
+    policy, wait = details["policy"], details["retryAfter"]
+    return {
+        "Retry-After": str(wait),
+        "RateLimit-Policy": f'"{policy}";q={details["limit"]};w={details["window"]}',
+        "RateLimit": f'"{policy}";r=0;t={wait}',
+    }

@@ -113,6 +113,7 @@ def test_retry_after_is_the_whole_second_the_next_request_is_admitted_at(redis_c
         "limit": LIMIT,
         "window": WINDOW,
         "scope": "client",
+        "policy": "auth",
     }
     assert wait == WINDOW - 5  # the burst leaves the window exactly a window after it came
     clock.now += (wait - 1) * SECOND
@@ -206,11 +207,20 @@ def gateway_config(service_config, redis_client):
 
 
 @pytest.fixture
-def accounts(container_factory, gateway_config):
+def services(container_factory, gateway_config):
     container = container_factory(GatewayService, gateway_config)
-    accounts = replace_dependencies(container, "accounts_rpc")
+    accounts, catalog = replace_dependencies(container, "accounts_rpc", "catalog_rpc")
+    catalog.list_products.return_value = {
+        "data": [],
+        "meta": {"page": 1, "limit": 20, "total": 0, "total_pages": 0},
+    }
     container.start()
-    return accounts
+    return {"accounts": accounts, "catalog": catalog}
+
+
+@pytest.fixture
+def accounts(services):
+    return services["accounts"]
 
 
 class SourceAddress(HTTPAdapter):
@@ -261,6 +271,8 @@ def test_failed_logins_are_limited_per_account_whatever_the_address(accounts, cl
     assert refused.json()["details"]["scope"] == "account"
     assert int(refused.headers["Retry-After"]) == 900  # the account's window, not the address's
     assert int(refused.headers["Retry-After"]) == refused.json()["details"]["retryAfter"]
+    assert refused.headers["RateLimit-Policy"] == '"login_account";q=3;w=900'
+    assert refused.headers["RateLimit"] == '"login_account";r=0;t=900'
     assert accounts.authenticate.call_count == 3  # a refused guess never reaches the password
     # another account from the same addresses is untouched
     assert login(client_at, "127.0.0.2", "someone-else@example.com").status_code == 401
@@ -357,3 +369,14 @@ def test_a_gateway_request_is_one_round_trip_and_a_login_one_per_limit(
     assert commands_on_our_db(redis_client, refresh) == ["EVALSHA"]
     # the address's limit, then the account's
     assert commands_on_our_db(redis_client, failed_login) == ["EVALSHA", "EVALSHA"]
+
+
+def test_a_cached_public_read_is_one_round_trip_hit_or_refused(services, client_at, redis_client):
+    client = client_at("127.0.0.2")
+    assert client.get("/api/products?q=lamp").headers["X-Cache"] == "MISS"
+
+    def hit():
+        assert client.get("/api/products?q=lamp").headers["X-Cache"] == "HIT"
+
+    assert commands_on_our_db(redis_client, hit) == ["EVALSHA"]  # the limit and the lookup
+    assert services["catalog"].list_products.call_count == 1
