@@ -66,7 +66,10 @@ export function UsersPage() {
   );
 }
 
-/** One user's row: who they are to the reader, and the change (role or active) made on it. */
+/** One user's row: who they are to the reader, and the change (role or active) made on it.
+ * Your own role and active flag are not offered (the API refuses an admin removing their own
+ * access, 409 OWN_ADMIN_ACCESS); a refusal it still makes (409 LAST_ACTIVE_ADMIN: the last
+ * active admin) shows its message in the row. */
 function useUserChanges(user: User) {
   const session = useSession();
   const queryClient = useQueryClient();
@@ -114,10 +117,15 @@ type UserChanges = ReturnType<typeof useUserChanges>;
 const COLUMNS: Column<User, UserChanges>[] = [
   {
     header: "Name",
-    cell: (_user, { self, name, update }) => (
+    cell: (user, { self, name, update }) => (
       <>
         {name}
-        {self ? <span className="small muted"> (you)</span> : null}
+        {self ? (
+          <span id={`you-${user.id}`} className="small muted">
+            {" "}
+            (you: only another admin can change your role or deactivate you)
+          </span>
+        ) : null}
         {update.error ? <ErrorMessage error={update.error} /> : null}
       </>
     ),
@@ -136,6 +144,7 @@ const COLUMNS: Column<User, UserChanges>[] = [
           className="input"
           value={user.role}
           disabled={self || update.isPending}
+          aria-describedby={self ? `you-${user.id}` : undefined}
           onChange={(event) => void changeRole(event.target.value as Role)}
         >
           {ROLES.map((each) => (
@@ -155,6 +164,7 @@ const COLUMNS: Column<User, UserChanges>[] = [
           type="checkbox"
           checked={Boolean(user.isActive)}
           disabled={self || update.isPending}
+          aria-describedby={self ? `you-${user.id}` : undefined}
           onChange={(event) => void changeActive(event.target.checked)}
         />
         <span className="visually-hidden">{name} is </span>Active
