@@ -42,7 +42,7 @@ PAYMENTS = "PAYMENTS"  # {provider, ...}: services/payments/dependencies.py
 MEDIA = "MEDIA"  # {root, base_url, ...}
 WEB = "WEB"  # {root, sitemap_page_size, sitemap_ttl}: the web app the gateway serves
 SECURITY = "SECURITY"  # {tls, hsts_max_age, hsts_include_subdomains}: gateway/security.py
-COMPRESSION = "COMPRESSION"  # {level, min_bytes}: gateway/compression.py
+COMPRESSION = "COMPRESSION"  # {level, min_bytes, memo_bytes}: gateway/compression.py
 
 
 def config_path() -> Path:

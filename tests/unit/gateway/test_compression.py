@@ -115,3 +115,53 @@ def test_the_config_gives_level_and_threshold():
     compression = Compression.from_config({"COMPRESSION": {"level": 1, "min_bytes": 4096}})
     assert (compression.level, compression.min_bytes) == (1, 4096)
     assert (Compression.from_config({}).level, Compression.from_config({}).min_bytes) == (5, 1024)
+
+
+@pytest.fixture
+def compressions(monkeypatch):
+    """The bodies zlib was asked to compress, in order."""
+    import gateway.compression as module
+
+    asked = []
+    real = module.gzip_bytes
+
+    def counting(data, level):
+        asked.append(data)
+        return real(data, level)
+
+    monkeypatch.setattr(module, "gzip_bytes", counting)
+    return asked
+
+
+def test_a_response_cache_answer_is_compressed_once_per_process(compression, compressions):
+    answers = [
+        compression.negotiate(a_request(), a_json(**{"X-Cache": cache}))
+        for cache in ("MISS", "HIT", "HIT")
+    ]
+    assert len(compressions) == 1
+    assert {gzip.decompress(a.get_data()) for a in answers} == {BODY}
+    assert all(a.headers["Content-Length"] == str(len(a.get_data())) for a in answers)
+
+
+def test_an_answer_of_no_cache_is_compressed_every_time(compression, compressions):
+    for _ in range(3):
+        compression.negotiate(a_request(), a_json())
+    assert len(compressions) == 3
+
+
+def test_the_remembered_gzip_is_bounded_least_recently_used_first_out(compressions):
+    bodies = [BODY.replace(b"prod-0", b"prod-%d" % n, 1) for n in range(5, 10)]  # same length
+    entry = max(len(b) + len(gzip.compress(b, 5, mtime=0)) for b in bodies)
+    compression = Compression(memo_bytes=4 * entry + 10)  # room for four, not five
+    for body in (*bodies[:4], bodies[0], bodies[4], bodies[0], bodies[1]):
+        compression.negotiate(a_request(), a_json(body, **{"X-Cache": "HIT"}))
+    # four compressed and remembered; the first asked again is remembered; the fifth pushes
+    # out the least recently used (the second), which is compressed again
+    assert compressions == [*bodies[:4], bodies[4], bodies[1]]
+
+
+def test_a_body_too_large_for_a_quarter_of_the_memory_is_not_remembered(compressions):
+    compression = Compression(memo_bytes=len(BODY))
+    for _ in range(2):
+        compression.negotiate(a_request(), a_json(**{"X-Cache": "HIT"}))
+    assert len(compressions) == 2
