@@ -5,12 +5,13 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from gateway.schemas.base import CamelSchema, Money, PageQuery
-from services.common.fields import INT32_MAX, MAX_QUANTITY, Id, Int, Text
+from services.common.fields import INT32_MAX, MAX_QUANTITY, Id, Int, Moment, Text
 from services.common.money import to_decimal_string
 
 
-class IsoDateTime(fields.AwareDateTime):
-    """An ISO 8601 time with an offset in JSON; passed on to RPC as an ISO string."""
+class IsoDateTime(Moment):
+    """An ISO 8601 time with an offset in JSON (within Moment's range); passed on to RPC as an
+    ISO string in UTC."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).isoformat()

@@ -3,7 +3,7 @@
 from marshmallow import EXCLUDE, ValidationError, fields, pre_dump, validate, validates_schema
 
 from gateway.schemas.base import CamelSchema, Money, PageQuery
-from services.common.fields import Id, Text
+from services.common.fields import Id, Moment, Text
 from services.orders.domain import STATUSES
 
 
@@ -110,8 +110,8 @@ class OrderListQuery(PageQuery):
 
 class AdminOrderQuery(OrderListQuery):
     customer = Text(load_default=None, min_length=1, max_length=64)
-    date_from = fields.AwareDateTime(load_default=None, default_timezone=None)
-    date_to = fields.AwareDateTime(load_default=None, default_timezone=None)
+    date_from = Moment(load_default=None)
+    date_to = Moment(load_default=None)
 
 
 class StatusBody(CamelSchema):

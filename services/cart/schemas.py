@@ -5,7 +5,17 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.cart.domain import COUPON_TYPES, PERCENT
-from services.common.fields import INT32_MAX, MAX_AMOUNT, MAX_QUANTITY, Id, Int, Limit, Page, Text
+from services.common.fields import (
+    INT32_MAX,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    Id,
+    Int,
+    Limit,
+    Moment,
+    Page,
+    Text,
+)
 
 _id = Id(required=True)
 _optional_id = Id(load_default=None, allow_none=True)
@@ -67,8 +77,8 @@ class CouponData(Schema):
     value = Int(required=True, strict=True, minimum=1, maximum=MAX_AMOUNT)
     currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))
     min_subtotal = Int(load_default=0, strict=True, minimum=0, maximum=MAX_AMOUNT)
-    starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    starts_at = Moment(load_default=None, allow_none=True)
+    ends_at = Moment(load_default=None, allow_none=True)
     usage_limit = Int(load_default=None, allow_none=True, strict=True, minimum=1, maximum=INT32_MAX)
     per_customer_limit = Int(
         load_default=None, allow_none=True, strict=True, minimum=1, maximum=INT32_MAX

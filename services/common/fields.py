@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -137,6 +138,32 @@ class Int(fields.Integer):
     def __init__(self, *, minimum: int, maximum: int, **kwargs: Any):
         checks = [validate.Range(min=minimum, max=maximum)]
         super().__init__(validate=_with(checks, kwargs.pop("validate", None)), **kwargs)
+
+
+# timestamptz holds offsets of at most ±15:59 and Python's datetime years 1 to 9999: a time is
+# stored in UTC, and only within years no shop needs more of
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+class Moment(fields.AwareDateTime):
+    """An ISO 8601 time with an offset, loaded as an aware datetime in UTC between EARLIEST and
+    LATEST: "0001-01-01T00:00+05:00" would otherwise overflow converting to UTC, and an offset
+    such as +18:27 (valid in Python) is refused by PostgreSQL."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("default_timezone", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValidationError("Must be between 1900 and 9999.") from exc
+        if not EARLIEST <= moment < LATEST:
+            raise ValidationError("Must be between 1900 and 9999.")
+        return moment
 
 
 def Page(**kwargs: Any) -> Int:

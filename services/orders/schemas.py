@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.fields import Id, Limit, Page, Text
+from services.common.fields import Id, Limit, Moment, Page, Text
 from services.orders.domain import STATUSES
 
 _NAME = {"min_length": 1, "max_length": 100}
@@ -47,9 +47,11 @@ class PlaceOrderArgs(_Strict):
 
 class ListOrdersArgs(_Strict):
     user_id = Text(load_default=None, allow_none=True, max_length=64)
+    # orders holding at least one line of this seller's products
+    seller_id = Id(load_default=None, allow_none=True)
     status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(STATUSES))
-    date_from = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
-    date_to = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
+    date_from = Moment(load_default=None, allow_none=True)
+    date_to = Moment(load_default=None, allow_none=True)
     page = Page()
     limit = Limit()
 

@@ -17,6 +17,7 @@ from services.common.fields import (
     Int,
     JsonLimits,
     JsonObject,
+    Moment,
     Page,
     Slug,
     Text,
@@ -35,6 +36,7 @@ class Sample(Schema):
     count = Int(minimum=0, maximum=100)
     page = Page()
     attributes = JsonObject()
+    at = Moment()
 
 
 def errors_of(data: dict) -> dict:
@@ -182,3 +184,22 @@ def test_a_path_value_that_cannot_name_anything_is_not_found(value):
 
 def test_ordinary_path_values_pass():
     check_path_values({"product_id": "prod-1", "slug": "s" * 200, "number": 3})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0579-07-15T14:53:07.396676+19:38",  # an offset PostgreSQL refuses (the fuzzer's 500)
+        "0001-01-01T00:00:00+05:00",  # before year 1 in UTC: overflows converting
+        "9999-12-31T23:59:59-05:00",  # after year 9999 in UTC
+        "1899-12-31T23:59:59+00:00",
+        "2026-12-01T10:00:00",  # no offset
+    ],
+)
+def test_a_time_outside_what_the_database_holds_is_refused(value):
+    assert "at" in errors_of({"at": value})
+
+
+def test_a_time_is_loaded_in_utc():
+    loaded = Sample().load({"at": "2026-12-01T10:00:00+15:30"})["at"]
+    assert loaded.isoformat() == "2026-11-30T18:30:00+00:00"

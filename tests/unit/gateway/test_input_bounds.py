@@ -14,10 +14,10 @@ from werkzeug.wrappers import Request
 from gateway.api import MAX_JSON_DEPTH, ApiRoute
 from gateway.errors import MalformedJson
 from gateway.schemas.accounts import AddressBody, RegisterBody
-from gateway.schemas.cart import AddItemBody, CouponBody, UpdateItemBody
+from gateway.schemas.cart import AddItemBody, CouponBody, CouponUpdateBody, UpdateItemBody
 from gateway.schemas.catalog import CategoryBody, ProductBody, ProductPatchBody, ProductQuery
 from gateway.schemas.inventory import AdjustStockBody, SetStockBody
-from gateway.schemas.orders import PlaceOrderBody, StatusBody
+from gateway.schemas.orders import AdminOrderQuery, PlaceOrderBody, StatusBody
 from gateway.schemas.payments import RefundBody
 from gateway.schemas.reviews import ReviewBody, ReviewListQuery
 from services.cart.schemas import AddItemArgs, CouponData
@@ -84,6 +84,10 @@ def refused_fields(schema: Schema, data) -> set[str]:
         (ProductQuery(), {"maxPrice": "99999999999999999999"}, "maxPrice"),
         (CouponBody(), {"code": "BIG", "type": "fixed", "amountOff": "1e40"}, "amountOff"),
         (RefundBody(), {"orderId": "3f1c2a9e", "amount": "1e30"}, "amount"),
+        # times PostgreSQL cannot hold (offset beyond ±15:59, a year outside 1900-9999)
+        (CouponUpdateBody(), {"endsAt": "0579-07-15T14:53:07.396676+19:38"}, "endsAt"),
+        (AdminOrderQuery(), {"dateTo": "0533-02-03T08:55:57+18:27"}, "dateTo"),
+        (AdminOrderQuery(), {"dateFrom": "0001-01-01T00:00:00+05:00"}, "dateFrom"),
         # a list where a string belongs
         (ProductBody(), {**PRODUCT, "categoryId": ["cat-home"]}, "categoryId"),
         (AddressBody(), {**ADDRESS, "city": ["a", "b"]}, "city"),
