@@ -128,7 +128,7 @@ def request_key(request) -> str | None:
 def fingerprint(request, body=None, limit: int | None = None) -> str:
     """What a repeat must match: the method, the path, and the body (the loaded body, so key order
     and spacing do not matter; the raw bytes, at most `limit` of them, when the route has no
-    schema: a multipart upload, an optional JSON body read by hand; 413 above it)."""
+    schema: an optional JSON body read by hand; a multipart upload by its parts; 413 above it)."""
     if body is None:
         raw = _raw_body(request, limit)
     else:
@@ -138,16 +138,31 @@ def fingerprint(request, body=None, limit: int | None = None) -> str:
 
 
 def _raw_body(request, limit: int | None) -> bytes:
-    if limit is None:
-        return request.get_data(cache=True) or b""
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"body over {limit} bytes", {"limit": limit})
-    # bounds a chunked body too; the route's own parsing reads the cached bytes afterwards
-    request.max_content_length = limit
+    if limit is not None:
+        if request.content_length is not None and request.content_length > limit:
+            raise PayloadTooLarge(f"body over {limit} bytes", {"limit": limit})
+        request.max_content_length = limit  # bounds a chunked body too
     try:
+        if request.mimetype == "multipart/form-data":
+            return _parts_digest(request)
+        # cached: the route's own parsing reads the same bytes afterwards
         return request.get_data(cache=True) or b""
     except RequestEntityTooLarge as exc:
         raise PayloadTooLarge(f"body over {limit} bytes", {"limit": limit}) from exc
+
+
+def _parts_digest(request) -> bytes:
+    """A multipart body by its parts, not its bytes: a client's retry frames the same fields and
+    files with a new random boundary."""
+    digest = hashlib.sha256()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(json.dumps(["field", name, value]).encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest.update(json.dumps(["file", name, upload.filename]).encode())
+        while chunk := upload.stream.read(65536):
+            digest.update(chunk)
+        upload.stream.seek(0)  # the route reads the file after this
+    return digest.hexdigest().encode()
 
 
 def idempotency(request, body=None) -> tuple[str | None, str]:

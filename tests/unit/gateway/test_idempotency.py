@@ -82,6 +82,26 @@ def test_a_route_without_a_schema_is_fingerprinted_by_its_raw_body():
     assert one.get_data() == b"image-bytes-1"
 
 
+def upload(content: bytes, boundary: str) -> Request:
+    body = (
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="image"; filename="a.png"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return make_request(data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def test_a_multipart_upload_is_fingerprinted_by_its_parts_not_its_boundary():
+    one, two = upload(b"png-bytes", "aaaa"), upload(b"png-bytes", "bbbb")
+    assert fingerprint(one, None, 4096) == fingerprint(two, None, 4096)
+    assert fingerprint(upload(b"other", "aaaa"), None, 4096) != fingerprint(one, None, 4096)
+    assert one.files["image"].read() == b"png-bytes"  # the route still reads the whole file
+
+
 def test_a_raw_body_over_the_routes_limit_is_a_413_before_it_is_hashed():
     request = make_request(data=b"x" * 2048, content_type="application/octet-stream")
     with pytest.raises(PayloadTooLarge):
