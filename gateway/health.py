@@ -51,7 +51,7 @@ def public_report(report: dict) -> dict:
 class Readiness(DependencyProvider):
     """Injects `check(redis_client) -> (ready, report)`; pings run concurrently, each bounded by
     config READY.timeout seconds. The answer is shared: one check at a time per container, its
-    result reused for READY.cache_ttl seconds (`checks` counts those that ran)."""
+    result reused for READY.cache_ttl seconds."""
 
     rpc_reply_listener = ReplyListener()
 
@@ -62,7 +62,6 @@ class Readiness(DependencyProvider):
         names = settings.get("services") or ""
         self.services = [s.strip() for s in str(names).split(",") if s.strip()]
         self.amqp_uri = self.container.config[AMQP_URI]
-        self.checks = 0
         self._answer: tuple[bool, dict] | None = None
         self._fresh_until = 0.0
         self._running: Event | None = None
@@ -76,7 +75,6 @@ class Readiness(DependencyProvider):
         if self._running is not None:
             return self._running.wait()
         running = self._running = Event()
-        self.checks += 1
         try:
             answer = run_check()
         except BaseException as exc:
