@@ -88,7 +88,8 @@ def idempotency_parameter() -> dict:
         "in": "header",
         "name": HEADER,
         "required": False,
-        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+        # not blank: the key is read stripped, and an empty one is a 400
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"\S"},
         "description": (
             "Makes a retry safe: a repeat with the same key, method, path and body within 24 h "
             "gets the first answer again (a result or a 4xx refusal) with `Idempotent-Replayed: "
