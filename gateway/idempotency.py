@@ -174,7 +174,9 @@ def idempotency(request, body=None) -> tuple[str | None, str]:
 
 def scope_of(request, user_id: str | None, has_capability: bool) -> str | None:
     """Whose keys this request's key is among: the user's, or (anonymous) the path's, which
-    carries the guest cart's id; None when an anonymous path carries nothing to scope by."""
+    carries the guest cart's id; None when an anonymous path carries nothing to scope by. The
+    cart's are the only anonymous writes with path values: a new one whose path value is not a
+    secret must be declared `idempotency="off"` or its callers would share answers."""
     if user_id is not None:
         return f"user:{user_id}"
     if not has_capability:
