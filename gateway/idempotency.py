@@ -101,6 +101,17 @@ def idempotency_parameter() -> dict:
     }
 
 
+def replayed_header() -> dict:
+    """The response header that marks a replay, as the OpenAPI document states it."""
+    return {
+        REPLAYED_HEADER: {
+            "description": "`true` when this is the stored answer to an earlier request with "
+            "the same Idempotency-Key (the work was not done again)",
+            "schema": {"type": "string", "enum": ["true"]},
+        }
+    }
+
+
 def mode_of(method: str, idempotency: str | None) -> str:
     """A route's mode: its declaration's, else `"gateway"` for a mutating method, `"off"`
     for a read. Raises ValueError on an unknown one (a typo in a declaration)."""

@@ -10,7 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from gateway.api import ApiRoute
 from gateway.errors import ERRORS
-from gateway.idempotency import OFF, idempotency_parameter
+from gateway.idempotency import GATEWAY, OFF, idempotency_parameter, replayed_header
 from gateway.schemas.base import ErrorSchema, Money
 from gateway.schemas.orders import CancelBody
 
@@ -129,6 +129,8 @@ def build_spec(routes: list[ApiRoute], version: str = "1.0.0") -> dict:
             ok: dict = {"description": "Success"}
             if route.schemas["response"]:
                 ok["content"] = {"application/json": {"schema": route.schemas["response"]}}
+            if route.idempotency == GATEWAY:
+                ok["headers"] = replayed_header()
             operation["responses"][str(route.status)] = ok
             if route.auth:
                 operation["security"] = [{"bearer": []}]

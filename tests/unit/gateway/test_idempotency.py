@@ -175,3 +175,5 @@ def test_the_openapi_document_states_the_header_on_every_keyed_operation_only(co
         assert operation in keyed
     assert {"POST /api/payments/webhook", "POST /api/auth/login", "GET /api/products"} <= unkeyed
     assert not {op for op in keyed if op.startswith("GET ")}
+    add = spec["paths"]["/api/cart/{cartId}/items"]["post"]["responses"]["200"]
+    assert "Idempotent-Replayed" in add["headers"]
