@@ -11,7 +11,7 @@ from __future__ import annotations
 from gateway.metrics import CACHE_LOOKUPS
 from gateway.ratelimit import SLIDING_WINDOW_LUA, Limit, RateLimiter
 
-# KEYS: the namespace's generation[, a rate-limit hash]; ARGV: key prefix, resource[, the limit's
+# KEYS: the namespace's generation[, a rate-limit key]; ARGV: key prefix, resource[, the limit's
 # script arguments (`Limit.args`)]. Returns {generation, body or nil, the limit's verdict or nil};
 # a refused request reads no body (false, not nil, keeps the reply's later elements).
 _LOOKUP = """

@@ -10,13 +10,13 @@ Why not GCRA: with a burst equal to the limit, GCRA admits L at once and then on
 is 2L - 1 within W seconds, the boundary burst again, only spread out; and any GCRA that holds L
 per W keeps either its burst or its sustained rate well under L.
 
-How: each subject's key is a hash of buckets of `W / BUCKETS` (bucket index -> "count:newest",
-the time of its newest request). A bucket leaves the window when its newest request does, so no
-request is ever forgotten early: no W seconds hold more than L. A request is admitted while the live
-buckets hold fewer than L; a refusal answers exactly when the oldest buckets holding the excess
-leave (`Retry-After`): W after a burst, never later than W, and a bucket's earlier requests wait for
-its newest one (at most W / BUCKETS of slack each). Memory is at most BUCKETS + 1 fields per
-subject whatever L is, and a check is one EVALSHA. A public cached GET runs the same Lua inside the
+How: each subject's key holds its requests in buckets of `W / BUCKETS`, each a count and the time
+of its newest request. A bucket leaves the window when its newest request does, so no request is
+ever forgotten early: no W seconds hold more than L. A request is admitted while the live buckets
+hold fewer than L; a refusal answers exactly when the oldest buckets holding the excess leave
+(`Retry-After`): W after a burst, never later than W, and a bucket's earlier requests wait for its
+newest one (at most W / BUCKETS of slack each). Memory is at most BUCKETS + 1 buckets per subject
+whatever L is, and a check is one EVALSHA. A public cached GET runs the same Lua inside the
 response cache's lookup (`gateway/cache.py`), still one round trip.
 """
 
@@ -34,80 +34,81 @@ from services.accounts.domain import normalise_email
 
 BUCKETS = 20
 
-# The Lua both scripts share: `slide(key, limit, width_us, buckets, now_us)` counts one request in
-# the hash at `key` and returns {1, bucket, remaining}, or refuses with {0, retry_after_us}.
-# Numbers are µs since the epoch (< 2^53, exact in Lua's doubles); bucket indexes are formatted
-# with %d because Lua prints numbers beyond 14 digits in exponent notation.
+# The Lua both scripts share: `slide(key, limit, window_us, width_us, now_us)` counts one request
+# of the subject at `key` and returns {1, bucket, remaining}, or refuses with {0, retry_after_us}.
+# The value is one MessagePack array, {count, newest, count, newest, ...}, oldest bucket first (a
+# bucket's index is its newest request's time // width): one GET and one SET, unpacked in C, costs
+# about half of a hash of "count:newest" fields parsed in Lua (docs/benchmarks.md). Times are µs
+# since the epoch (< 2^53: exact in Lua's doubles and as MessagePack integers).
 SLIDING_WINDOW_LUA = """
 local function now_us(override)
   if override ~= nil and override ~= '' then return tonumber(override) end
   -- Redis server time, so gateway processes with skewed clocks agree. Writing after TIME is safe:
-  -- Redis 7 replicates a script by its effects (the HSET it ran, with the values it computed),
+  -- Redis 7 replicates a script by its effects (the SET it ran, with the value it computed),
   -- never by re-running it, so a replica or the AOF never reads its own clock.
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 
--- the buckets of `key` whose newest request is still inside the window ending at `now`, oldest
--- first ({index, count, newest}), their total, and the fields of those that left it
-local function buckets_of(key, since)
-  local live, gone, total = {}, {}, 0
-  local flat = redis.call('HGETALL', key)
-  for i = 1, #flat, 2 do
-    local count, newest = string.match(flat[i + 1], '^(%d+):(%d+)$')
-    count, newest = tonumber(count), tonumber(newest)
-    if newest <= since then
-      gone[#gone + 1] = flat[i]
-    else
-      live[#live + 1] = {tonumber(flat[i]), count, newest}
-      total = total + count
-    end
-  end
-  table.sort(live, function(a, b) return a[1] < b[1] end)
-  return live, total, gone
-end
-
 local function slide(key, limit, window, width, override)
   limit, window, width = tonumber(limit), tonumber(window), tonumber(width)
   local now = now_us(override)
-  local live, total, gone = buckets_of(key, now - window)
-  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+  local packed = redis.call('GET', key)
+  local b = packed and cmsgpack.unpack(packed) or {}
+  local n, first, total = #b, 1, 0
+  -- a bucket has left the window when its newest request has
+  while first < n and b[first + 1] <= now - window do first = first + 2 end
+  for i = first, n, 2 do total = total + b[i] end
   if total >= limit then
-    -- the next request fits once the oldest buckets holding (total - limit + 1) requests have
-    -- left the window, which a bucket does when its newest request does
+    -- the next request fits once the oldest buckets holding (total - limit + 1) have left
     local excess = total - limit + 1
-    for _, bucket in ipairs(live) do
-      excess = excess - bucket[2]
-      if excess <= 0 then return {0, bucket[3] + window - now} end
+    for i = first, n, 2 do
+      excess = excess - b[i]
+      if excess <= 0 then return {0, b[i + 1] + window - now} end
     end
     return {0, window}  -- a limit of 0: closed
   end
-  local index = math.floor(now / width)
-  local count, newest = 0, now
-  local last = live[#live]
-  if last and last[1] == index then
-    count, newest = last[2], math.max(last[3], now)
+  if first > 1 then
+    local live = {}
+    for i = first, n do live[#live + 1] = b[i] end
+    b, n = live, #live
   end
-  local field = string.format('%d', index)
-  redis.call('HSET', key, field, string.format('%d:%d', count + 1, newest))
-  redis.call('PEXPIRE', key, math.ceil(window / 1000))
-  return {1, field, limit - total - 1}
+  local index = math.floor(now / width)
+  if n > 0 and math.floor(b[n] / width) == index then
+    b[n - 1] = b[n - 1] + 1
+    if now > b[n] then b[n] = now end
+  else
+    b[n + 1], b[n + 2] = 1, now
+  end
+  redis.call('SET', key, cmsgpack.pack(b), 'PX', math.ceil(window / 1000))
+  return {1, index, limit - total - 1}
 end
 """
 
-# KEYS: the subject's hash; ARGV: limit, window (µs), bucket width (µs), now (µs, '' = Redis time)
+# KEYS: the subject's key; ARGV: limit, window (µs), bucket width (µs), now (µs, '' = Redis time)
 _HIT = SLIDING_WINDOW_LUA + "return slide(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])"
 
-# KEYS: the subject's hash; ARGV: the bucket a request was counted in. Takes that request back
-# (the bucket keeps its newest time: it leaves the window no earlier than it would have).
+# KEYS: the subject's key; ARGV: the bucket a request was counted in, the bucket width (µs). Takes
+# that request back; the bucket keeps its newest time (it leaves no earlier than it would have).
 _REFUND = """
-local value = redis.call('HGET', KEYS[1], ARGV[1])
-if not value then return end
-local count, newest = string.match(value, '^(%d+):(%d+)$')
-if tonumber(count) <= 1 then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-else
-  redis.call('HSET', KEYS[1], ARGV[1], string.format('%d:%s', tonumber(count) - 1, newest))
+local packed = redis.call('GET', KEYS[1])
+if not packed then return end
+local b = cmsgpack.unpack(packed)
+local index, width = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = #b - 1, 1, -2 do
+  if math.floor(b[i + 1] / width) == index then
+    b[i] = b[i] - 1
+    if b[i] <= 0 then
+      table.remove(b, i)
+      table.remove(b, i)
+    end
+    if #b == 0 then
+      redis.call('DEL', KEYS[1])
+    else
+      redis.call('SET', KEYS[1], cmsgpack.pack(b), 'KEEPTTL')
+    end
+    return
+  end
 end
 """
 
@@ -115,7 +116,7 @@ end
 @dataclass(frozen=True)
 class Limit:
     """What one request of a subject on a route class is held to: `limit` requests in any
-    `window` seconds, counted in the hash at `key` in buckets of `width_us`."""
+    `window` seconds, counted at `key` in buckets of `width_us`."""
 
     route_class: str
     key: str
@@ -193,7 +194,7 @@ class RateLimiter:
 
     def refund(self, admission: Admission) -> None:
         """Take back an admitted request (one that turned out not to count)."""
-        self._refund(keys=[admission.limit.key], args=[admission.bucket])
+        self._refund(keys=[admission.limit.key], args=[admission.bucket, admission.limit.width_us])
 
     def attempt(self, rule: AccountLimit, body: dict, run: Callable[[], Any]):
         """Run `run()` (the route's method) as one attempt on the account `body["email"]` names:
@@ -237,7 +238,9 @@ def refusal_headers(details: dict) -> dict[str, str]:
     """The headers of a 429 (`RateLimited.details`): Retry-After, and the same answer in the
     IETF draft's fields (draft-ietf-httpapi-ratelimit-headers: the policy's quota `q` per `w`
     seconds, none remaining `r`, `t` seconds until the next request fits)."""
-    policy, wait = details["policy"], details["retryAfter"]
+    wait, policy = details["retryAfter"], details.get("policy")
+    if policy is None:  # a refusal raised elsewhere than `RateLimiter.judge`
+        return {"Retry-After": str(wait)}
     return {
         "Retry-After": str(wait),
         "RateLimit-Policy": f'"{policy}";q={details["limit"]};w={details["window"]}',

@@ -127,7 +127,7 @@ def test_any_other_outcome_is_taken_back_from_the_bucket_it_was_counted_in(outco
         attempt(redis, FAILED_LOGINS, outcome)
     assert [(name, args) for name, _, args in redis.calls] == [
         ("hit", [5, 900_000_000, 45_000_000, ""]),
-        ("refund", ["7"]),
+        ("refund", ["7", 45_000_000]),
     ]
 
 
