@@ -55,7 +55,7 @@ LEASE = 60
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # the answer's headers a replay must carry too (the body's type, where a created thing lives,
 # its version); request-scoped ones (X-Request-Id, CORS) are the new request's own
-KEPT_HEADERS = ("Content-Type", "Location", "ETag", "Retry-After")
+KEPT_HEADERS = ("Content-Type", "Location", "ETag")
 
 GATEWAY, SERVICE, OFF = "gateway", "service", "off"
 MODES = (GATEWAY, SERVICE, OFF)
