@@ -1,5 +1,6 @@
 """Orders: checkout (with Idempotency-Key), the customer's orders, cancel, history; staff status
-and tracking; admin listing and dead letters. Another customer's order is a 404."""
+and tracking; staff listing and admin dead letters. Another customer's order is a 404; a seller
+sees and moves only orders holding their products (orders decides, given the actor)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from gateway.schemas.orders import (
     StatusBody,
     TrackingBody,
 )
+from services.common.actor import actor_of
 from services.common.schemas import load
 
 TAGS = ("orders",)
@@ -80,10 +82,12 @@ class OrderRoutes:
         auth=True,
         response=OrderSchema,
         tags=TAGS,
-        summary="One of your orders (staff: any order)",
+        summary="One of your orders (admins: any order; sellers: those holding their products)",
     )
     def get_order(self, request, user, order_id):
-        return self.orders_rpc.get_order(order_id, user.user_id, is_staff(user))
+        return self.orders_rpc.get_order(
+            order_id, user.user_id, is_staff(user), actor=actor_of(user)
+        )
 
     @api(
         "GET",
@@ -94,7 +98,9 @@ class OrderRoutes:
         summary="Status history: who, when, from, to, why",
     )
     def get_order_history(self, request, user, order_id):
-        return self.orders_rpc.get_history(order_id, user.user_id, is_staff(user))
+        return self.orders_rpc.get_history(
+            order_id, user.user_id, is_staff(user), actor=actor_of(user)
+        )
 
     @api(
         "POST",
@@ -135,6 +141,7 @@ class OrderRoutes:
             body["note"],
             idempotency_key=key,
             request_hash=digest,
+            actor=actor_of(user),
         )
 
     @api(
@@ -157,6 +164,7 @@ class OrderRoutes:
             user.user_id,
             idempotency_key=key,
             request_hash=digest,
+            actor=actor_of(user),
         )
 
 
@@ -164,11 +172,12 @@ class AdminOrderRoutes:
     @api(
         "GET",
         "/api/admin/orders",
-        roles=("admin",),
+        roles=STAFF,
         query=AdminOrderQuery,
         response=page_of(OrderSchema),
         tags=("admin",),
-        summary="All orders, by status, date range and customer",
+        summary="Staff: orders by status, date range and customer (a seller: those holding "
+        "their products)",
     )
     def admin_list_orders(self, request, user, query):
         return self.orders_rpc.list_orders(
@@ -178,6 +187,7 @@ class AdminOrderRoutes:
             date_to=query["date_to"].isoformat() if query["date_to"] else None,
             page=query["page"],
             limit=query["limit"],
+            actor=actor_of(user),
         )
 
     @api(
@@ -190,7 +200,7 @@ class AdminOrderRoutes:
         "(status changes and payment events, oldest first)",
     )
     def admin_get_order(self, request, user, order_id):
-        return self.orders_rpc.get_admin_order(order_id)
+        return self.orders_rpc.get_admin_order(order_id, actor_of(user))
 
     @api(
         "GET",

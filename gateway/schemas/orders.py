@@ -58,6 +58,9 @@ class OrderLineSchema(CamelSchema):
     quantity = fields.Integer()
     image = fields.String(allow_none=True)
     line_total = Money()
+    seller_id = fields.String(
+        allow_none=True, metadata={"description": "the product's seller at checkout"}
+    )
 
 
 class TrackingSchema(CamelSchema):

@@ -6,7 +6,7 @@ import math
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import Date, cast, exists, func, select
 
 from services.orders import domain
 from services.orders.domain import PURCHASED
@@ -36,6 +36,7 @@ def order_to_dict(order: Order) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "image": line.image,
                 "line_total": line.line_total,
+                "seller_id": line.seller_id,
             }
             for line in order.lines
         ],
@@ -152,11 +153,22 @@ class OrdersRepository:
         ]
 
     def list(
-        self, user_id=None, status=None, date_from=None, date_to=None, page=1, limit=20
+        self,
+        user_id=None,
+        status=None,
+        date_from=None,
+        date_to=None,
+        page=1,
+        limit=20,
+        seller_id=None,
     ) -> dict:
         query = select(Order)
         if user_id:
             query = query.where(Order.user_id == user_id)
+        if seller_id:
+            query = query.where(
+                exists().where(OrderLine.order_id == Order.id, OrderLine.seller_id == seller_id)
+            )
         if status:
             query = query.where(Order.status == status)
         if date_from:

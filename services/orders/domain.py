@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from services.common.actor import Actor
 from services.orders.exceptions import IllegalTransition, NotCancellable, ProductUnavailable
 
 PENDING = "pending"
@@ -89,12 +90,14 @@ def check_customer_cancel(current: str) -> None:
 
 
 def snapshot_lines(
-    quote_lines: Iterable[Mapping[str, Any]], products: Mapping[str, Mapping[str, Any]]
+    quote_lines: Iterable[Mapping[str, Any]],
+    products: Mapping[str, Mapping[str, Any]],
+    owners: Mapping[str, str | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The order's lines: each cart line's product name and image as the catalog has them now
     (`products`: the catalog's view, or the quote's own lines, which the cart prices from the
-    catalog), at the quoted price. A product gone, inactive or unavailable raises
-    `ProductUnavailable`."""
+    catalog), at the quoted price, with the product's seller (`owners`: catalog.get_owners). A
+    product gone, inactive or unavailable raises `ProductUnavailable`."""
     lines = []
     for position, line in enumerate(quote_lines):
         product = products.get(line["product_id"])
@@ -118,6 +121,7 @@ def snapshot_lines(
                 "quantity": quantity,
                 "image": product.get("image") or line.get("image"),
                 "line_total": price * quantity,
+                "seller_id": (owners or {}).get(line["product_id"]),
             }
         )
     return lines
@@ -208,3 +212,19 @@ def _instant(iso: str | None) -> datetime:
         return datetime.min.replace(tzinfo=UTC)
     moment = datetime.fromisoformat(iso)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def order_visible(
+    order_user_id: str,
+    line_sellers: Iterable[str | None],
+    user_id: str | None,
+    is_staff: bool,
+    actor: Actor,
+) -> bool:
+    """Who sees an order: its customer; staff, except that a seller sees only orders holding a
+    line of their products (another order is not found, as for a customer)."""
+    if user_id is not None and order_user_id == user_id:
+        return True
+    if not is_staff:
+        return False
+    return not actor.is_seller or actor.user_id in set(line_sellers)

@@ -78,6 +78,8 @@ class OrderLine(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     image: Mapped[str | None] = mapped_column(Text)
     line_total: Mapped[int] = mapped_column(Integer)
+    # the product's seller at checkout (catalog's seller_id); None: the shop's own product
+    seller_id: Mapped[str | None] = mapped_column(String(64))
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -95,3 +97,4 @@ class StatusChange(Base):
 
 
 Index("ix_orders_status_created_at", Order.status, Order.created_at)
+Index("ix_order_lines_seller_id_order_id", OrderLine.seller_id, OrderLine.order_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from nameko.exceptions import RemoteError
 
+from services.common.actor import SYSTEM, Actor
 from services.common.errors import BazaarError, ServiceUnavailable, ValidationFailed
 from services.common.schemas import load
 from services.orders import domain
@@ -40,9 +41,18 @@ def is_out_of_stock(exc: BaseException) -> bool:
 
 class Saga:
     def __init__(
-        self, session, outbox, cart, inventory, payments, accounts=None, reservation_ttl: int = 900
+        self,
+        session,
+        outbox,
+        cart,
+        inventory,
+        payments,
+        accounts=None,
+        reservation_ttl: int = 900,
+        catalog=None,
     ):
         self.session = session
+        self.catalog = catalog
         self.repo = OrdersRepository(session)
         self.outbox = outbox
         self.cart = cart
@@ -140,7 +150,9 @@ class Saga:
         if not quote.get("lines"):
             raise CartEmpty("the cart is empty", {"cart_id": args["cart_id"]})
         products = {line["product_id"]: line for line in quote["lines"]}
-        lines = domain.snapshot_lines(quote["lines"], products)
+        # each line records its seller, whose back office then lists the order
+        owners = self.catalog.get_owners(list(products))
+        lines = domain.snapshot_lines(quote["lines"], products, owners)
         order = self.repo.add_order(
             order_id, user_id, args["cart_id"], quote, lines, address, method
         )
@@ -241,11 +253,23 @@ class Saga:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def get_order(self, order_id: str, user_id: str | None, is_staff: bool) -> Order:
+    def get_order(
+        self, order_id: str, user_id: str | None, is_staff: bool, actor: Actor = SYSTEM
+    ) -> Order:
+        """The order if `user_id` placed it or staff may see it (a seller: one holding their
+        products); OrderNotFound otherwise."""
         order = self.repo.find(order_id)
-        if order is None or (not is_staff and order.user_id != user_id):
+        if order is None or not domain.order_visible(
+            order.user_id, [line.seller_id for line in order.lines], user_id, is_staff, actor
+        ):
             raise OrderNotFound(f"no order {order_id}", {"order_id": order_id})
         return order
+
+    def _require_sellers_order(self, order_id: str, actor: Actor) -> None:
+        """A seller changes only orders holding their products (OrderNotFound otherwise, even
+        for one they placed as a customer); admins are not checked."""
+        if actor.is_seller:
+            self.get_order(order_id, None, True, actor)
 
     # -- customer and staff actions ---------------------------------------------------------
 
@@ -272,7 +296,10 @@ class Saga:
             self.payments.refund(order.id, None)
         return order_to_dict(order)
 
-    def update_status(self, order_id: str, status: str, user_id: str, note: str | None) -> dict:
+    def update_status(
+        self, order_id: str, status: str, user_id: str, note: str | None, actor: Actor = SYSTEM
+    ) -> dict:
+        self._require_sellers_order(order_id, actor)
         if status == domain.CANCELLED:
             return self.cancel_order(order_id, user_id, note or "cancelled by staff", True)
         order = self.repo.get(order_id, lock=True)
@@ -281,7 +308,10 @@ class Saga:
         self.session.commit()
         return order_to_dict(order)
 
-    def set_tracking(self, order_id: str, tracking: dict, user_id: str) -> dict:
+    def set_tracking(
+        self, order_id: str, tracking: dict, user_id: str, actor: Actor = SYSTEM
+    ) -> dict:
+        self._require_sellers_order(order_id, actor)
         order = self.repo.get(order_id, lock=True)
         if order.status not in (domain.CONFIRMED, domain.PROCESSING, domain.SHIPPED):
             raise domain.IllegalTransition(

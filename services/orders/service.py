@@ -9,6 +9,7 @@ from datetime import timedelta
 from nameko.dependency_providers import Config
 from nameko.timer import Timer, timer
 
+from services.common.actor import Actor
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError, ServiceUnavailable
@@ -66,6 +67,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
     inventory_rpc = RpcProxy("inventory")
     payments_rpc = RpcProxy("payments")
     accounts_rpc = RpcProxy("accounts")
+    catalog_rpc = RpcProxy("catalog")
 
     @property
     def settings(self) -> dict:
@@ -81,6 +83,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
             self.payments_rpc,
             self.accounts_rpc,
             int(self.settings.get("reservation_ttl", 900)),
+            catalog=self.catalog_rpc,
         )
 
     # -- checkout ---------------------------------------------------------------------------
@@ -114,22 +117,37 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
 
     # -- reads ------------------------------------------------------------------------------
 
-    @rpc(expected_exceptions=EXPECTED)
-    def get_order(self, order_id, user_id=None, is_admin=False):
-        """The Order; another customer's order raises OrderNotFound."""
-        return order_to_dict(self.saga.get_order(order_id, user_id, bool(is_admin)))
+    # `actor` ({user_id, role} of the person asking, services.common.actor; None: the platform
+    # itself) narrows what staff see: a seller sees and changes only the orders holding a line of
+    # their products; another order is OrderNotFound, as for a customer.
 
     @rpc(expected_exceptions=EXPECTED)
-    def get_history(self, order_id, user_id=None, is_admin=False):
+    def get_order(self, order_id, user_id=None, is_admin=False, actor=None):
+        """The Order; another customer's order raises OrderNotFound."""
+        who = Actor.load(actor)
+        return order_to_dict(self.saga.get_order(order_id, user_id, bool(is_admin), who))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_history(self, order_id, user_id=None, is_admin=False, actor=None):
         """[{from_status, to_status, changed_by, reason, created_at}], oldest first."""
-        order = self.saga.get_order(order_id, user_id, bool(is_admin))
+        order = self.saga.get_order(order_id, user_id, bool(is_admin), Actor.load(actor))
         return {"data": OrdersRepository(self.db.session).history(order.id)}
 
-    @rpc
+    @rpc(expected_exceptions=EXPECTED)
     def list_orders(
-        self, user_id=None, status=None, date_from=None, date_to=None, page=1, limit=20
+        self,
+        user_id=None,
+        status=None,
+        date_from=None,
+        date_to=None,
+        page=1,
+        limit=20,
+        seller_id=None,
+        actor=None,
     ):
-        """Page[Order], newest first; `user_id` limits to one customer's orders."""
+        """Page[Order], newest first; `user_id` limits to one customer's orders, `seller_id` to
+        those holding a line of that seller's products (always the actor's own for a seller)."""
+        who = Actor.load(actor)
         args = load(
             ListOrdersArgs(),
             {
@@ -139,6 +157,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
                 "date_to": date_to,
                 "page": page,
                 "limit": limit,
+                "seller_id": who.user_id if who.is_seller else seller_id,
             },
         )
         return OrdersRepository(self.db.session).list(**args)
@@ -149,12 +168,12 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         return OrdersRepository(self.db.session).has_purchased(user_id, product_id)
 
     @rpc(expected_exceptions=EXPECTED)
-    def get_admin_order(self, order_id):
+    def get_admin_order(self, order_id, actor=None):
         """Staff view of an Order: plus `allowed_transitions` (the statuses staff may set now),
         `refundable_amount` (minor units) and `timeline` (status changes and payment events,
         oldest first). Payment events are left out (`payment_events_unavailable`) when payments
         does not answer in time."""
-        order = self.saga.get_order(order_id, None, True)
+        order = self.saga.get_order(order_id, None, True, Actor.load(actor))
         history = OrdersRepository(self.db.session).history(order.id)
         try:
             events = self.payments_rpc.with_timeout(PAYMENT_EVENTS_TIMEOUT).list_payment_events(
@@ -204,9 +223,17 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
 
     @rpc(expected_exceptions=EXPECTED)
     def update_status(
-        self, order_id, status, user_id, note=None, idempotency_key=None, request_hash=None
+        self,
+        order_id,
+        status,
+        user_id,
+        note=None,
+        idempotency_key=None,
+        request_hash=None,
+        actor=None,
     ):
         """Staff: processing, shipped, delivered or cancelled; an illegal move raises."""
+        who = Actor.load(actor)
         args = load(UpdateStatusArgs(), {"status": status, "note": note})
         saga = self.saga
         return saga.run_once(
@@ -214,7 +241,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
             idempotency_key,
             f"update_status:{order_id}",
             request_hash,
-            lambda: saga.update_status(order_id, args["status"], user_id, args["note"]),
+            lambda: saga.update_status(order_id, args["status"], user_id, args["note"], who),
         )
 
     @rpc(expected_exceptions=EXPECTED)
@@ -227,8 +254,10 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         user_id=None,
         idempotency_key=None,
         request_hash=None,
+        actor=None,
     ):
         """Staff: store {carrier, number, url}; a processing order becomes shipped."""
+        who = Actor.load(actor)
         tracking = load(TrackingArgs(), {"carrier": carrier, "number": number, "url": url})
         saga = self.saga
         return saga.run_once(
@@ -236,7 +265,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
             idempotency_key,
             f"set_tracking:{order_id}",
             request_hash,
-            lambda: saga.set_tracking(order_id, tracking, user_id),
+            lambda: saga.set_tracking(order_id, tracking, user_id, who),
         )
 
     # -- events -----------------------------------------------------------------------------

@@ -50,6 +50,7 @@ class State:
         self.addresses: dict[str, dict] = {}
         self.gates: dict[str, object] = {}
         self.payment_events: dict[str, list[dict]] = {}
+        self.owners: dict[str, str | None] = {}
 
     def called(self, name: str) -> list[tuple]:
         return [call[1:] for call in self.calls if call[0] == name]
@@ -177,13 +178,23 @@ class FakeAccounts:
         return STATE.addresses[address_id]
 
 
+class FakeCatalog:
+    name = "catalog"
+
+    @rpc
+    def get_owners(self, product_ids):
+        STATE.record("get_owners", list(product_ids))
+        return {pid: STATE.owners.get(pid) for pid in product_ids}
+
+
 class Shop:
     """Fill the stand-ins: products in stock, carts with lines."""
 
     state = STATE
 
-    def stock(self, product_id: str, quantity: int) -> None:
+    def stock(self, product_id: str, quantity: int, seller_id: str | None = None) -> None:
         STATE.stock[product_id] = quantity
+        STATE.owners[product_id] = seller_id
 
     def cart(
         self, lines: list[tuple[str, int, int]], coupon: str | None = None, discount: int = 0
@@ -244,7 +255,13 @@ def shop():
 @pytest.fixture
 def orders_runner(runner_factory, orders_config):
     runner = runner_factory(
-        orders_config, OrdersService, FakeCart, FakeInventory, FakePayments, FakeAccounts
+        orders_config,
+        OrdersService,
+        FakeCart,
+        FakeInventory,
+        FakePayments,
+        FakeAccounts,
+        FakeCatalog,
     )
     runner.start()
     return runner

@@ -35,6 +35,7 @@ def test_card_checkout_snapshots_lines_reserves_stock_and_awaits_payment(orders,
             "quantity": 2,
             "image": "/media/p1.jpg",
             "line_total": 3998,
+            "seller_id": None,
         }
     ]
     assert order["total"] == 3998 + 320

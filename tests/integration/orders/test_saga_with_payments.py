@@ -12,7 +12,9 @@ from services.orders.service import OrdersService
 from services.payments.exceptions import PaymentDeclined
 from services.payments.service import PaymentsService
 from tests.helpers import truncate_tables, wait_for
-from tests.integration.orders.conftest import ADDRESS, FakeAccounts, FakeCart
+from tests.integration.orders.conftest import ADDRESS, FakeAccounts, FakeCart, FakeCatalog
+
+DATABASES = ("payments", "inventory")  # migrated for this module (tests/integration/conftest.py)
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +33,13 @@ def cluster(runner_factory, service_config):
         "ORDERS": {"reservation_ttl": 900},
     }
     runner = runner_factory(
-        config, OrdersService, PaymentsService, InventoryService, FakeCart, FakeAccounts
+        config,
+        OrdersService,
+        PaymentsService,
+        InventoryService,
+        FakeCart,
+        FakeAccounts,
+        FakeCatalog,
     )
     runner.start()
     with ClusterRpcProxy(config, timeout=60) as proxy:

@@ -78,6 +78,7 @@ def test_snapshot_takes_name_and_image_and_computes_line_totals():
         "quantity": 2,
         "image": "/img/lamp.jpg",
         "line_total": 3998,
+        "seller_id": None,
     }
 
 
