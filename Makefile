@@ -12,7 +12,7 @@ RABBIT_API ?= http://guest:guest@127.0.0.1:15672
 
 .DEFAULT_GOAL := help
 .PHONY: help venv check web web-api web-dev web-test rabbit-management db migrate keys seed seed-large run test test-unit \
-	test-integration test-e2e test-browser lint format typecheck shell bench bench-web bench-moderation compose-check \
+	test-integration test-e2e test-browser test-fuzz fuzz lint format typecheck shell bench bench-web bench-moderation compose-check \
 	clean reconcile admin
 
 help: ## list the targets
@@ -93,10 +93,12 @@ run: migrate keys seed web ## the whole platform on http://localhost:8000 (Ctrl-
 	@$(BIN)/honcho start -f Procfile
 
 # the e2e and browser tiers serve web/dist, so it is built first; the web app's own tests run too
-test: venv rabbit-management web web-test ## web app tests, then unit, integration, end-to-end and browser tiers
+# the fuzz tier runs last, as a pytest run of its own: a fresh stack, so its writes reach no other tier
+test: venv rabbit-management web web-test ## web app tests, then unit, integration, end-to-end, browser and fuzz tiers
 	@$(TEST_ENV) $(MANAGE) check
 	@$(TEST_ENV) $(MANAGE) createdb >/dev/null
 	$(TEST_ENV) $(BIN)/pytest tests/unit tests/integration tests/e2e tests/browser
+	$(TEST_ENV) $(BIN)/pytest tests/fuzz
 
 # the unit tier checks the web client against the OpenAPI document with web/node_modules' generator
 test-unit: venv web/node_modules/.installed ## unit tier only (no servers needed)
@@ -110,6 +112,14 @@ test-e2e: venv rabbit-management web ## end-to-end tier (starts the whole stack 
 
 test-browser: venv rabbit-management web ## browser journeys in headless Chromium (Debian's chromium) on the e2e stack
 	$(TEST_ENV) $(BIN)/pytest tests/browser
+
+test-fuzz: venv rabbit-management web ## schemathesis over every API operation as each role, on a stack of its own (CI-sized)
+	$(TEST_ENV) $(BIN)/pytest tests/fuzz
+
+# every phase as every role; EXAMPLES=500 for a longer run, SEED=n for other inputs
+fuzz: venv rabbit-management web ## a longer schemathesis run (EXAMPLES per operation, default 100)
+	$(TEST_ENV) FUZZ_MAX_EXAMPLES=$(or $(EXAMPLES),100) FUZZ_SEED=$(or $(SEED),13) \
+	  FUZZ_PHASES=examples,coverage,fuzzing,stateful FUZZ_TIMEOUT=3600 $(BIN)/pytest tests/fuzz
 
 lint: venv ## ruff and mypy
 	$(BIN)/ruff check .

@@ -38,8 +38,9 @@ MAX_LIMIT = 100
 # sort positions (INTEGER columns) of categories and images
 MAX_POSITION = 1_000_000
 # money in minor units: orders keep totals in INTEGER columns (2**31 - 1 = 21,474,836.47 USD), so
-# one price or coupon amount stays well below, leaving room for a few lines and units of it
-MAX_AMOUNT = 100_000_000
+# one price or coupon amount (100,000.00 USD) stays far below: a cart line of the most units
+# (CART_LINE_MAX, 99) of it still fits, two such lines too
+MAX_AMOUNT = 10_000_000
 # JSON numbers a browser reads exactly (Number.MAX_SAFE_INTEGER); orjson's own limit is 2**64
 MAX_SAFE_INTEGER = 2**53 - 1
 

@@ -143,12 +143,12 @@ def test_the_largest_accepted_values_load_at_the_gateway():
         {
             **PRODUCT,
             "name": "N" * 200,
-            "price": "1000000.00",
+            "price": "100000.00",
             "description": "line one\nline two\t" + "d" * 19000,
             "attributes": {"k" * 64: {"n": [2**53 - 1, -(2**53 - 1), 0.5]}},
         }
     )
-    assert body["price"] == 100_000_000
+    assert body["price"] == 10_000_000
     assert AdjustStockBody().load({"delta": -1_000_000, "reason": "count"})["delta"] == -1_000_000
     assert CategoryBody().load({"name": "Lamps", "position": 1_000_000})["position"] == 1_000_000
 
