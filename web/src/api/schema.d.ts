@@ -84,8 +84,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * All orders, by status, date range and customer
-         * @description Roles: admin.
+         * Staff: orders by status, date range and customer (a seller: those holding their products)
+         * @description Roles: seller, admin.
          */
         get: operations["admin_list_orders"];
         put?: never;
@@ -835,7 +835,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of your orders (staff: any order) */
+        /** One of your orders (admins: any order; sellers: those holding their products) */
         get: operations["get_order"];
         put?: never;
         post?: never;
@@ -1870,6 +1870,8 @@ export interface components {
             price?: string;
             productId?: string;
             quantity?: number;
+            /** @description the product's seller at checkout */
+            sellerId?: string | null;
         };
         OrderPage: {
             data?: components["schemas"]["Order"][];
