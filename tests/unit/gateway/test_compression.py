@@ -43,15 +43,18 @@ def test_a_body_under_the_threshold_stays_identity_but_varies(compression):
     assert exactly.headers["Content-Encoding"] == "gzip"
 
 
-@pytest.mark.parametrize("accept", [None, "identity", "gzip;q=0", "br, deflate"])
+@pytest.mark.parametrize(
+    "accept", [None, "identity", "gzip;q=0", "br, deflate", "identity, *;q=0", "br, gzip;q=0.0"]
+)
 def test_a_client_that_does_not_accept_gzip_gets_identity(compression, accept):
     response = compression.negotiate(a_request(accept), a_json())
     assert "Content-Encoding" not in response.headers and response.get_data() == BODY
     assert "accept-encoding" in response.vary.as_set()
 
 
-def test_a_wildcard_accepts_gzip(compression):
-    assert compression.negotiate(a_request("*"), a_json()).headers["Content-Encoding"] == "gzip"
+@pytest.mark.parametrize("accept", ["*", "GZIP", "br;q=1, gzip;q=0.5", "br, *;q=0.1", "gzip, br"])
+def test_gzip_is_accepted_by_name_or_wildcard_with_any_positive_q(compression, accept):
+    assert compression.negotiate(a_request(accept), a_json()).headers["Content-Encoding"] == "gzip"
 
 
 @pytest.mark.parametrize(
