@@ -36,52 +36,84 @@ BUCKETS = 20
 
 # The Lua both scripts share: `slide(key, limit, window_us, width_us, now_us)` counts one request
 # of the subject at `key` and returns {1, bucket, remaining}, or refuses with {0, retry_after_us}.
-# The value is one MessagePack array, {count, newest, count, newest, ...}, oldest bucket first (a
-# bucket's index is its newest request's time // width): one GET and one SET, unpacked in C, costs
-# about half of a hash of "count:newest" fields parsed in Lua (docs/benchmarks.md). Times are µs
-# since the epoch (< 2^53: exact in Lua's doubles and as MessagePack integers).
+# The key is a hash: `n`, `t` the newest bucket's count and newest request; `past` the older
+# buckets, a MessagePack array {count, newest, ...} oldest first; `sum` their total and `head` the
+# newest request of the oldest (when it leaves). A request in the newest bucket reads and writes
+# only the small fields; `past` is unpacked when a bucket closes or leaves the window (once a
+# bucket width per subject) or for a refusal's Retry-After. A bucket's index is its newest
+# request's time // width. Times are µs since the epoch (< 2^53: exact in Lua's doubles and as
+# MessagePack integers).
 SLIDING_WINDOW_LUA = """
 local function now_us(override)
   if override ~= nil and override ~= '' then return tonumber(override) end
   -- Redis server time, so gateway processes with skewed clocks agree. Writing after TIME is safe:
-  -- Redis 7 replicates a script by its effects (the SET it ran, with the value it computed),
+  -- Redis 7 replicates a script by its effects (the HSET it ran, with the values it computed),
   -- never by re-running it, so a replica or the AOF never reads its own clock.
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 
+-- the older buckets still inside the window (their newest request after `since`)
+local function live_past(key, since)
+  local packed = redis.call('HGET', key, 'past')
+  local b = packed and cmsgpack.unpack(packed) or {}
+  local first = 1
+  while first < #b and b[first + 1] <= since do first = first + 2 end
+  if first == 1 then return b end
+  local live = {}
+  for i = first, #b do live[#live + 1] = b[i] end
+  return live
+end
+
+local function save_past(key, b)
+  if #b == 0 then
+    redis.call('HDEL', key, 'past', 'sum', 'head')
+    return
+  end
+  local sum = 0
+  for i = 1, #b, 2 do sum = sum + b[i] end
+  redis.call('HSET', key, 'past', cmsgpack.pack(b), 'sum', sum, 'head', string.format('%d', b[2]))
+end
+
 local function slide(key, limit, window, width, override)
   limit, window, width = tonumber(limit), tonumber(window), tonumber(width)
   local now = now_us(override)
-  local packed = redis.call('GET', key)
-  local b = packed and cmsgpack.unpack(packed) or {}
-  local n, first, total = #b, 1, 0
-  -- a bucket has left the window when its newest request has
-  while first < n and b[first + 1] <= now - window do first = first + 2 end
-  for i = first, n, 2 do total = total + b[i] end
-  if total >= limit then
-    -- the next request fits once the oldest buckets holding (total - limit + 1) have left
-    local excess = total - limit + 1
-    for i = first, n, 2 do
+  local since = now - window
+  local index = math.floor(now / width)
+  local f = redis.call('HMGET', key, 'n', 't', 'sum', 'head')
+  local n, t = tonumber(f[1]) or 0, tonumber(f[2]) or 0
+  local sum, head = tonumber(f[3]) or 0, tonumber(f[4])
+  local past = nil  -- loaded only when it changes or a refusal needs it
+  if t <= since then  -- the newest request has left: all have
+    if head then past = {} end
+    n, sum = 0, 0
+  elseif head and head <= since then
+    past = live_past(key, since)
+    sum = 0
+    for i = 1, #past, 2 do sum = sum + past[i] end
+  end
+  if sum + n >= limit then
+    -- the next request fits once the oldest buckets holding (total - limit + 1) have left the
+    -- window, which a bucket does when its newest request does
+    local b = past or live_past(key, since)
+    if n > 0 then b[#b + 1], b[#b + 2] = n, t end
+    local excess = sum + n - limit + 1
+    for i = 1, #b, 2 do
       excess = excess - b[i]
       if excess <= 0 then return {0, b[i + 1] + window - now} end
     end
     return {0, window}  -- a limit of 0: closed
   end
-  if first > 1 then
-    local live = {}
-    for i = first, n do live[#live + 1] = b[i] end
-    b, n = live, #live
+  if n > 0 and math.floor(t / width) ~= index then  -- the newest bucket closes
+    past = past or live_past(key, since)
+    past[#past + 1], past[#past + 2] = n, t
+    sum, n = sum + n, 0
   end
-  local index = math.floor(now / width)
-  if n > 0 and math.floor(b[n] / width) == index then
-    b[n - 1] = b[n - 1] + 1
-    if now > b[n] then b[n] = now end
-  else
-    b[n + 1], b[n + 2] = 1, now
-  end
-  redis.call('SET', key, cmsgpack.pack(b), 'PX', math.ceil(window / 1000))
-  return {1, index, limit - total - 1}
+  if past then save_past(key, past) end
+  if now > t then t = now end
+  redis.call('HSET', key, 'n', n + 1, 't', string.format('%d', t))
+  redis.call('PEXPIRE', key, math.ceil(window / 1000))
+  return {1, index, limit - sum - n - 1}
 end
 """
 
@@ -90,27 +122,30 @@ _HIT = SLIDING_WINDOW_LUA + "return slide(KEYS[1], ARGV[1], ARGV[2], ARGV[3], AR
 
 # KEYS: the subject's key; ARGV: the bucket a request was counted in, the bucket width (µs). Takes
 # that request back; the bucket keeps its newest time (it leaves no earlier than it would have).
-_REFUND = """
-local packed = redis.call('GET', KEYS[1])
+_TAKE_BACK = """
+local index, width = tonumber(ARGV[1]), tonumber(ARGV[2])
+local f = redis.call('HMGET', KEYS[1], 'n', 't')
+local n, t = tonumber(f[1]), tonumber(f[2])
+if n and n > 0 and math.floor(t / width) == index then
+  redis.call('HSET', KEYS[1], 'n', n - 1)
+  return
+end
+local packed = redis.call('HGET', KEYS[1], 'past')
 if not packed then return end
 local b = cmsgpack.unpack(packed)
-local index, width = tonumber(ARGV[1]), tonumber(ARGV[2])
-for i = #b - 1, 1, -2 do
+for i = 1, #b, 2 do
   if math.floor(b[i + 1] / width) == index then
     b[i] = b[i] - 1
     if b[i] <= 0 then
       table.remove(b, i)
       table.remove(b, i)
     end
-    if #b == 0 then
-      redis.call('DEL', KEYS[1])
-    else
-      redis.call('SET', KEYS[1], cmsgpack.pack(b), 'KEEPTTL')
-    end
+    save_past(KEYS[1], b)
     return
   end
 end
 """
+_REFUND = SLIDING_WINDOW_LUA + _TAKE_BACK
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ through the scripts' explicit clock), Retry-After, one round trip per check, and
 sign-in and reset limits on a real gateway container, from several client addresses (the gateway
 trusts only the socket's address, so each test client binds its own loopback address)."""
 
+import random
+
 import pytest
 import redis
 import requests
@@ -100,6 +102,31 @@ def test_no_span_of_the_window_ever_holds_more_than_the_limit(redis_client):
     assert len(times) >= 4 * LIMIT * BUCKETS // (BUCKETS + 1)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_random_traffic_never_gets_more_than_the_limit_in_a_window_nor_a_refusal_without_cause(
+    redis_client, seed
+):
+    rng = random.Random(seed)
+    limit, window = [(1, 10), (3, 60), (10, 60), (50, 30), (7, 7), (10, 60)][seed]
+    clock = Clock(EDGE + rng.randrange(60 * SECOND))
+    limiter = limiter_at(redis_client, clock, limit, window)
+    span, slack = window * SECOND, window * SECOND // BUCKETS
+    counted = []
+    for _ in range(600):  # bursts and lulls, some requests taken back (successful sign-ins)
+        clock.now += int(rng.expovariate(1.0) * span / limit / rng.choice([0.5, 1, 3, 10]))
+        try:
+            admission = limiter.hit("auth", "ip:a")
+        except RateLimited:
+            # refused only when the window (give or take a bucket's slack) holds the limit
+            assert sum(1 for t in counted if t > clock.now - span - slack) >= limit
+            continue
+        if rng.random() < 0.1:
+            limiter.refund(admission)
+        else:
+            counted.append(clock.now)
+    assert max(sum(1 for s in counted if t - span < s <= t) for t in counted) <= limit
+
+
 def test_retry_after_is_the_whole_second_the_next_request_is_admitted_at(redis_client):
     clock = Clock(EDGE + 7 * SECOND + 300_000)
     limiter = limiter_at(redis_client, clock)
@@ -135,6 +162,18 @@ def test_refused_requests_are_not_counted_so_a_refusal_ends_when_it_says(redis_c
         clock.now += SECOND // 4
     clock.now = start + wait * SECOND
     assert admitted(limiter)
+
+
+def test_a_request_taken_back_frees_its_place_whichever_bucket_it_was_counted_in(redis_client):
+    clock = Clock(EDGE)
+    limiter = limiter_at(redis_client, clock, limit=3)
+    older = limiter.hit("auth", "ip:a")
+    clock.now += 10 * SECOND  # a later bucket: the first one is now among the older ones
+    newer = limiter.hit("auth", "ip:a")
+    assert newer.remaining == 1 and newer.bucket != older.bucket
+    limiter.refund(older)
+    limiter.refund(newer)
+    assert [admitted(limiter, "ip:a") for _ in range(4)] == [True, True, True, False]
 
 
 def test_subjects_and_route_classes_are_counted_apart(redis_client):

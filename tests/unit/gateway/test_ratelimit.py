@@ -83,7 +83,7 @@ class FakeRedis:
         self.calls: list[tuple[str, list, list]] = []
 
     def register_script(self, source):
-        name = "hit" if "slide(" in source else "refund"
+        name = "refund" if "ARGV[1]), tonumber(ARGV[2])" in source else "hit"
 
         def script(keys, args):
             self.calls.append((name, keys, args))
