@@ -134,7 +134,17 @@ class Saga:
     def _address(self, args: dict) -> dict:
         if args.get("shipping_address"):
             return args["shipping_address"]
-        saved = self.accounts.get_address(args["user_id"], args["address_id"])
+        try:
+            saved = self.accounts.get_address(args["user_id"], args["address_id"])
+        except (BazaarError, RemoteError) as exc:
+            # accounts' AddressNotFound reaches this service as a RemoteError (its type is not
+            # registered here): an addressId naming no address of the buyer is a bad input
+            name = exc.exc_type if isinstance(exc, RemoteError) else type(exc).__name__
+            if name != "AddressNotFound":
+                raise
+            raise InvalidAddress(
+                "no such saved address", {"fields": {"addressId": ["No such address."]}}
+            ) from None
         try:
             return load(AddressSchema(), {k: saved.get(k) for k in AddressSchema().fields})
         except ValidationFailed as exc:
