@@ -18,10 +18,10 @@ class InventoryRoutes:
         query=LowStockQuery,
         response=page_of(StockSchema),
         tags=TAGS,
-        summary="Products at or below their threshold",
+        summary="Products at or below their threshold (a seller's own products only)",
     )
     def low_stock(self, request, user, query):
-        return self.inventory_rpc.low_stock(query["page"], query["limit"])
+        return self.inventory_rpc.low_stock(query["page"], query["limit"], actor_of(user))
 
     @api(
         "GET",

@@ -406,6 +406,17 @@ class CatalogStore:
             raise ProductNotFound(f"product {product_id} not found", {"product_id": product_id})
         return product
 
+    def seller_product_ids(self, seller_id: str, limit: int) -> list[str]:
+        """A seller's product ids, newest first (ix_products_seller_created)."""
+        return list(
+            self.session.execute(
+                select(Product.id)
+                .where(Product.seller_id == seller_id)
+                .order_by(Product.created_at.desc())
+                .limit(limit)
+            ).scalars()
+        )
+
     def owners(self, product_ids: list[str]) -> dict[str, str | None]:
         """{product_id: seller_id} of the ids that exist (archived ones included)."""
         if not product_ids:

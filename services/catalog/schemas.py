@@ -136,6 +136,10 @@ class SlugPageQuery(Schema):
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
 
 
+class SellerQuery(Schema):
+    seller_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
 class OwnersQuery(Schema):
     product_ids = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)),

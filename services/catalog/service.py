@@ -16,6 +16,7 @@ from services.common.rpc import rpc
 from services.common.schemas import load
 
 EXPECTED = (BazaarError,)
+SELLER_IDS_CAP = 10_000  # a seller's low-stock page covers their newest 10,000 products
 LIST_QUERY = schemas.ListQuery()  # marshmallow schemas are reusable; building one costs 0.3 ms
 
 
@@ -74,6 +75,13 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
         indexed read of two columns."""
         query = load(schemas.OwnersQuery(), {"product_ids": product_ids})
         return self._store().owners(query["product_ids"])
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_seller_product_ids(self, seller_id: str) -> list[str]:
+        """The ids of a seller's products, any status, newest first (at most SELLER_IDS_CAP):
+        what inventory narrows a seller's low-stock page to."""
+        query = load(schemas.SellerQuery(), {"seller_id": seller_id})
+        return self._store().seller_product_ids(query["seller_id"], SELLER_IDS_CAP)
 
     @rpc
     def featured(self, limit: int = 8) -> list[dict]:

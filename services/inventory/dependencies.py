@@ -60,15 +60,24 @@ class InventoryStore:
             raise StockNotFound(f"no stock for {product_id}", {"product_id": product_id})
         return {"product_id": product_id, **level_of(row).as_dict()}
 
-    def low_stock(self, page: int, limit: int) -> dict:
+    def low_stock(self, page: int, limit: int, product_ids: list[str] | None = None) -> dict:
+        """A page of products at or below their threshold, lowest first; only those of
+        `product_ids` when given (a seller's)."""
         where = "on_hand - reserved <= low_stock_threshold"
-        total = self.session.execute(text(f"SELECT count(*) FROM stock WHERE {where}")).scalar_one()  # noqa: S608
+        params: dict = {"limit": limit, "offset": (page - 1) * limit}
+        if product_ids is not None:
+            where += " AND product_id = ANY(:ids)"
+            params["ids"] = list(product_ids)
+        total = self.session.execute(
+            text(f"SELECT count(*) FROM stock WHERE {where}"),  # noqa: S608
+            params,
+        ).scalar_one()
         rows = self.session.execute(
             text(
                 f"SELECT * FROM stock WHERE {where} ORDER BY on_hand - reserved, product_id "  # noqa: S608
                 "LIMIT :limit OFFSET :offset"
             ),
-            {"limit": limit, "offset": (page - 1) * limit},
+            params,
         ).all()
         return {
             "data": [{"product_id": r.product_id, **level_of(r).as_dict()} for r in rows],

@@ -136,8 +136,16 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
         return {"product_id": product_id, **level}
 
     @rpc(expected_exceptions=EXPECTED)
-    def low_stock(self, page: int = 1, limit: int = 20) -> dict:
-        return InventoryStore(self.db.session).low_stock(max(1, page), max(1, min(limit, 100)))
+    def low_stock(self, page: int = 1, limit: int = 20, actor: dict | None = None) -> dict:
+        """Page of low stock, lowest first; a seller's own products only (their ids from the
+        catalog, one RPC; admins skip it)."""
+        who = Actor.load(actor)
+        product_ids = None
+        if not who.sees_everything:
+            product_ids = self.catalog_rpc.list_seller_product_ids(who.user_id)
+        return InventoryStore(self.db.session).low_stock(
+            max(1, page), max(1, min(limit, 100)), product_ids
+        )
 
     @rpc(expected_exceptions=EXPECTED)
     def reserve(self, order_id: str, lines: list[dict], ttl_seconds: int | None = None) -> dict:

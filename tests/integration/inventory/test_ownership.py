@@ -55,3 +55,17 @@ def test_a_product_the_catalog_does_not_hold_is_not_found_for_a_seller(shop):
     inventory, _, _ = shop
     with pytest.raises(ProductNotFound):
         inventory.set_stock("no-such-product", 3, "initial", SELLER_A)
+
+
+def test_a_sellers_low_stock_page_holds_their_own_products_only(shop):
+    inventory, mine, theirs = shop
+    inventory.set_stock(mine, 1, "initial", SELLER_A)
+    inventory.set_stock(theirs, 1, "initial", SELLER_B)
+
+    def low(actor):
+        page = inventory.low_stock(1, 20, actor)
+        return [row["product_id"] for row in page["data"]], page["meta"]["total"]
+
+    assert low(SELLER_A) == ([mine], 1)
+    assert low(SELLER_B) == ([theirs], 1)
+    assert sorted(low(ADMIN)[0]) == sorted([mine, theirs])
