@@ -17,14 +17,15 @@ describe("what a role may open", () => {
     expect(homeFor("admin")).toBe("/dashboard");
   });
 
-  it("keeps sellers to the catalog and stock", () => {
+  it("keeps sellers to their orders, the catalog and stock", () => {
     expect(navigationFor("seller").map((item) => item.section)).toEqual([
+      "orders",
       "products",
       "categories",
       "inventory",
     ]);
-    expect(homeFor("seller")).toBe("/products");
-    for (const section of ["dashboard", "orders", "reviews", "coupons", "users", "deadLetters"] as const) {
+    expect(homeFor("seller")).toBe("/orders");
+    for (const section of ["dashboard", "reviews", "coupons", "users", "deadLetters"] as const) {
       expect(mayOpen("seller", section)).toBe(false);
     }
     expect(may("seller", "editCategories")).toBe(false);
@@ -32,11 +33,11 @@ describe("what a role may open", () => {
     expect(may("seller", "changeOrderStatus")).toBe(true);
   });
 
-  it("lets sellers open an order by its link, but not the order list (as the API does)", () => {
+  it("lets sellers open the order list and an order (the API narrows both to theirs)", () => {
     expect(mayOpen("seller", "order")).toBe(true);
     expect(mayOpen("admin", "order")).toBe(true);
     expect(mayOpen("customer", "order")).toBe(false);
-    expect(mayOpen("seller", "orders")).toBe(false);
+    expect(mayOpen("seller", "orders")).toBe(true);
     expect(navigationFor("admin").some((item) => (item.section as string) === "order")).toBe(false);
   });
 

@@ -25,7 +25,7 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   products: STAFF, // GET /api/admin/products, POST/PUT/PATCH/DELETE /api/products
   categories: STAFF, // the tree is public; changing it is admin-only (see may)
   inventory: STAFF, // /api/inventory/*
-  orders: ADMIN, // GET /api/admin/orders (the list; sellers reach an order by its link)
+  orders: STAFF, // GET /api/admin/orders (a seller's list: the orders holding their products)
   order: STAFF, // GET /api/admin/orders/{id}
   reviews: ADMIN, // /api/admin/reviews
   coupons: ADMIN, // /api/admin/coupons

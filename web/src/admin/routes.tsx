@@ -52,7 +52,7 @@ export const routes: RouteObject[] = [
         import("./inventory/InventoryPage").then((m) => m.InventoryPage),
       ),
       page("orders", "orders", () => import("./orders/OrdersPage").then((m) => m.OrdersPage)),
-      // its own section: sellers fulfil orders they open by link, the list stays admin-only
+      // its own section: an order is also opened by its link (a seller: one holding their products)
       page("orders/:orderId", "order", () =>
         import("./orders/OrderDetailPage").then((m) => m.OrderDetailPage),
       ),

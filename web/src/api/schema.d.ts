@@ -666,7 +666,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Products at or below their threshold
+         * Products at or below their threshold (a seller's own products only)
          * @description Roles: seller, admin.
          */
         get: operations["low_stock"];

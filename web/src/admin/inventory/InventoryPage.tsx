@@ -7,7 +7,7 @@ import { TextField } from "../../shared/ui/Field";
 import { Pagination } from "../../shared/ui/Pagination";
 import { ErrorMessage, Loading, QueryState } from "../../shared/ui/Status";
 import { useToast } from "../../shared/ui/Toasts";
-import { useAdminProducts, useProduct, useProductsByIds } from "../products/queries";
+import { useAdminProducts, useMayChangeProduct, useProduct, useProductsByIds } from "../products/queries";
 import { DataTable } from "../ui/DataTable";
 import { FilterToolbar } from "../ui/FilterToolbar";
 import { FormError, fieldError } from "../ui/FormError";
@@ -117,6 +117,7 @@ function LowStockList({ onChoose }: { onChoose: (id: string) => void }) {
 
 function StockPanel({ productId, onClose }: { productId: string; onClose: () => void }) {
   const product = useProduct(productId);
+  const mayChange = useMayChangeProduct(product.data);
   const stock = useQuery({
     queryKey: ["admin", "stock", productId],
     queryFn: () => unwrap(api.GET("/api/inventory/{productId}", { params: { path: { productId } } })),
@@ -157,7 +158,10 @@ function StockPanel({ productId, onClose }: { productId: string; onClose: () => 
           </div>
         </dl>
       ) : null}
-      {stock.data || none ? (
+      {product.data && !mayChange ? (
+        <p className="notice notice-info">This product is another seller&apos;s: only they and administrators change its stock.</p>
+      ) : null}
+      {(stock.data || none) && mayChange ? (
         <div className="form-grid">
           <SetStockForm productId={productId} onHand={stock.data?.onHand} threshold={stock.data?.lowStockThreshold} />
           <AdjustStockForm productId={productId} />

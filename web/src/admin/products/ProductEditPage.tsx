@@ -10,7 +10,7 @@ import { PageHeader } from "../ui/PageHeader";
 import { StatusBadge } from "../ui/StatusBadge";
 import { ImageUploads } from "./ImageUploads";
 import { ProductForm, bodyOf, valuesOf, type ProductValues } from "./ProductForm";
-import { useProduct } from "./queries";
+import { useMayChangeProduct, useProduct } from "./queries";
 
 export function NewProductPage() {
   const navigate = useNavigate();
@@ -45,6 +45,7 @@ export function NewProductPage() {
 export function ProductEditPage() {
   const { productId = "" } = useParams();
   const product = useProduct(productId);
+  const mayChange = useMayChangeProduct(product.data);
   // the form starts again from the saved product after a save, not when a background refetch
   // (a newly published image, say) changes the product: typed changes are never thrown away
   const [saves, setSaves] = useState(0);
@@ -92,46 +93,64 @@ export function ProductEditPage() {
 
   return (
     <QueryState query={product} loading="Loading the product…">
-      {(data) => (
-        <div className="stack">
-          <PageHeader title={data.name ?? "Product"}>
-            <StatusBadge status={data.status} />
-          </PageHeader>
-          <p className="row">
-            <Link to="/products">Back to products</Link>
-            {data.status === "active" && data.slug ? (
-              <a href={`/products/${data.slug}`}>View in the shop</a>
+      {(data) =>
+        mayChange ? (
+          <div className="stack">
+            <PageHeader title={data.name ?? "Product"}>
+              <StatusBadge status={data.status} />
+            </PageHeader>
+            <p className="row">
+              <Link to="/products">Back to products</Link>
+              {data.status === "active" && data.slug ? (
+                <a href={`/products/${data.slug}`}>View in the shop</a>
+              ) : null}
+              <Link to={`/inventory?product=${encodeURIComponent(productId)}`}>Stock</Link>
+            </p>
+            <ProductForm
+              key={saves}
+              initial={valuesOf(data)}
+              saving={save.isPending}
+              error={save.error}
+              submitLabel="Save changes"
+              onSubmit={(values) => save.mutate(values)}
+            />
+            <ImageUploads productId={productId} gallery={data.images ?? []} />
+            {data.status !== "archived" ? (
+              <section className="card stack" aria-labelledby="archive-heading">
+                <h2 id="archive-heading">Archive</h2>
+                <p className="muted">Archived products are hidden from the shop but stay readable.</p>
+                <FormError error={archive.error} />
+                <div>
+                  <button
+                    type="button"
+                    className="button button-danger"
+                    disabled={archive.isPending}
+                    onClick={() => void askArchive(data.name ?? "this product")}
+                  >
+                    Archive product
+                  </button>
+                </div>
+              </section>
             ) : null}
-            <Link to={`/inventory?product=${encodeURIComponent(productId)}`}>Stock</Link>
-          </p>
-          <ProductForm
-            key={saves}
-            initial={valuesOf(data)}
-            saving={save.isPending}
-            error={save.error}
-            submitLabel="Save changes"
-            onSubmit={(values) => save.mutate(values)}
-          />
-          <ImageUploads productId={productId} gallery={data.images ?? []} />
-          {data.status !== "archived" ? (
-            <section className="card stack" aria-labelledby="archive-heading">
-              <h2 id="archive-heading">Archive</h2>
-              <p className="muted">Archived products are hidden from the shop but stay readable.</p>
-              <FormError error={archive.error} />
-              <div>
-                <button
-                  type="button"
-                  className="button button-danger"
-                  disabled={archive.isPending}
-                  onClick={() => void askArchive(data.name ?? "this product")}
-                >
-                  Archive product
-                </button>
-              </div>
-            </section>
-          ) : null}
-        </div>
-      )}
+          </div>
+        ) : (
+          <NotYoursNotice />
+        )
+      }
     </QueryState>
+  );
+}
+
+/** A seller opened another seller's product by its address: the API would refuse every change
+ * (404), so no form is offered. */
+function NotYoursNotice() {
+  return (
+    <div className="stack">
+      <PageHeader title="Product not found" />
+      <p>No product of yours has this address.</p>
+      <p>
+        <Link to="/products">Back to your products</Link>
+      </p>
+    </div>
   );
 }

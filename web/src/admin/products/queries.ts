@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, unwrap, type components } from "../../shared/api";
+import { useSession } from "../../shared/hooks";
 
 export type Product = components["schemas"]["Product"];
 export const PRODUCT_STATUSES = ["active", "draft", "archived"] as const;
@@ -50,4 +51,13 @@ export function useProduct(productId: string) {
     queryKey: ["product", productId],
     queryFn: () => unwrap(api.GET("/api/products/{productId}", { params: { path: { productId } } })),
   });
+}
+
+/** Whether the signed-in staff member may change a product: admins any, a seller their own only
+ * (the API answers 404 to a seller's write on another seller's product). */
+export function useMayChangeProduct(product: { sellerId?: string | null } | undefined): boolean {
+  const session = useSession();
+  const user = session?.user;
+  if (!user || !product) return false;
+  return user.role === "admin" || (user.role === "seller" && product.sellerId === user.id);
 }
