@@ -28,7 +28,12 @@ def placed(orders, shop):
 
 def test_each_line_records_its_products_seller_at_checkout(placed, shop):
     assert [line["seller_id"] for line in placed["b"]["lines"]] == ["seller-b", None]
-    assert shop.state.called("get_owners")[0] == (["mug-a"],)
+    # one catalog RPC per checkout, for all of its lines
+    assert shop.state.called("get_owners") == [
+        (["mug-a"],),
+        (["tea-b", "house-brand"],),
+        (["mug-a", "tea-b"],),
+    ]
 
 
 def test_a_seller_lists_only_the_orders_holding_their_products(orders, placed):
