@@ -27,6 +27,7 @@ from services.common.config import ROOT
 from tests.stack import Api, bearer, login
 
 REPORTS = ROOT / "var" / "test" / "fuzz"
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 ROLES = ("anonymous", "customer", "seller", "admin")
 # seconds per role: the CI run takes about one minute as admin (stack start included)
 TIMEOUT = int(os.environ.get("FUZZ_TIMEOUT", "600"))
@@ -43,6 +44,8 @@ CHECKS = (
 def schemathesis_command(base_url: str, role: str, headers: dict[str, str]) -> list[str]:
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(CONFIG),
         "run",
         f"{base_url}/api/openapi.json",
         "--url",
