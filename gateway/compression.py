@@ -1,5 +1,5 @@
-"""gzip for the answers the gateway generates: API JSON (cache hits too), HTML shells, the sitemap's
-XML, /metrics. `ApiWsgiApp` passes every response through `Compression.negotiate`.
+"""gzip for the answers the gateway generates: API JSON (cache hits too), HTML shells, /metrics.
+`ApiWsgiApp` passes every response through `Compression.negotiate`.
 
 - Only a body of at least `min_bytes` (config COMPRESSION.min_bytes, 1 KB) is compressed: below
   it the 20 bytes of gzip framing and the CPU buy almost nothing. A page of 20 demo products
@@ -8,7 +8,8 @@ XML, /metrics. `ApiWsgiApp` passes every response through `Compression.negotiate
   keeps the two representations apart.
 - Files (`send_file`: the web app's build, which gateway/web.py serves precompressed as .br/.gz,
   and /media images) are passed through untouched, as is anything already encoded, a partial
-  (206) answer, or one marked `Cache-Control: no-transform`.
+  (206) answer, or one marked `Cache-Control: no-transform`. A streamed answer is left to
+  compress itself as it streams (the sitemap: gateway/sitemap.py `xml_response`).
 - The gzip representation's ETag is the weak form of the identity one (as nginx does): both are
   the same content, and werkzeug's If-None-Match check (weak comparison, RFC 9110 13.1.2) makes a
   304 for either. A 304 is given the ETag the 200 it revalidates carried.
