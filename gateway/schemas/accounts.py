@@ -68,8 +68,10 @@ class AddressBody(CamelSchema):
     city = Text(required=True, min_length=1, max_length=100)
     state = Text(allow_none=True, max_length=100)
     postal_code = Text(required=True, min_length=1, max_length=20)
-    country = fields.String(
-        required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2 code")
+    country = Text(
+        required=True,
+        max_length=2,
+        validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2 code"),
     )
     phone = Text(allow_none=True, max_length=32)
     is_default = fields.Boolean()

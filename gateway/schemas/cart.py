@@ -166,7 +166,7 @@ class CouponBody(CamelSchema):
     type = fields.String(required=True, validate=validate.OneOf(["percent", "fixed"]))
     percent_off = Int(strict=True, minimum=1, maximum=100)
     amount_off = Money()
-    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = Text(max_length=3, validate=validate.Regexp(r"^[A-Z]{3}$"))
     min_subtotal = Money()
     starts_at = IsoDateTime(allow_none=True)
     ends_at = IsoDateTime(allow_none=True)

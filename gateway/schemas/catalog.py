@@ -197,7 +197,7 @@ class ProductBody(CamelSchema):
     category_id = Id(required=True)
     price = Money(required=True, validate=_NON_NEGATIVE)
     compare_at_price = Money(allow_none=True, validate=_NON_NEGATIVE)
-    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = Text(max_length=3, validate=validate.Regexp(r"^[A-Z]{3}$"))
     attributes = JsonObject(
         metadata={
             "description": "free-form: at most 4 levels, 50 keys or items each, keys of 64 and "

@@ -23,18 +23,21 @@ class ShippingAddressBody(CamelSchema):
     address2 = Text(load_default=None, allow_none=True, max_length=200)
     city = Text(required=True, min_length=1, max_length=100)
     state = Text(load_default=None, allow_none=True, max_length=100)
-    postal_code = fields.String(
+    postal_code = Text(
         required=True,
+        max_length=12,
         validate=validate.Regexp(
             r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,11}$", error="Not a valid postal code."
         ),
     )
-    country = fields.String(
+    country = Text(
         required=True,
+        max_length=2,
         validate=validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166-1 alpha-2 code (US)."),
     )
-    phone = fields.String(
+    phone = Text(
         required=True,
+        max_length=21,
         validate=validate.Regexp(r"^\+?[0-9 ()\-.]{6,20}$", error="Not a valid phone number."),
     )
 

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.base import CamelSchema, Money
-from services.common.fields import Id
+from services.common.fields import Id, Text
 
 
 class PaymentSchema(CamelSchema):
@@ -27,8 +27,9 @@ class CreateIntentBody(CamelSchema):
 
 class ConfirmBody(CamelSchema):
     intent_id = Id(required=True, max_length=120)
-    card_number = fields.String(
+    card_number = Text(
         required=True,
+        max_length=23,
         validate=validate.Regexp(r"^[0-9 \-]{12,23}$", error="Not a card number."),
     )
 

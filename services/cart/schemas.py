@@ -66,8 +66,9 @@ class CouponListArgs(Schema):
 class CouponData(Schema):
     """A coupon as an admin writes it; `value` is a whole percent or minor units (by `type`)."""
 
-    code = fields.String(
+    code = Text(
         required=True,
+        max_length=64,
         validate=validate.Regexp(
             r"^[A-Za-z0-9_-]{3,64}$", error="3-64 letters, digits, '-' or '_'."
         ),
@@ -75,7 +76,7 @@ class CouponData(Schema):
     description = Text(load_default="", max_length=255)
     type = fields.String(required=True, validate=validate.OneOf(COUPON_TYPES))
     value = Int(required=True, strict=True, minimum=1, maximum=MAX_AMOUNT)
-    currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = Text(load_default="USD", max_length=3, validate=validate.Regexp(r"^[A-Z]{3}$"))
     min_subtotal = Int(load_default=0, strict=True, minimum=0, maximum=MAX_AMOUNT)
     starts_at = Moment(load_default=None, allow_none=True)
     ends_at = Moment(load_default=None, allow_none=True)

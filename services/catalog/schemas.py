@@ -44,7 +44,7 @@ class ProductInput(Schema):
     category_id = Id(required=True)
     price = Int(required=True, **_money)
     compare_at_price = Int(allow_none=True, load_default=None, **_money)
-    currency = fields.String(load_default="USD", validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = Text(load_default="USD", max_length=3, validate=validate.Regexp(r"^[A-Z]{3}$"))
     # bounded so that what is stored can be dumped again (orjson refuses ints beyond 64 bits)
     attributes = JsonObject(load_default=dict)
     images = fields.List(

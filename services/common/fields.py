@@ -89,7 +89,9 @@ def _with(validators: list, extra: Any) -> list:
 
 class Text(fields.String):
     """A string of at most `max_length` characters (the column's length) with no NUL, control
-    characters or lone surrogates; `multiline` allows tab, CR and LF. A `validate` runs after."""
+    characters or lone surrogates; `multiline` allows tab, CR and LF. A `validate` runs after:
+    give patterns to Text, not to a bare String, since a regex's `$` matches before a trailing
+    newline ("USD\n" matches `^[A-Z]{3}$`, then overflows a String(3) column)."""
 
     def __init__(
         self, *, max_length: int, min_length: int = 0, multiline: bool = False, **kwargs: Any
@@ -117,6 +119,8 @@ class Id(fields.String):
     def __init__(self, *, max_length: int = ID_MAX_LENGTH, **kwargs: Any):
         checks = [
             validate.Length(min=1, max=max_length),
+            # CleanText too: a pattern's `$` also matches before a trailing newline
+            CleanText(),
             validate.Regexp(_ID, error="Not a valid id."),
         ]
         super().__init__(validate=_with(checks, kwargs.pop("validate", None)), **kwargs)
@@ -128,6 +132,7 @@ class Slug(fields.String):
     def __init__(self, *, max_length: int = SLUG_MAX_LENGTH, **kwargs: Any):
         checks = [
             validate.Length(min=1, max=max_length),
+            CleanText(),
             validate.Regexp(_SLUG, error="Use lowercase-words-like-this."),
         ]
         super().__init__(validate=_with(checks, kwargs.pop("validate", None)), **kwargs)

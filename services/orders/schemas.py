@@ -25,9 +25,9 @@ class AddressSchema(_Strict):
     address2 = Text(load_default=None, allow_none=True, max_length=200)
     city = Text(required=True, min_length=1, max_length=100)
     state = Text(load_default=None, allow_none=True, max_length=100)
-    postal_code = fields.String(required=True, validate=_POSTAL)
-    country = fields.String(required=True, validate=_COUNTRY)
-    phone = fields.String(required=True, validate=_PHONE)
+    postal_code = Text(required=True, max_length=12, validate=_POSTAL)
+    country = Text(required=True, max_length=2, validate=_COUNTRY)
+    phone = Text(required=True, max_length=21, validate=_PHONE)
 
 
 class PlaceOrderArgs(_Strict):

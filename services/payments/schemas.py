@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.common.fields import MAX_AMOUNT, Id, Int
+from services.common.fields import MAX_AMOUNT, Id, Int, Text
 
 
 class _Lenient(Schema):
@@ -15,16 +15,18 @@ class _Lenient(Schema):
 class CreateIntentArgs(_Lenient):
     order_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     amount = Int(required=True, strict=True, minimum=0, maximum=2**31 - 1)
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = Text(required=True, max_length=3, validate=validate.Regexp(r"^[A-Z]{3}$"))
     user_id = fields.String(required=True)
     idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=255))
     method = fields.String(load_default="card", validate=validate.OneOf(["card", "cod"]))
 
 
 class ConfirmArgs(_Lenient):
-    intent_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    card_number = fields.String(
-        required=True, validate=validate.Regexp(r"^[0-9 \-]{12,23}$", error="Not a card number.")
+    intent_id = Id(required=True, max_length=120)
+    card_number = Text(
+        required=True,
+        max_length=23,
+        validate=validate.Regexp(r"^[0-9 \-]{12,23}$", error="Not a card number."),
     )
 
 

@@ -78,7 +78,9 @@ def test_email_refuses_header_breaking_characters():
     assert Sample().load({"email": "a@example.com"})["email"] == "a@example.com"
 
 
-@pytest.mark.parametrize("value", ["x" * 65, "", "has space", "a/b", "a\x00", "-leading"])
+@pytest.mark.parametrize(
+    "value", ["x" * 65, "", "has space", "a/b", "a\x00", "-leading", "prod-1\n"]
+)
 def test_ids_have_a_length_and_a_shape(value):
     assert "id" in errors_of({"id": value})
 
@@ -91,6 +93,7 @@ def test_ids_accept_uuids_and_seeded_ids(value):
 def test_slug_refuses_anything_but_lowercase_words():
     assert "slug" in errors_of({"slug": "Not A Slug"})
     assert "slug" in errors_of({"slug": "a" * 201})
+    assert "slug" in errors_of({"slug": "red-shoes\n"})
     assert Sample().load({"slug": "red-shoes-2"})["slug"] == "red-shoes-2"
 
 
