@@ -3,7 +3,7 @@
 from marshmallow import EXCLUDE, ValidationError, fields, pre_dump, validate, validates_schema
 
 from gateway.schemas.base import CamelSchema, Money, PageQuery
-from services.common.fields import Id, Moment, Text
+from services.common.fields import CleanText, Id, Moment, Text
 from services.orders.domain import STATUSES
 
 
@@ -141,7 +141,7 @@ class TrackingBody(CamelSchema):
         load_default=None,
         allow_none=True,
         schemes={"http", "https"},
-        validate=validate.Length(max=2000),
+        validate=[validate.Length(max=2000), CleanText()],
     )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common.fields import Id, Text
+
 
 class RegisterUploadArgs(Schema):
-    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    product_id = Id(required=True)
+    # the multipart filename as the client sent it: stored in media.filename (String(255))
+    filename = Text(load_default=None, allow_none=True, max_length=255)
     content_b64 = fields.String(required=True)
     user_id = fields.String(load_default=None, allow_none=True)
 

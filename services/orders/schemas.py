@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.fields import Id, Limit, Moment, Page, Text
+from services.common.fields import CleanText, Id, Limit, Moment, Page, Text
 from services.orders.domain import STATUSES
 
 _NAME = {"min_length": 1, "max_length": 100}
@@ -75,7 +75,7 @@ class TrackingArgs(_Strict):
         load_default=None,
         allow_none=True,
         schemes={"http", "https"},
-        validate=validate.Length(max=2000),
+        validate=[validate.Length(max=2000), CleanText()],
     )
 
 

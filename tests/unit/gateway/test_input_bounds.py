@@ -25,6 +25,7 @@ from services.catalog.schemas import CategoryInput, ListQuery, ProductChanges, P
 from services.common.errors import ValidationFailed
 from services.common.fields import Text
 from services.inventory.schemas import AdjustStockInput, SetStockInput
+from services.media.schemas import RegisterUploadArgs
 from services.reviews.schemas import SubmitReviewSchema
 
 PRODUCT = {"name": "Lamp", "categoryId": "cat-home", "price": "19.99"}
@@ -134,6 +135,17 @@ def test_the_gateway_refuses_the_shape_with_a_message_naming_the_field(schema, d
             "value",
         ),
         (CouponData(), {"code": "C" * 64 + "\n", "type": "fixed", "value": 1}, "code"),
+        # the multipart filename of an image upload, stored in media.filename
+        (
+            RegisterUploadArgs(),
+            {"product_id": "p", "filename": "a\x00.png", "content_b64": ""},
+            "filename",
+        ),
+        (
+            RegisterUploadArgs(),
+            {"product_id": "p", "filename": "a" * 300, "content_b64": ""},
+            "filename",
+        ),
         (
             SubmitReviewSchema(),
             {"user_id": "u", "product_id": "p", "rating": 5, "title": "t", "content": "\x00"},
