@@ -34,7 +34,7 @@ RESTRICTIVE_POLICY = (
 # a policy on a script would govern it when run as a worker, and stylesheets, fonts and images
 # are never documents: those keep none (the web app's build, /media brings its own)
 SUBRESOURCES = ("text/javascript", "application/javascript", "text/css", "font/", "image/")
-DEFAULT_HSTS_MAX_AGE = 31536000  # a year, as HSTS preload lists ask
+DEFAULT_HSTS_MAX_AGE = 31536000  # a year: the least the browsers' HSTS preload list accepts
 
 
 def tls_configured(config: dict) -> bool:
@@ -65,7 +65,6 @@ class SecurityHeaders:
         ]
         if hsts:
             self.always.append(("Strict-Transport-Security", hsts))
-        self._names = {name.lower() for name, _ in self.always}
 
     @classmethod
     def from_config(cls, config: dict) -> SecurityHeaders:
