@@ -182,6 +182,7 @@ class AdminOrderRoutes:
     def admin_list_orders(self, request, user, query):
         return self.orders_rpc.list_orders(
             user_id=query["customer"],
+            seller_id=query["seller"],
             status=query["status"],
             date_from=query["date_from"].isoformat() if query["date_from"] else None,
             date_to=query["date_to"].isoformat() if query["date_to"] else None,

@@ -257,6 +257,10 @@ class AdminProductQuery(ProductQuery):
 
     status = fields.String(load_default="any", validate=validate.OneOf((*STATUSES, "any")))
     ids = Text(max_length=5000)
+    seller_id = Id(
+        data_key="seller",
+        metadata={"description": "one seller's products (a seller's list: always their own)"},
+    )
 
     @post_load
     def split_ids(self, data, **kwargs):

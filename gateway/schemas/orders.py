@@ -116,6 +116,10 @@ class OrderListQuery(PageQuery):
 
 class AdminOrderQuery(OrderListQuery):
     customer = Text(load_default=None, min_length=1, max_length=64)
+    seller = Id(
+        load_default=None,
+        metadata={"description": "orders holding this seller's products (a seller: always theirs)"},
+    )
     date_from = Moment(load_default=None)
     date_to = Moment(load_default=None)
 

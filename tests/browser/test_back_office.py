@@ -168,3 +168,27 @@ def test_a_seller_is_not_offered_and_cannot_open_the_admin_only_pages(browsing):
         seller.goto(path)
         expect(seller.get_by_role("heading", name="Not available to your role")).to_be_visible()
         expect(seller.get_by_role("table")).to_have_count(0)
+
+
+def test_a_seller_finds_only_the_orders_of_their_products_and_moves_one_along(
+    browsing, api, seller_headers, admin_headers, new_customer
+):
+    customer = new_customer()
+    theirs = stocked_product(api, seller_headers, price="22.00", stock=3, name=unique("Own Vase"))
+    shops = stocked_product(api, admin_headers, price="18.00", stock=3, name=unique("Shop Vase"))
+    orders = {}
+    for name, product in (("theirs", theirs), ("shops", shops)):
+        placed = place(api, customer, cart_with(api, customer, product["id"]), method="cod")
+        assert placed.status_code == 201, placed.text
+        orders[name] = placed.json()["id"][:8].upper()  # the reference the list shows
+
+    seller = browsing.new_page()
+    sign_in_to_back_office(seller, "seller", "/admin/orders")
+    table = seller.get_by_role("table", name="Orders")
+    expect(table.get_by_role("link", name=orders["theirs"])).to_be_visible()
+    expect(table.get_by_role("link", name=orders["shops"])).to_have_count(0)
+
+    table.get_by_role("link", name=orders["theirs"]).click()
+    seller.get_by_label("New status").select_option("processing")
+    seller.get_by_role("button", name="Mark as processing").click()
+    expect(seller.get_by_text("Order is now Processing")).to_be_visible()

@@ -126,6 +126,12 @@ def test_a_sellers_back_office_lists_their_own_products_only(
     assert mine["id"] in {p["id"] for p in listed["data"]}
     everything = api.get("/api/admin/products", params={"limit": 100}, headers=admin_headers)
     assert len({p["sellerId"] for p in everything.json()["data"]}) > 1
+    one_seller = api.get(
+        "/api/admin/products",
+        params={"limit": 100, "seller": other_seller["id"]},
+        headers=admin_headers,
+    ).json()
+    assert {p["sellerId"] for p in one_seller["data"]} == {other_seller["id"]}
 
 
 def test_a_seller_sees_and_moves_only_the_orders_holding_their_products(
@@ -174,6 +180,13 @@ def test_a_seller_sees_and_moves_only_the_orders_holding_their_products(
     assert own.status_code == 200 and own.json()["status"] == "processing"
     every = api.get("/api/admin/orders", params={"limit": 100}, headers=admin_headers).json()
     assert {orders["mine"], orders["theirs"]} <= {o["id"] for o in every["data"]}
+    by_seller = api.get(
+        "/api/admin/orders",
+        params={"limit": 100, "seller": other_seller["id"]},
+        headers=admin_headers,
+    ).json()
+    assert orders["mine"] in {o["id"] for o in by_seller["data"]}
+    assert orders["theirs"] not in {o["id"] for o in by_seller["data"]}
 
 
 def test_the_demo_products_belong_to_the_demo_seller_after_migrate_and_seed(api, seller_headers):

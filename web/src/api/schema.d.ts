@@ -2501,6 +2501,8 @@ export interface operations {
                 limit?: number;
                 status?: "pending" | "awaiting_payment" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded" | null;
                 customer?: string | null;
+                /** @description orders holding this seller's products (a seller: always theirs) */
+                seller?: string | null;
                 dateFrom?: string | null;
                 dateTo?: string | null;
             };
@@ -2743,6 +2745,8 @@ export interface operations {
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
                 status?: "active" | "draft" | "archived" | "any";
                 ids?: string;
+                /** @description one seller's products (a seller's list: always their own) */
+                seller?: string;
             };
             header?: never;
             path?: never;
