@@ -8,6 +8,7 @@ import pytest
 
 from gateway.errors import RateLimited
 from gateway.ratelimit import (
+    _TAKE_BACK,
     AccountLimit,
     Admission,
     Limit,
@@ -83,7 +84,7 @@ class FakeRedis:
         self.calls: list[tuple[str, list, list]] = []
 
     def register_script(self, source):
-        name = "refund" if "ARGV[1]), tonumber(ARGV[2])" in source else "hit"
+        name = "refund" if source.endswith(_TAKE_BACK) else "hit"
 
         def script(keys, args):
             self.calls.append((name, keys, args))
