@@ -13,6 +13,7 @@ from gateway.errors import ERRORS
 from gateway.idempotency import GATEWAY, OFF, idempotency_parameter, replayed_header
 from gateway.schemas.base import ErrorSchema, Money
 from gateway.schemas.orders import CancelBody
+from services.common.fields import PATH_VALUE_MAX_LENGTH
 
 _PATH_PARAM = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 
@@ -65,6 +66,10 @@ HAND_READ: dict[str, dict] = {
 }
 
 
+# what ApiRoute lets through to a route (services.common.fields.check_path_values); longer is a 404
+PATH_VALUE = {"type": "string", "minLength": 1, "maxLength": PATH_VALUE_MAX_LENGTH}
+
+
 def _document_hand_read(operation: dict, name: str) -> None:
     extra = HAND_READ.get(name)
     if extra is None:
@@ -111,7 +116,7 @@ def build_spec(routes: list[ApiRoute], version: str = "1.0.0") -> dict:
                 "responses": {"default": error},
             }
             params = [
-                {"in": "path", "name": _camel(name), "required": True, "schema": {"type": "string"}}
+                {"in": "path", "name": _camel(name), "required": True, "schema": PATH_VALUE}
                 for name in _PATH_PARAM.findall(route.url)
             ]
             if route.schemas["query"]:

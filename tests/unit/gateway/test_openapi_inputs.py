@@ -70,3 +70,8 @@ def test_a_cancel_reason_that_is_not_a_string_is_refused():
 def test_a_cancel_without_a_body_has_no_reason():
     assert _optional_reason(Request(EnvironBuilder(method="POST").get_environ())) is None
     assert _optional_reason(cancel_request({"reason": "too slow"})) == "too slow"
+
+
+def test_path_values_document_the_length_the_gateway_lets_through(spec):
+    parameter = spec["paths"]["/api/products/{productId}"]["get"]["parameters"][0]
+    assert parameter["schema"] == {"type": "string", "minLength": 1, "maxLength": 200}
