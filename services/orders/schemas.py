@@ -6,11 +6,23 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from services.common.fields import CleanText, Id, Limit, Moment, Page, Text
 from services.orders.domain import STATUSES
+from services.orders.exceptions import OrderNotFound
 
 _NAME = {"min_length": 1, "max_length": 100}
 _PHONE = validate.Regexp(r"^\+?[0-9 ()\-.]{6,20}$", error="Not a valid phone number.")
 _POSTAL = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,11}$", error="Not a valid postal code.")
 _COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166-1 alpha-2 code such as US.")
+
+
+ORDER_ID_MAX_LENGTH = 36  # orders.id: a UUID
+
+
+def stored_order_id(order_id) -> str:
+    """`order_id` when it can name a stored order, else OrderNotFound: checked before anything
+    keys on it (the idempotency claim stores "set_tracking:<id>" in a String(60) column)."""
+    if not isinstance(order_id, str) or not 1 <= len(order_id) <= ORDER_ID_MAX_LENGTH:
+        raise OrderNotFound("no such order", {"order_id": str(order_id)[:ORDER_ID_MAX_LENGTH]})
+    return order_id
 
 
 class _Strict(Schema):

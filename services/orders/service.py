@@ -30,6 +30,7 @@ from services.orders.schemas import (
     StatsArgs,
     TrackingArgs,
     UpdateStatusArgs,
+    stored_order_id,
 )
 
 # Register other services' errors so they arrive as themselves (OutOfStock with its details).
@@ -212,6 +213,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         request_hash=None,
     ):
         """Cancel before shipping: stock released, refunded when paid."""
+        order_id = stored_order_id(order_id)
         saga = self.saga
         return saga.run_once(
             user_id,
@@ -233,6 +235,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         actor=None,
     ):
         """Staff: processing, shipped, delivered or cancelled; an illegal move raises."""
+        order_id = stored_order_id(order_id)
         who = Actor.load(actor)
         args = load(UpdateStatusArgs(), {"status": status, "note": note})
         saga = self.saga
@@ -257,6 +260,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         actor=None,
     ):
         """Staff: store {carrier, number, url}; a processing order becomes shipped."""
+        order_id = stored_order_id(order_id)
         who = Actor.load(actor)
         tracking = load(TrackingArgs(), {"carrier": carrier, "number": number, "url": url})
         saga = self.saga
