@@ -7,7 +7,8 @@ Redis keys (all owned by the cart service, prefix `cart:`):
                         s:<product_id> position (order in which lines were added)
   cart:user:<user_id>   the id of the user's one active cart
   cart:product:<id>     a snapshot of a catalog product (id, name, price, currency, status,
-                        image); replaced by a 30 s drop marker when catalog announces a change
+                        image, seller_id); replaced by a 30 s drop marker when catalog
+                        announces a change
   cart:stock:<id>       "<version>:<available>", the product's stock as inventory last announced
                         it (`stock_changed`); a write never replaces a newer version
   cart:event:<id>       an `order_confirmed` event that emptied its cart (kept 7 days)
@@ -356,7 +357,7 @@ class Carts:
         return result == 1
 
 
-_SNAPSHOT_FIELDS = ("id", "name", "price", "currency", "status", "image")
+_SNAPSHOT_FIELDS = ("id", "name", "price", "currency", "status", "image", "seller_id")
 # A dropped product snapshot: longer than any catalog answer can be in flight (RPC timeouts are
 # seconds), so an answer from before the change is never written after it.
 _DROPPED = "dropped"

@@ -314,6 +314,8 @@ def price_cart(
                 "price": price,
                 "quantity": line.quantity,
                 "image": product.get("image") if product else None,
+                # the product's seller, which the order's line records (their back office lists it)
+                "seller_id": product.get("seller_id") if product else None,
                 "line_total": line_total,
                 "price_changed": price != line.price_at_add,
                 "previous_price": line.price_at_add if price != line.price_at_add else None,

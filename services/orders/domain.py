@@ -92,12 +92,11 @@ def check_customer_cancel(current: str) -> None:
 def snapshot_lines(
     quote_lines: Iterable[Mapping[str, Any]],
     products: Mapping[str, Mapping[str, Any]],
-    owners: Mapping[str, str | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """The order's lines: each cart line's product name and image as the catalog has them now
-    (`products`: the catalog's view, or the quote's own lines, which the cart prices from the
-    catalog), at the quoted price, with the product's seller (`owners`: catalog.get_owners). A
-    product gone, inactive or unavailable raises `ProductUnavailable`."""
+    """The order's lines: each cart line's product name, image and seller as the catalog has them
+    now (`products`: the catalog's view, or the quote's own lines, which the cart prices from the
+    catalog), at the quoted price. A product gone, inactive or unavailable raises
+    `ProductUnavailable`."""
     lines = []
     for position, line in enumerate(quote_lines):
         product = products.get(line["product_id"])
@@ -121,7 +120,7 @@ def snapshot_lines(
                 "quantity": quantity,
                 "image": product.get("image") or line.get("image"),
                 "line_total": price * quantity,
-                "seller_id": (owners or {}).get(line["product_id"]),
+                "seller_id": product.get("seller_id") or line.get("seller_id"),
             }
         )
     return lines

@@ -49,10 +49,8 @@ class Saga:
         payments,
         accounts=None,
         reservation_ttl: int = 900,
-        catalog=None,
     ):
         self.session = session
-        self.catalog = catalog
         self.repo = OrdersRepository(session)
         self.outbox = outbox
         self.cart = cart
@@ -160,9 +158,9 @@ class Saga:
         if not quote.get("lines"):
             raise CartEmpty("the cart is empty", {"cart_id": args["cart_id"]})
         products = {line["product_id"]: line for line in quote["lines"]}
-        # each line records its seller, whose back office then lists the order
-        owners = self.catalog.get_owners(list(products))
-        lines = domain.snapshot_lines(quote["lines"], products, owners)
+        # each line records its seller (the quote carries it from the catalog), whose back office
+        # then lists the order: no catalog call of checkout's own
+        lines = domain.snapshot_lines(quote["lines"], products)
         order = self.repo.add_order(
             order_id, user_id, args["cart_id"], quote, lines, address, method
         )

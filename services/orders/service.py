@@ -68,7 +68,6 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
     inventory_rpc = RpcProxy("inventory")
     payments_rpc = RpcProxy("payments")
     accounts_rpc = RpcProxy("accounts")
-    catalog_rpc = RpcProxy("catalog")
 
     @property
     def settings(self) -> dict:
@@ -84,7 +83,6 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
             self.payments_rpc,
             self.accounts_rpc,
             int(self.settings.get("reservation_ttl", 900)),
-            catalog=self.catalog_rpc,
         )
 
     # -- checkout ---------------------------------------------------------------------------

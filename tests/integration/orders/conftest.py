@@ -178,15 +178,6 @@ class FakeAccounts:
         return STATE.addresses[address_id]
 
 
-class FakeCatalog:
-    name = "catalog"
-
-    @rpc
-    def get_owners(self, product_ids):
-        STATE.record("get_owners", list(product_ids))
-        return {pid: STATE.owners.get(pid) for pid in product_ids}
-
-
 class Shop:
     """Fill the stand-ins: products in stock, carts with lines."""
 
@@ -207,6 +198,8 @@ class Shop:
                 "price": price,
                 "quantity": qty,
                 "image": f"/media/{pid}.jpg",
+                # as the cart's quote does: the product's seller, from the catalog
+                "seller_id": STATE.owners.get(pid),
                 "line_total": price * qty,
                 "price_changed": False,
             }
@@ -261,7 +254,6 @@ def orders_runner(runner_factory, orders_config):
         FakeInventory,
         FakePayments,
         FakeAccounts,
-        FakeCatalog,
     )
     runner.start()
     return runner

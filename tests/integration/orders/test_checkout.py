@@ -1,5 +1,6 @@
 """Placing orders: the saga's first steps, out of stock, Idempotency-Key."""
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -183,5 +184,7 @@ def test_another_users_order_is_not_found(orders, shop):
 def orders_db_engine(orders_db):
     from tests.helpers import _engines
 
-    engine = next(e for uri, e in _engines.items() if uri.endswith("bazaar_orders_test"))
+    engine = next(
+        e for uri, e in _engines.items() if uri.endswith(f"bazaar_orders{os.environ['DB_SUFFIX']}")
+    )
     return engine.begin()

@@ -13,7 +13,6 @@ from tests.integration.orders.conftest import (
     STATE,
     FakeAccounts,
     FakeCart,
-    FakeCatalog,
     FakeInventory,
     FakePayments,
 )
@@ -35,9 +34,7 @@ def recovery_config(orders_config):
 def test_a_checkout_killed_mid_way_ends_cancelled_with_its_stock_back(
     container_factory, runner_factory, recovery_config, shop, orders_db, monkeypatch
 ):
-    stand_ins = runner_factory(
-        recovery_config, FakeCart, FakeInventory, FakePayments, FakeAccounts, FakeCatalog
-    )
+    stand_ins = runner_factory(recovery_config, FakeCart, FakeInventory, FakePayments, FakeAccounts)
     stand_ins.start()
     first = container_factory(OrdersService, recovery_config)
     first.start()
@@ -91,9 +88,7 @@ def test_events_committed_while_the_broker_is_unreachable_are_published_when_it_
     from nameko.testing.services import replace_dependencies
 
     config = {**orders_config, "OUTBOX": {"interval": 0.05}}
-    stand_ins = runner_factory(
-        config, FakeCart, FakeInventory, FakePayments, FakeAccounts, FakeCatalog
-    )
+    stand_ins = runner_factory(config, FakeCart, FakeInventory, FakePayments, FakeAccounts)
     stand_ins.start()
     container = container_factory(OrdersService, config)
     dispatch = replace_dependencies(container, "outbox_dispatch")

@@ -12,7 +12,7 @@ from services.orders.service import OrdersService
 from services.payments.exceptions import PaymentDeclined
 from services.payments.service import PaymentsService
 from tests.helpers import truncate_tables, wait_for
-from tests.integration.orders.conftest import ADDRESS, FakeAccounts, FakeCart, FakeCatalog
+from tests.integration.orders.conftest import ADDRESS, FakeAccounts, FakeCart
 
 DATABASES = ("payments", "inventory")  # migrated for this module (tests/integration/conftest.py)
 
@@ -39,7 +39,6 @@ def cluster(runner_factory, service_config):
         InventoryService,
         FakeCart,
         FakeAccounts,
-        FakeCatalog,
     )
     runner.start()
     with ClusterRpcProxy(config, timeout=60) as proxy:

@@ -1,5 +1,6 @@
 """The simulated provider and the one webhook path: signatures, dedup, ordering, refunds, COD."""
 
+import os
 import time
 import uuid
 
@@ -223,7 +224,11 @@ def test_reconciliation_lists_every_mismatch(payments, intent, payments_db):
 def with_engine_execute(payments_db, order_id):
     from tests.helpers import _engines
 
-    engine = next(e for uri, e in _engines.items() if uri.endswith("bazaar_payments_test"))
+    engine = next(
+        e
+        for uri, e in _engines.items()
+        if uri.endswith(f"bazaar_payments{os.environ['DB_SUFFIX']}")
+    )
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO simulated_intents (id, idempotency_key, amount, amount_refunded, "

@@ -173,3 +173,11 @@ def test_a_coupon_below_its_minimum_gives_no_discount_until_the_cart_reaches_it(
     assert price_cart(small, catalog_of(small), PRICING, coupon, NOW)["discount"] == 0
     enough = lines_of((1, 5000))
     assert price_cart(enough, catalog_of(enough), PRICING, coupon, NOW)["discount"] == 1000
+
+
+def test_a_quote_line_names_its_products_seller_for_the_order_to_record():
+    lines = lines_of((1, 500), (1, 700))
+    products = catalog_of(lines)
+    products[lines[0].product_id]["seller_id"] = "seller-a"
+    quote = price_cart(lines, products, PRICING, now=NOW)
+    assert [line["seller_id"] for line in quote["lines"]] == ["seller-a", None]

@@ -27,9 +27,9 @@ def test_admins_and_the_platform_see_every_order_and_customers_only_theirs():
 
 def test_each_snapshot_line_carries_its_products_seller():
     quote = [
-        {"product_id": "mug", "price": 500, "quantity": 1},
-        {"product_id": "tea", "price": 300, "quantity": 2},
+        {"product_id": "mug", "price": 500, "quantity": 1, "seller_id": "seller-a"},
+        {"product_id": "tea", "price": 300, "quantity": 2, "seller_id": None},
     ]
     products = {"mug": {"name": "Mug"}, "tea": {"name": "Tea"}}
-    lines = domain.snapshot_lines(quote, products, {"mug": "seller-a", "tea": None})
+    lines = domain.snapshot_lines(quote, products)  # the quote carries the catalog's seller
     assert [line["seller_id"] for line in lines] == ["seller-a", None]
