@@ -59,6 +59,17 @@ describe("ApiError", () => {
     expect(error.message).toMatch(/could not reach/i);
   });
 
+  it("tells a person when to come back after a 429, not the server's seconds", () => {
+    const account = new ApiError(429, {
+      message: "too many requests for this account; retry in 843s",
+      details: { retryAfter: 843, scope: "account" },
+    });
+    expect(account.message).toBe("Too many attempts for this account: try again in 15 minutes.");
+    const client = new ApiError(429, { details: { retryAfter: 1, scope: "client" } });
+    expect(client.message).toBe("Too many requests: try again in 1 second.");
+    expect(new ApiError(429, {}).message).toMatch(/wait a moment/);
+  });
+
   it("gives a plain sentence when the server sent no message", () => {
     expect(new ApiError(401, {}).message).toBe("Please sign in to continue.");
     expect(new ApiError(503, {}).message).toMatch(/trouble/);

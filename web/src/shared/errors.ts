@@ -13,7 +13,8 @@ export class ApiError extends Error {
   readonly requestId?: string;
 
   constructor(status: number, body: ErrorBody) {
-    super(body.message || defaultMessage(status));
+    // a 429's own message is for developers ("retry in 843s"): a person reads when to come back
+    super((status === 429 && waitMessage(body.details)) || body.message || defaultMessage(status));
     this.name = "ApiError";
     this.status = status;
     this.code = body.error || (status === 0 ? "NETWORK_ERROR" : "ERROR");
@@ -46,6 +47,18 @@ export function flattenFields(fields: unknown, prefix = ""): Record<string, stri
     }
   }
   return out;
+}
+
+/** "Too many attempts: try again in 15 minutes." from a 429's `details.retryAfter` (seconds). */
+function waitMessage(details: Record<string, unknown> | undefined): string | null {
+  const seconds = Number(details?.retryAfter);
+  if (!Number.isFinite(seconds) || seconds <= 0) return null;
+  const wait =
+    seconds < 60
+      ? `${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? "" : "s"}`
+      : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? "" : "s"}`;
+  const what = details?.scope === "account" ? "attempts for this account" : "requests";
+  return `Too many ${what}: try again in ${wait}.`;
 }
 
 function defaultMessage(status: number): string {
