@@ -14,3 +14,5 @@ import os
 
 os.environ.setdefault("RATE_LIMIT_READ", "1000000")
 os.environ.setdefault("RATE_LIMIT_WRITE", "1000000")
+# a role's token must outlive its run (`make fuzz EXAMPLES=500` runs for many minutes per role)
+os.environ.setdefault("JWT_ACCESS_TTL", "14400")
