@@ -66,7 +66,9 @@ def test_staff_see_an_order_with_its_next_statuses_and_timeline(services, http, 
     assert body["allowedTransitions"] == ["shipped", "cancelled"]
     assert [e["kind"] for e in body["timeline"]] == ["status", "payment"]
     assert body["timeline"][1]["amount"] == "10.80"
-    services["orders"].get_admin_order.assert_called_once_with("o-1")
+    # the seller asking is passed on: the orders service shows them only orders of theirs
+    [(order_id, actor)] = [c.args for c in services["orders"].get_admin_order.call_args_list]
+    assert (order_id, actor["role"]) == ("o-1", "seller")
 
 
 def test_a_customer_cannot_see_the_staff_order_view(services, http, as_role):
@@ -98,8 +100,9 @@ def test_staff_product_list_asks_for_any_status_and_the_given_ids(services, http
     }
     response = http.get("/api/admin/products?ids=p-1,%20p-2&q=desk", headers=as_role("seller"))
     assert response.status_code == 200
-    [query], _ = services["catalog"].list_products.call_args
+    [query, actor], _ = services["catalog"].list_products.call_args
     assert (query["status"], query["ids"], query["q"]) == ("any", ["p-1", "p-2"], "desk")
+    assert actor["role"] == "seller"  # the catalog lists a seller's own products only
     assert query["facets"] is False  # the back office shows none
     assert http.get("/api/admin/products", headers=as_role("customer")).status_code == 403
     too_many = ",".join(f"p-{n}" for n in range(101))
@@ -140,4 +143,8 @@ def test_admins_list_orders_by_status_customer_and_dates(services, http, as_role
     assert kwargs["date_to"].startswith("2026-11-30T23:59:59")
     naive = http.get("/api/admin/orders?dateFrom=2026-11-01T00:00:00", headers=as_role("admin"))
     assert naive.status_code == 400 and "dateFrom" in naive.json()["details"]["fields"]
-    assert http.get("/api/admin/orders", headers=as_role("seller")).status_code == 403
+    # a seller may list too: the orders service narrows the list to orders holding their products
+    assert http.get("/api/admin/orders", headers=as_role("seller")).status_code == 200
+    _, kwargs = services["orders"].list_orders.call_args
+    assert kwargs["actor"]["role"] == "seller"
+    assert http.get("/api/admin/orders", headers=as_role("customer")).status_code == 403
