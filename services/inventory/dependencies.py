@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from services.common.errors import ValidationFailed
+from services.common.fields import MAX_STOCK
 from services.inventory import domain
 from services.inventory.exceptions import (
     NegativeStock,
@@ -168,9 +170,10 @@ class InventoryStore:
         row = self.session.execute(
             text(
                 f"UPDATE stock SET on_hand = on_hand + :d, {BUMP} "  # noqa: S608
-                f"WHERE product_id = :p AND on_hand + :d >= reserved {RETURNING}"
+                f"WHERE product_id = :p AND on_hand + :d >= reserved "
+                f"AND on_hand + :d <= :most {RETURNING}"
             ),
-            {"p": product_id, "d": delta},
+            {"p": product_id, "d": delta, "most": MAX_STOCK},
         ).one_or_none()
         if row is None:
             current = self.session.get(Stock, product_id)
@@ -178,6 +181,12 @@ class InventoryStore:
                 return self.set_stock(product_id, delta, reason, user_id)
             if current is None:
                 raise StockNotFound(f"no stock for {product_id}", {"product_id": product_id})
+            if current.on_hand + delta > MAX_STOCK:
+                # repeated adjustments would otherwise overflow the INTEGER column (a 500)
+                raise ValidationFailed(
+                    "stock on hand would exceed its limit",
+                    {"fields": {"delta": [f"On hand would exceed {MAX_STOCK}."]}},
+                )
             raise NegativeStock(
                 "not enough unreserved stock to remove",
                 {
