@@ -17,6 +17,7 @@ from nameko.exceptions import RemoteError
 
 from services.common.actor import SYSTEM, Actor
 from services.common.errors import BazaarError, ServiceUnavailable, ValidationFailed
+from services.common.fields import INT32_MAX
 from services.common.schemas import load
 from services.orders import domain
 from services.orders.dependencies import OrdersRepository, now, order_to_dict
@@ -32,6 +33,7 @@ from services.orders.schemas import AddressSchema
 
 log = logging.getLogger(__name__)
 PAID = ("paid", "partially_refunded")
+MONEY_COLUMNS = ("subtotal", "discount", "tax", "shipping", "total")
 
 
 def is_out_of_stock(exc: BaseException) -> bool:
@@ -157,6 +159,13 @@ class Saga:
         quote = self.cart.quote(args["cart_id"], user_id=user_id)
         if not quote.get("lines"):
             raise CartEmpty("the cart is empty", {"cart_id": args["cart_id"]})
+        if max(quote.get(key) or 0 for key in MONEY_COLUMNS) > INT32_MAX:
+            # each price is bounded (MAX_AMOUNT), a cart of many dear lines is not; the order's
+            # money columns are INTEGER, so such an order would fail its insert
+            raise ValidationFailed(
+                "the order is too large to place",
+                {"fields": {"cartId": [f"The total must stay within {INT32_MAX} minor units."]}},
+            )
         products = {line["product_id"]: line for line in quote["lines"]}
         # each line records its seller (the quote carries it from the catalog), whose back office
         # then lists the order: no catalog call of checkout's own
