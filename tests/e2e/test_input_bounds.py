@@ -150,7 +150,7 @@ def test_the_worst_accepted_values_are_stored_and_every_public_view_reads_them_b
     product_id = created.json()["id"]
     stock = api.put(
         f"/api/inventory/{product_id}",
-        json={"quantity": MAX_STOCK, "lowStockThreshold": MAX_STOCK},
+        json={"quantity": MAX_STOCK - MAX_QUANTITY, "lowStockThreshold": MAX_STOCK},
         headers=admin_headers,
     )
     assert stock.status_code == 200, stock.text
@@ -160,6 +160,7 @@ def test_the_worst_accepted_values_are_stored_and_every_public_view_reads_them_b
         headers=admin_headers,
     )
     assert adjusted.status_code == 200, adjusted.text
+    assert adjusted.json()["onHand"] == MAX_STOCK
     category = api.post(
         "/api/categories",
         json={"name": "C" * 100 + uuid.uuid4().hex[:8], "position": MAX_POSITION},
