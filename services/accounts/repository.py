@@ -18,6 +18,7 @@ from services.accounts.domain import (
     User,
 )
 from services.accounts.exceptions import EmailTaken
+from services.common import pagination
 from services.common.outbox import OutboxWriter
 
 
@@ -61,7 +62,9 @@ class SqlAccountsRepository(AccountsRepository):
             query = query.where(or_(User.email.ilike(pattern), full_name.ilike(pattern)))
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = self.session.scalars(
-            query.order_by(User.created_at.desc(), User.id).offset((page - 1) * limit).limit(limit)
+            query.order_by(User.created_at.desc(), User.id)
+            .offset(pagination.offset(page, limit))
+            .limit(limit)
         ).all()
         return list(rows), int(total or 0)
 

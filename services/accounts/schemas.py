@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 
 from services.accounts import domain
+from services.common import pagination
 from services.common.fields import CleanText, Limit, Page, Text
 
 
@@ -156,10 +156,5 @@ def dump_address(address: domain.Address) -> dict[str, Any]:
 def dump_user_page(page: domain.Page) -> dict[str, Any]:
     return {
         "data": [dump_user(user) for user in page.items],
-        "meta": {
-            "page": page.page,
-            "limit": page.limit,
-            "total": page.total,
-            "total_pages": math.ceil(page.total / page.limit) if page.total else 0,
-        },
+        "meta": pagination.page_meta(page.page, page.limit, page.total),
     }

@@ -37,6 +37,7 @@ from services.cart.exceptions import (
     CouponNotFound,
 )
 from services.cart.models import CouponRecord, RedemptionRecord
+from services.common import pagination
 from services.common.config import CART, PRICING
 from services.common.redis import RedisClient
 
@@ -581,7 +582,7 @@ class CouponRepository:
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
             query.order_by(CouponRecord.created_at.desc(), CouponRecord.code)
-            .offset((page - 1) * limit)
+            .offset(pagination.offset(page, limit))
             .limit(limit)
         ).all()
         return list(rows), total

@@ -49,6 +49,7 @@ from services.cart.schemas import (
     check_coupon_data,
 )
 from services.common import outbox as outboxes
+from services.common import pagination
 from services.common import service as common
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
@@ -282,12 +283,7 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
         rows, total = CouponRepository(self.db.session).list(**args)
         return {
             "data": [coupon_to_dict(row) for row in rows],
-            "meta": {
-                "page": args["page"],
-                "limit": args["limit"],
-                "total": total,
-                "total_pages": (total + args["limit"] - 1) // args["limit"],
-            },
+            "meta": pagination.page_meta(args["page"], args["limit"], total),
         }
 
     @rpc(expected_exceptions=EXPECTED)

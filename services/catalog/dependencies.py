@@ -25,6 +25,7 @@ from services.catalog.exceptions import (
     SlugTaken,
 )
 from services.catalog.models import Category, Product, ProductImage, SearchTerm
+from services.common import pagination
 from services.common.actor import SYSTEM, Actor
 from services.common.database import insert
 
@@ -325,7 +326,12 @@ class CatalogStore:
             "NULL AS category_slug, NULL AS category_name FROM pg "
             f"UNION ALL SELECT 1, NULL, {totals}"
         )
-        params = {**params, "limit": limit, "offset": (page - 1) * limit, "cap": COUNT_CAP + 1}
+        params = {
+            **params,
+            "limit": limit,
+            "offset": pagination.offset(page, limit),
+            "cap": COUNT_CAP + 1,
+        }
         page_ids: list[tuple[int, str]] = []
         total, low, high = 0, None, None
         categories, brands = [], []
@@ -348,7 +354,7 @@ class CatalogStore:
         ids = [pid for _, pid in sorted(page_ids)]
         rows = {r.id: r for r in self._rows("p.id = ANY(:ids)", {"ids": ids})} if ids else {}
         data = self._with_images([rows[pid] for pid in ids if pid in rows])
-        meta = domain.page_meta(page, limit, min(total, COUNT_CAP))
+        meta = pagination.page_meta(page, limit, min(total, COUNT_CAP))
         meta["total_relation"] = "gte" if total > COUNT_CAP else "eq"
         if with_facets:
             meta["facets"] = self._facets(categories, brands, low, high)

@@ -174,10 +174,6 @@ def is_descendant_path(path: str, ancestor_path: str) -> bool:
     return path.startswith(ancestor_path)
 
 
-def page_meta(page: int, limit: int, total: int) -> dict:
-    return {"page": page, "limit": limit, "total": total, "total_pages": -(-total // limit)}
-
-
 # -- ownership -------------------------------------------------------------------------------
 
 REASSIGN_REFUSED = "Only an admin assigns a product to another seller."

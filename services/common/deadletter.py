@@ -36,6 +36,7 @@ from sqlalchemy import (
     select,
 )
 
+from services.common import pagination
 from services.common.errors import NotFound
 from services.common.rpc import rpc
 
@@ -95,16 +96,13 @@ class DeadLetters:
             count = count.where(self.table.c.replayed_at.is_(None))
         total = session.execute(count).scalar_one()
         rows = session.execute(
-            query.order_by(self.table.c.created_at).offset((page - 1) * limit).limit(limit)
+            query.order_by(self.table.c.created_at)
+            .offset(pagination.offset(page, limit))
+            .limit(limit)
         ).mappings()
         return {
             "data": [_as_dict(row) for row in rows],
-            "meta": {
-                "page": page,
-                "limit": limit,
-                "total": total,
-                "total_pages": (total + limit - 1) // limit,
-            },
+            "meta": pagination.page_meta(page, limit, total),
         }
 
     def get(self, session, letter_id: str) -> dict:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from services.common import pagination
 from services.common.errors import ValidationFailed
 from services.common.fields import MAX_STOCK
 from services.inventory import domain
@@ -66,7 +67,7 @@ class InventoryStore:
         """A page of products at or below their threshold, lowest first; only those of
         `product_ids` when given (a seller's)."""
         where = "on_hand - reserved <= low_stock_threshold"
-        params: dict = {"limit": limit, "offset": (page - 1) * limit}
+        params: dict = {"limit": limit, "offset": pagination.offset(page, limit)}
         if product_ids is not None:
             where += " AND product_id = ANY(:ids)"
             params["ids"] = list(product_ids)
@@ -83,12 +84,7 @@ class InventoryStore:
         ).all()
         return {
             "data": [{"product_id": r.product_id, **level_of(r).as_dict()} for r in rows],
-            "meta": {
-                "page": page,
-                "limit": limit,
-                "total": total,
-                "total_pages": -(-total // limit),
-            },
+            "meta": pagination.page_meta(page, limit, total),
         }
 
     # -- stock changes ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.common import pagination
 from services.common.outbox import add_event
 from services.moderation.domain import Decision as Verdict
 from services.moderation.exceptions import DecisionNotFound
@@ -122,14 +123,11 @@ class DecisionRepository:
             select(func.count()).select_from(query.subquery())
         ).scalar_one()
         rows = self.session.scalars(
-            query.order_by(Decision.created_at.desc()).offset((page - 1) * limit).limit(limit)
+            query.order_by(Decision.created_at.desc())
+            .offset(pagination.offset(page, limit))
+            .limit(limit)
         ).all()
         return {
             "data": [decision_as_dict(row) for row in rows],
-            "meta": {
-                "page": page,
-                "limit": limit,
-                "total": total,
-                "total_pages": (total + limit - 1) // limit,
-            },
+            "meta": pagination.page_meta(page, limit, total),
         }

@@ -11,6 +11,7 @@ from email.utils import make_msgid
 from nameko.extensions import DependencyProvider
 from sqlalchemy import func, or_, select, update
 
+from services.common import pagination
 from services.common.database import insert
 from services.common.redis import RedisClient
 from services.notifications import domain
@@ -240,18 +241,12 @@ class Inbox:
             select(Notification)
             .where(*where)
             .order_by(Notification.created_at.desc(), Notification.id)
-            .offset((page - 1) * limit)
+            .offset(pagination.offset(page, limit))
             .limit(limit)
         ).scalars()
         return {
             "data": [serialize(row) for row in rows],
-            "meta": {
-                "page": page,
-                "limit": limit,
-                "total": total,
-                "total_pages": (total + limit - 1) // limit,
-                "unread": self.unread(user_id),
-            },
+            "meta": {**pagination.page_meta(page, limit, total), "unread": self.unread(user_id)},
         }
 
     def unread(self, user_id: str) -> int:

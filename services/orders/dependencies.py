@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, cast, exists, func, select
 
+from services.common import pagination
 from services.orders import domain
 from services.orders.domain import PURCHASED
 from services.orders.exceptions import OrderNotFound
@@ -180,17 +180,12 @@ class OrdersRepository:
         ).scalar_one()
         rows = self.session.execute(
             query.order_by(Order.created_at.desc(), Order.id)
-            .offset((page - 1) * limit)
+            .offset(pagination.offset(page, limit))
             .limit(limit)
         ).scalars()
         return {
             "data": [order_to_dict(order) for order in rows],
-            "meta": {
-                "page": page,
-                "limit": limit,
-                "total": total,
-                "total_pages": math.ceil(total / limit) if total else 0,
-            },
+            "meta": pagination.page_meta(page, limit, total),
         }
 
     def stale(self, statuses, older_than: datetime, limit: int = 50) -> list[str]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.common import pagination
 from services.common.database import insert
 from services.reviews.domain import PUBLISHED, Summary, summarize
 from services.reviews.exceptions import ReviewExists
@@ -45,15 +46,6 @@ def review_as_dict(review: Review, include_moderation: bool = False) -> dict[str
     if include_moderation:
         data["moderation"] = review.moderation
     return data
-
-
-def page_meta(page: int, limit: int, total: int) -> dict[str, int]:
-    return {
-        "page": page,
-        "limit": limit,
-        "total": total,
-        "total_pages": (total + limit - 1) // limit,
-    }
 
 
 class ReviewRepository:
@@ -145,10 +137,13 @@ class ReviewRepository:
             select(Review)
             .where(*where)
             .order_by(*ORDERINGS[sort])
-            .offset((page - 1) * limit)
+            .offset(pagination.offset(page, limit))
             .limit(limit)
         ).all()
-        return {"data": [review_as_dict(r) for r in rows], "meta": page_meta(page, limit, total)}
+        return {
+            "data": [review_as_dict(r) for r in rows],
+            "meta": pagination.page_meta(page, limit, total),
+        }
 
     def status_page(
         self, status: str | None, product_id: str | None, page: int, limit: int
@@ -163,12 +158,12 @@ class ReviewRepository:
         ).scalar_one()
         rows = self.session.scalars(
             query.order_by(Review.created_at.asc(), Review.id)
-            .offset((page - 1) * limit)
+            .offset(pagination.offset(page, limit))
             .limit(limit)
         ).all()
         return {
             "data": [review_as_dict(r, include_moderation=True) for r in rows],
-            "meta": page_meta(page, limit, total),
+            "meta": pagination.page_meta(page, limit, total),
         }
 
     def user_page(self, user_id: str, page: int, limit: int) -> dict[str, Any]:
@@ -180,7 +175,10 @@ class ReviewRepository:
             select(Review)
             .where(where)
             .order_by(Review.created_at.desc(), Review.id)
-            .offset((page - 1) * limit)
+            .offset(pagination.offset(page, limit))
             .limit(limit)
         ).all()
-        return {"data": [review_as_dict(r) for r in rows], "meta": page_meta(page, limit, total)}
+        return {
+            "data": [review_as_dict(r) for r in rows],
+            "meta": pagination.page_meta(page, limit, total),
+        }

@@ -5,11 +5,11 @@ from services.catalog.domain import (
     build_tree,
     category_path,
     lexicon_words,
-    page_meta,
     plan_search,
     slugify,
     words,
 )
+from services.common.pagination import page_meta
 
 DICTIONARY = {"headphones", "wireless", "noise", "cancelling", "sony", "speaker", "espresso"}
 
