@@ -10,8 +10,8 @@ wrong content type), a response-cache lookup for public GETs, and on `account_ra
 limit per account (the body's email). The method receives `request`, the path values, and `body`,
 `query`, `user` where declared; it returns
 data (dumped with `response`), `(status, data)`, or a werkzeug `Response`. Any exception becomes the
-error shape of ARCHITECTURE §3 through `gateway.errors.describe`. The declarations also generate the
-OpenAPI document (`gateway/openapi.py`).
+error shape of docs/architecture.md#errors through `gateway.errors.describe`. The declarations also
+generate the OpenAPI document (`gateway/openapi.py`).
 
 Mutating routes honour `Idempotency-Key` (`gateway/idempotency.py`): the route method runs once per
 (principal, key) and a repeat gets the first answer; `idempotency="service"` declares a route whose

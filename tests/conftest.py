@@ -60,7 +60,8 @@ def redis_client(config):
 
 @pytest.fixture
 def web_session(web_config_port):
-    """nameko's fixture imports `werkzeug.urls.url_join`, gone in werkzeug 3 (ARCHITECTURE §6)."""
+    """nameko's fixture imports `werkzeug.urls.url_join`, gone in werkzeug 3
+    (docs/architecture.md#stack-facts)."""
     from requests import Session
 
     base = f"http://127.0.0.1:{web_config_port}"

@@ -1,6 +1,7 @@
-"""Demo users (CONTRACTS.md): admin, seller and customer @bazaar.dev. Idempotent: existing emails
-are left alone. The demo passwords contain their email's local part, which the strength rule
-forbids for real registrations, so they are written here directly (hashed), not via register."""
+"""Demo users (README.md, the development users of `make seed`): admin, seller and customer
+@bazaar.dev. Idempotent: existing emails are left alone. The demo passwords contain their email's
+local part, which the strength rule forbids for real registrations, so they are written here
+directly (hashed), not via register."""
 
 from __future__ import annotations
 

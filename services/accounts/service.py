@@ -1,8 +1,8 @@
 """The accounts service: users, roles, addresses, access/refresh tokens and password resets.
 
 Entrypoints only: each RPC validates its arguments, runs one use case of `domain.Accounts` in a
-unit of work on the worker's session, and returns JSON (see CONTRACTS.md). Events go through the
-transactional outbox, published by the `OutboxRelay` timer.
+unit of work on the worker's session, and returns JSON (docs/architecture.md#shapes). Events go
+through the transactional outbox, published by the `OutboxRelay` timer.
 """
 
 from __future__ import annotations

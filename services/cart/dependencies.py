@@ -367,7 +367,7 @@ DROP_MARKER_TTL = 30
 
 class ProductSnapshots:
     """Catalog products and inventory stock levels as last seen, so that displaying a cart and
-    adding to it make no RPC call (ARCHITECTURE §6: hot paths must not fan out).
+    adding to it make no RPC call (hot paths must not fan out: docs/architecture.md#stack-facts).
 
     A product snapshot is dropped as soon as catalog announces a change (`product_updated`,
     `product_archived`); a stock snapshot is replaced by each `stock_changed`, in version order.

@@ -121,7 +121,7 @@ def image_dict(image: Any) -> dict:
 
 
 def product_dict(row: Any, images: list[dict]) -> dict:
-    """The RPC shape of a product (CONTRACTS: Product)."""
+    """The RPC shape of a product (docs/architecture.md#shapes; gateway/schemas/catalog.py)."""
     return {
         "id": row.id,
         "slug": row.slug,

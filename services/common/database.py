@@ -1,8 +1,8 @@
 """The database dependency: nameko-sqlalchemy's `Database`, with its pool sized to `max_workers`.
 
 Each concurrent worker may hold one connection, so the pool holds exactly `max_workers` of them
-(ARCHITECTURE §6). The worker's session is closed (and anything uncommitted rolled back) when the
-worker ends.
+(docs/architecture.md#stack-facts). The worker's session is closed (and anything uncommitted
+rolled back) when the worker ends.
 
 A connection that sat idle in the pool for more than `PING_AFTER_IDLE` seconds is pinged before a
 worker gets it; a dead one makes the pool drop every connection older than it (as SQLAlchemy's

@@ -1,10 +1,11 @@
 """Dead-letter path for event handlers: bounded retries, then a stored letter an admin can replay.
 
-nameko acks and drops a message whose handler raises (ARCHITECTURE §6). Wrapping the handler with
-`dead_lettered` retries it a few times (rolling the worker's session back in between); when every
-attempt failed the event is written to the service's `dead_letters` table instead of vanishing, and
-the handler returns normally, so the message is acked once and never loops. An admin lists the
-letters and replays one (`replay`), which calls the original handler once more with the payload.
+nameko acks and drops a message whose handler raises (docs/architecture.md#stack-facts).
+Wrapping the handler with `dead_lettered` retries it a few times (rolling the worker's session
+back in between); when every attempt failed the event is written to the service's `dead_letters`
+table instead of vanishing, and the handler returns normally, so the message is acked once and never
+loops. An admin lists the letters and replays one (`replay`), which calls the original handler once
+more with the payload.
 
     dead_letters = DeadLetters(Base.metadata)           # models.py
 

@@ -1,9 +1,10 @@
 """RPC for Bazaar: proxies whose calls time out, and the `rpc` entrypoint every service uses.
 
-nameko 2.14's `RpcProxy` waits for a reply forever (ARCHITECTURE §6). `RpcProxy` here returns the
-same service proxy wrapped so that every call waits at most `timeout` seconds (argument, else config
-`RPC_TIMEOUT`) and then raises `RpcTimeout`. The timeout is an `eventlet.Timeout` around waiting on
-nameko's reply event; a reply that arrives later is discarded by nameko's reply listener.
+nameko 2.14's `RpcProxy` waits for a reply forever (docs/architecture.md#stack-facts).
+`RpcProxy` here returns the same service proxy wrapped so that every call waits at most `timeout`
+seconds (argument, else config `RPC_TIMEOUT`) and then raises `RpcTimeout`. The timeout is an
+`eventlet.Timeout` around waiting on nameko's reply event; a reply that arrives later is discarded
+by nameko's reply listener.
 
 An RPC message is only worth anything while its caller waits (at most the timeout), so neither the
 request nor the reply needs what nameko gives every message by default: persistence (delivery mode

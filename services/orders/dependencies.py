@@ -23,7 +23,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def order_to_dict(order: Order) -> dict[str, Any]:
-    """The Order of CONTRACTS.md."""
+    """The Order as RPCs return it (docs/architecture.md#shapes; gateway/schemas/orders.py)."""
     return {
         "id": order.id,
         "user_id": order.user_id,

@@ -1,4 +1,4 @@
-"""The order saga of ARCHITECTURE §2, orchestrated step by step with compensation.
+"""The order saga (docs/architecture.md#the-order-saga), run step by step with compensation.
 
 `Saga` is built per worker by the service with its session, outbox writer and RPC proxies. Every
 step commits before the next remote call, so a crash leaves a state the sweeper (`sweep`) or a

@@ -1,4 +1,4 @@
-"""The orders service: saga orchestrator of ARCHITECTURE §2 (entrypoints only; see saga.py)."""
+"""The orders service: docs/architecture.md#the-order-saga's entrypoints (the steps: saga.py)."""
 
 from __future__ import annotations
 

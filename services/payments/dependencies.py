@@ -23,7 +23,7 @@ def now() -> datetime:
 
 
 def payment_to_dict(payment: Payment) -> dict[str, Any]:
-    """The Payment of CONTRACTS.md."""
+    """The Payment as RPCs return it (docs/architecture.md#shapes; gateway/schemas/payments.py)."""
     return {
         "id": payment.id,
         "order_id": payment.order_id,

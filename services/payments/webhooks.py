@@ -1,8 +1,8 @@
 """Stripe-compatible webhook signatures: verification (with both timestamp bounds) and signing.
 
 Stripe's `WebhookSignature.verify_header` rejects bad signatures and OLD timestamps only
-(ARCHITECTURE §6); a timestamp in the future is rejected here. The simulated provider signs its
-events with `sign` so they travel the very same verification path.
+(docs/architecture.md#stack-facts); a timestamp in the future is rejected here. The simulated
+provider signs its events with `sign` so they travel the very same verification path.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The order saga survives its infrastructure failing in the middle of a burst of checkouts
-(ARCHITECTURE §2: "nothing is lost when a service or the broker restarts mid-saga").
+(docs/architecture.md#recovery-what-survives-a-restart: nothing is lost when a service or the
+broker restarts mid-saga).
 
 Each test lets customers check out concurrently (place the order, pay it with the simulated
 provider), breaks something while they do, and lets every customer retry what failed with the
