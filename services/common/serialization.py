@@ -1,13 +1,13 @@
 """JSON on the wire, through orjson: every RPC request and reply and every event body.
 
-kombu's `json` serializer is the standard library's encoder with a `default` hook and a decoder
-with an `object_hook` that restores kombu's tagged values (`{"__type__": "datetime", ...}`). Bazaar
-sends only JSON types (money as integers, times as ISO strings, CONVENTIONS rule 3), so the hooks
+kombu's `json` serializer is the standard library's encoder with a `default` hook and a decoder with
+an `object_hook` that restores kombu's tagged values (`{"__type__": "datetime", ...}`). Bazaar sends
+only JSON types (money as integers, times as ISO strings: docs/architecture.md#shapes), so the hooks
 only cost time. `install()` registers the same wire format under the same name and content type,
 produced and read by orjson: a 2% CPU saving per request (docs/benchmarks.md). Meaning is kept:
 datetimes, dates and Decimals still go through kombu's hook (tagged) and come back typed through
-kombu's decoder; what else orjson refuses (a namedtuple, a lone surrogate) is encoded by kombu's
-own encoder, and a body orjson cannot read (NaN) by kombu's decoder. Two differences remain: a
+kombu's decoder; what else orjson refuses (a namedtuple, a lone surrogate) is encoded by kombu's own
+encoder, and a body orjson cannot read (NaN) by kombu's decoder. Two differences remain: a
 `uuid.UUID` arrives as its string (Bazaar's ids are strings anyway), and an integer beyond 64 bits
 is refused with TypeError (orjson would read it back as a float). `services.common.messaging`
 installs it in every process that sends or receives messages.

@@ -1,7 +1,8 @@
 """The gateway's cross-cutting behaviour on a real container, real RabbitMQ and Redis.
 
 The accounts service is not running here: where a route needs it, its proxy is replaced
-(other services only, CONVENTIONS §9); where it is absent, that absence is the point.
+(other services only, docs/architecture.md#test-tiers); where it is absent, that absence is
+the point.
 """
 
 import pytest

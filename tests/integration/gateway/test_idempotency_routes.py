@@ -1,6 +1,6 @@
 """Idempotency-Key through a real gateway container, RabbitMQ and Redis, with the cart service's
-proxy replaced (another service, CONVENTIONS §9): what happens while the first request runs, when
-it fails, and when it is refused."""
+proxy replaced (another service, docs/architecture.md#test-tiers): what happens while the first
+request runs, when it fails, and when it is refused."""
 
 import eventlet
 import pytest
