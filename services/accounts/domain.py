@@ -18,7 +18,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.accounts.exceptions import (
@@ -34,6 +34,7 @@ from services.accounts.exceptions import (
     UserNotFound,
     WeakPassword,
 )
+from services.common.clock import utcnow
 
 ROLES = ("customer", "seller", "admin")
 DEFAULT_ROLE = "customer"
@@ -97,10 +98,6 @@ COMMON_PASSWORDS = frozenset(
         "bazaar123456",
     }
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_id() -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 
 from services.accounts import domain
 from services.common import pagination
+from services.common.clock import iso
 from services.common.fields import CleanText, Limit, Page, Text
 
 
@@ -108,10 +108,6 @@ class AdminChangesSchema(Schema):
 
 
 # --- results ---------------------------------------------------------------------------------
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
 def dump_user(user: domain.User) -> dict[str, Any]:

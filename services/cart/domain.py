@@ -25,6 +25,7 @@ from services.cart.exceptions import (
     LineLimitExceeded,
     ProductUnavailable,
 )
+from services.common.clock import utcnow
 from services.common.errors import ValidationFailed
 
 PERCENT = "percent"
@@ -329,7 +330,7 @@ def price_cart(
     coupon_error = None
     if coupon is not None:
         try:
-            check_coupon(coupon, subtotal, now or _utcnow(), customer_uses)
+            check_coupon(coupon, subtotal, now or utcnow(), customer_uses)
         except CouponError as exc:
             coupon_error = {
                 "error": type(exc).__name__,
@@ -360,9 +361,3 @@ def price_cart(
         "free_shipping_remaining": remaining,
         "currency": pricing.currency,
     }
-
-
-def _utcnow() -> datetime:
-    from datetime import UTC
-
-    return datetime.now(UTC)

@@ -6,7 +6,6 @@ A guest cart (no owner) is reached by its unguessable id alone.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +50,7 @@ from services.cart.schemas import (
 from services.common import outbox as outboxes
 from services.common import pagination
 from services.common import service as common
+from services.common.clock import utcnow
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import ValidationFailed
@@ -59,10 +59,6 @@ from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 
 EXPECTED = (exceptions.CartError, ValidationFailed)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
@@ -165,7 +161,7 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
         customer = cart.user_id or args["user_id"]
         products = self._products([line.product_id for line in cart.lines])
         subtotal = price_cart(cart.lines, products, self._pricing())["subtotal"]
-        check_coupon(to_coupon(record), subtotal, _now(), repo.customer_uses(record.id, customer))
+        check_coupon(to_coupon(record), subtotal, utcnow(), repo.customer_uses(record.id, customer))
         self.carts.set_coupon(cart, record.code)
         return self._render(self.carts.read(cart.id), args["user_id"], products=products)
 
@@ -436,7 +432,7 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
             return None
         try:
             # the minimum is judged on the merged cart at each quote, not here
-            check_coupon(coupon, coupon.min_subtotal, _now(), uses)
+            check_coupon(coupon, coupon.min_subtotal, utcnow(), uses)
         except exceptions.CouponError:
             return None
         return coupon.code
@@ -450,7 +446,7 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
             products = self._products(ids)
         customer = cart.user_id or user_id
         coupon, uses = self._coupon_for(cart.coupon_code, customer)
-        quote = price_cart(cart.lines, products, self._pricing(), coupon, _now(), uses)
+        quote = price_cart(cart.lines, products, self._pricing(), coupon, utcnow(), uses)
         if cart.coupon_code and coupon is None:
             quote["coupon_error"] = {
                 "error": "CouponNotFound",

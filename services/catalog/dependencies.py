@@ -27,6 +27,7 @@ from services.catalog.exceptions import (
 from services.catalog.models import Category, Product, ProductImage, SearchTerm
 from services.common import pagination
 from services.common.actor import SYSTEM, Actor
+from services.common.clock import iso
 from services.common.database import insert
 
 PRODUCT_COLUMNS = """
@@ -102,10 +103,6 @@ class LexiconCache:
 
 
 LEXICON_CACHE = LexiconCache()
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
 
 
 def image_dict(image: Any) -> dict:

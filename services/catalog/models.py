@@ -3,7 +3,7 @@ search lexicon (the distinct words of product names and brands, for typo correct
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -22,13 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from services.common.clock import utcnow
 from services.common.database import naming_convention
 from services.common.outbox import outbox_table
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 SEARCH_VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "

@@ -4,13 +4,14 @@ and the repository of media rows."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from eventlet import tpool
 from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
+from services.common.clock import utcnow
 from services.media import domain
 from services.media.exceptions import MediaNotFound
 from services.media.models import Media
@@ -74,10 +75,6 @@ class ImageProcessor(DependencyProvider):
         return Processor(self.settings, self.gate)
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 class MediaRepository:
     """Media rows in one session; the caller commits."""
 
@@ -88,7 +85,7 @@ class MediaRepository:
         self, *, product_id: str, user_id: str | None, filename: str | None, info: domain.ImageInfo
     ) -> Media:
         media_id = str(uuid.uuid4())
-        stamp = now()
+        stamp = utcnow()
         media = Media(
             id=media_id,
             product_id=product_id,
@@ -127,7 +124,7 @@ class MediaRepository:
         skipped), locked until the caller commits."""
         query = (
             select(Media)
-            .where(Media.status == domain.PENDING, Media.updated_at < now() - age)
+            .where(Media.status == domain.PENDING, Media.updated_at < utcnow() - age)
             .order_by(Media.updated_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -136,7 +133,7 @@ class MediaRepository:
 
     @staticmethod
     def touch(media: Media) -> None:
-        media.updated_at = now()
+        media.updated_at = utcnow()
 
 
 def serialize(media: Media, storage: Storage) -> dict:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import make_msgid
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import func, or_, select, update
 
 from services.common import pagination
+from services.common.clock import utcnow
 from services.common.database import insert
 from services.common.redis import RedisClient
 from services.notifications import domain
@@ -31,10 +32,6 @@ PUSH_USER = "push:user:{}"  # the gateway's /ws subscribes each user to their ch
 PUSH_ADMINS = "push:admins"
 PUSH_DEDUPE_TTL = 24 * 3600
 STALE_SENDING = timedelta(minutes=10)  # a send that crashed mid-way is tried again after this
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Postman:
@@ -122,7 +119,7 @@ class EmailLog:
         rendered: Rendered,
     ) -> str | None:
         """Log an email to send; None when this delivery was logged before."""
-        stamp = now()
+        stamp = utcnow()
         email_id = str(uuid.uuid4())
         row = self.session.execute(
             insert(Email)
@@ -153,7 +150,7 @@ class EmailLog:
         claimed = self.session.execute(
             update(Email)
             .where(Email.id == email_id, self._claimable())
-            .values(status="sending", attempts=Email.attempts + 1, updated_at=now())
+            .values(status="sending", attempts=Email.attempts + 1, updated_at=utcnow())
             .returning(Email)
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
@@ -163,7 +160,7 @@ class EmailLog:
         """Ids of emails whose next attempt is due (rows locked by another worker skipped)."""
         query = (
             select(Email.id)
-            .where(self._claimable(), Email.next_attempt_at <= now())
+            .where(self._claimable(), Email.next_attempt_at <= utcnow())
             .order_by(Email.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -174,14 +171,14 @@ class EmailLog:
     def _claimable():
         return or_(
             Email.status == "pending",
-            (Email.status == "sending") & (Email.updated_at < now() - STALE_SENDING),
+            (Email.status == "sending") & (Email.updated_at < utcnow() - STALE_SENDING),
         )
 
     def mark_sent(self, email_id: str) -> None:
         self.session.execute(
             update(Email)
             .where(Email.id == email_id)
-            .values(status="sent", sent_at=now(), last_error=None, updated_at=now())
+            .values(status="sent", sent_at=utcnow(), last_error=None, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
 
@@ -196,8 +193,8 @@ class EmailLog:
             .values(
                 status="failed" if gave_up else "pending",
                 last_error=error[:2000],
-                next_attempt_at=now() + timedelta(seconds=delay),
-                updated_at=now(),
+                next_attempt_at=utcnow() + timedelta(seconds=delay),
+                updated_at=utcnow(),
             )
             .execution_options(synchronize_session=False)
         )
@@ -223,7 +220,7 @@ class Inbox:
                 title=title,
                 body=body,
                 data=data,
-                created_at=now(),
+                created_at=utcnow(),
             )
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(Notification)
@@ -267,14 +264,14 @@ class Inbox:
                 f"no notification {notification_id}", {"notification_id": notification_id}
             )
         if row.read_at is None:
-            row.read_at = now()
+            row.read_at = utcnow()
         return serialize(row)
 
     def mark_all_read(self, user_id: str) -> int:
         result = self.session.execute(
             update(Notification)
             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .values(read_at=now())
+            .values(read_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         return result.rowcount or 0

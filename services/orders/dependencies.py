@@ -8,18 +8,11 @@ from typing import Any
 from sqlalchemy import Date, cast, exists, func, select
 
 from services.common import pagination
+from services.common.clock import iso, utcnow
 from services.orders import domain
 from services.orders.domain import PURCHASED
 from services.orders.exceptions import OrderNotFound
 from services.orders.models import Order, OrderLine, StatusChange
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
 
 
 def order_to_dict(order: Order) -> dict[str, Any]:
@@ -54,9 +47,9 @@ def order_to_dict(order: Order) -> dict[str, Any]:
         "tracking": order.tracking,
         "cancel_reason": order.cancel_reason,
         "cancellable": domain.customer_may_cancel(order.status),
-        "reservation_expires_at": _iso(order.reservation_expires_at),
-        "created_at": _iso(order.created_at),
-        "updated_at": _iso(order.updated_at),
+        "reservation_expires_at": iso(order.reservation_expires_at),
+        "created_at": iso(order.created_at),
+        "updated_at": iso(order.updated_at),
     }
 
 
@@ -76,7 +69,7 @@ class OrdersRepository:
         address: dict,
         payment_method: str,
     ) -> Order:
-        stamp = now()
+        stamp = utcnow()
         order = Order(
             id=order_id,
             user_id=user_id,
@@ -133,7 +126,7 @@ class OrdersRepository:
                 to_status=to_status,
                 changed_by=str(changed_by or "system"),
                 reason=reason,
-                created_at=now(),
+                created_at=utcnow(),
             )
         )
 
@@ -147,7 +140,7 @@ class OrdersRepository:
                 "to_status": r.to_status,
                 "changed_by": r.changed_by,
                 "reason": r.reason,
-                "created_at": _iso(r.created_at),
+                "created_at": iso(r.created_at),
             }
             for r in rows
         ]
@@ -237,7 +230,7 @@ class OrdersRepository:
     def stats(self, days: int = 30, top: int = 10) -> dict:
         """Revenue per day for the last `days` days (today included, every day present), orders
         by status, the `top` products and the average order, over orders confirmed or later."""
-        first_day = now().date() - timedelta(days=days - 1)
+        first_day = utcnow().date() - timedelta(days=days - 1)
         since = datetime.combine(first_day, time.min, tzinfo=UTC)
         counted = tuple(PURCHASED)
         day = cast(Order.created_at, Date)

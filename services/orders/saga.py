@@ -16,11 +16,12 @@ from typing import Any
 from nameko.exceptions import RemoteError
 
 from services.common.actor import SYSTEM, Actor
+from services.common.clock import utcnow
 from services.common.errors import BazaarError, ServiceUnavailable, ValidationFailed
 from services.common.fields import INT32_MAX
 from services.common.schemas import load
 from services.orders import domain
-from services.orders.dependencies import OrdersRepository, now, order_to_dict
+from services.orders.dependencies import OrdersRepository, order_to_dict
 from services.orders.exceptions import (
     CartEmpty,
     CouponUnavailable,
@@ -68,7 +69,7 @@ class Saga:
         domain.check_transition(order.status, target)
         previous = order.status
         order.status = target
-        order.updated_at = now()
+        order.updated_at = utcnow()
         if target == domain.CANCELLED:
             order.cancel_reason = reason
         self.repo.record_change(order.id, previous, target, by, reason)
@@ -336,7 +337,7 @@ class Saga:
                 {"from": order.status, "to": domain.SHIPPED},
             )
         order.tracking = tracking
-        order.updated_at = now()
+        order.updated_at = utcnow()
         self.repo.record_change(
             order.id,
             order.status,
@@ -376,7 +377,7 @@ class Saga:
             # The refund overtook its payment (events arrive in any order): never go back to paid.
             return
         order.payment_status = "paid"
-        order.updated_at = now()
+        order.updated_at = utcnow()
         if order.status in domain.UNPAID_OPEN:
             try:
                 self.inventory.commit(order.id)
@@ -439,7 +440,7 @@ class Saga:
         if full is None:
             full = order.refunded_amount >= order.total
         order.payment_status = "refunded" if full else "partially_refunded"
-        order.updated_at = now()
+        order.updated_at = utcnow()
         if full and domain.can_transition(order.status, domain.REFUNDED):
             self.move(order, domain.REFUNDED, "payments", "payment refunded")
         else:
@@ -464,7 +465,7 @@ class Saga:
 
     def purge(self) -> None:
         """Forget completed Idempotency-Keys after a day and processed event ids after a week."""
-        moment = now()
+        moment = utcnow()
         idempotency_keys.purge(self.session, moment - timedelta(days=1))
         processed_events.purge(self.session, moment - timedelta(days=7))
         self.session.commit()
@@ -480,7 +481,7 @@ class Saga:
         """Finish what crashes and lost events left: checkouts stuck `pending` are cancelled and
         their stock released; unpaid orders past their reservation are cancelled; cancelled
         orders still paid (a refund call that failed) are refunded again."""
-        moment = now()
+        moment = utcnow()
         stuck = self.repo.stale([domain.PENDING], moment - pending_grace)
         self.session.commit()
         for order_id in stuck:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import stripe
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
+from services.common.clock import utcnow
 from services.common.database import insert
 from services.payments.exceptions import PaymentNotFound
 from services.payments.models import Payment, ProviderEvent, Refund
@@ -16,10 +16,6 @@ from services.payments.providers import CashOnDelivery, SimulatedProvider, Strip
 
 PAYMENTS = "PAYMENTS"  # config: {provider, webhook_secret, webhook_tolerance, stripe: {...}}
 DEV_WEBHOOK_SECRET = "whsec_bazaar_development_only"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def payment_to_dict(payment: Payment) -> dict[str, Any]:
@@ -47,7 +43,7 @@ class PaymentsRepository:
 
     def add(self, **values) -> Payment:
         """Insert the order's payment unless it has one; returns the order's payment."""
-        stamp = now()
+        stamp = utcnow()
         self.session.execute(
             insert(Payment)
             .values(**values, amount_refunded=0, created_at=stamp, updated_at=stamp)
@@ -82,7 +78,7 @@ class PaymentsRepository:
         """Record a provider event in this transaction; False when it was processed before."""
         inserted = self.session.execute(
             insert(ProviderEvent)
-            .values(id=event_id, type=event_type, intent_id=intent_id, received_at=now())
+            .values(id=event_id, type=event_type, intent_id=intent_id, received_at=utcnow())
             .on_conflict_do_nothing()
             .returning(ProviderEvent.id)
         ).first()
@@ -120,7 +116,7 @@ class PaymentsRepository:
                 provider_refund_id=provider_refund_id,
                 amount=amount,
                 status=status,
-                created_at=now(),
+                created_at=utcnow(),
             )
         )
 

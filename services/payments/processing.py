@@ -12,8 +12,9 @@ import logging
 import uuid
 from typing import Any
 
+from services.common.clock import utcnow
 from services.payments import domain, webhooks
-from services.payments.dependencies import PaymentsRepository, now, payment_to_dict
+from services.payments.dependencies import PaymentsRepository, payment_to_dict
 from services.payments.exceptions import (
     NotSimulated,
     PaymentDeclined,
@@ -171,7 +172,7 @@ class Payments:
     def _set_status(self, payment: Payment, status: str) -> None:
         if domain.RANK[status] >= domain.RANK[payment.status]:
             payment.status = status
-        payment.updated_at = now()
+        payment.updated_at = utcnow()
 
     def _event_base(self, payment: Payment) -> dict[str, Any]:
         return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common import pagination
+from services.common.clock import iso
 from services.common.database import insert
 from services.reviews.domain import PUBLISHED, Summary, summarize
 from services.reviews.exceptions import ReviewExists
@@ -24,10 +25,6 @@ ORDERINGS = {
 }
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value is not None else None
-
-
 def review_as_dict(review: Review, include_moderation: bool = False) -> dict[str, Any]:
     data = {
         "id": review.id,
@@ -39,9 +36,9 @@ def review_as_dict(review: Review, include_moderation: bool = False) -> dict[str
         "status": review.status,
         "verified_purchase": review.verified_purchase,
         "helpful_count": review.helpful_count,
-        "created_at": _iso(review.created_at),
-        "updated_at": _iso(review.updated_at),
-        "published_at": _iso(review.published_at),
+        "created_at": iso(review.created_at),
+        "updated_at": iso(review.updated_at),
+        "published_at": iso(review.published_at),
     }
     if include_moderation:
         data["moderation"] = review.moderation

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
 
 from marshmallow import ValidationError
 
+from services.common.clock import utcnow
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import ServiceUnavailable, ValidationFailed
@@ -43,10 +43,6 @@ from services.reviews.schemas import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
@@ -83,7 +79,7 @@ class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
             repo,
             review_id=str(uuid.uuid4()),
             verified_purchase=self._has_purchased(data["user_id"], data["product_id"]),
-            now=_now(),
+            now=utcnow(),
             **data,
         )
         return self._commit(events, review_as_dict(review))
@@ -141,7 +137,7 @@ class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
     def vote_helpful(self, review_id, user_id) -> dict:
         """Count one "helpful" vote of `user_id`; returns {review_id, helpful_count}."""
         review = domain.vote_helpful(
-            ReviewRepository(self.db.session), str(review_id), str(user_id), _now()
+            ReviewRepository(self.db.session), str(review_id), str(user_id), utcnow()
         )
         return self._commit([], {"review_id": review.id, "helpful_count": review.helpful_count})
 
@@ -153,7 +149,7 @@ class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
             str(review_id),
             str(user_id),
             bool(is_admin),
-            _now(),
+            utcnow(),
         )
         self._commit(events, None)
 
@@ -170,7 +166,7 @@ class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
         """Admin: publish or reject a review (approve/reject from the flagged queue)."""
         data = load(SetStatusSchema(), {"status": status})
         review, events = domain.set_status(
-            ReviewRepository(self.db.session), str(review_id), data["status"], _now()
+            ReviewRepository(self.db.session), str(review_id), data["status"], utcnow()
         )
         log.info("review %s set %s by %s", review.id, review.status, user_id)
         return self._commit(events, review_as_dict(review, include_moderation=True))
@@ -197,7 +193,7 @@ class ReviewsService(DeadLetterAdmin, OutboxRelay, BazaarService):
             for key in ("decision_id", "verdict", "scores", "reasons", "model", "model_version")
         }
         events = domain.apply_moderation(
-            ReviewRepository(session), event["subject_id"], event["verdict"], moderation, _now()
+            ReviewRepository(session), event["subject_id"], event["verdict"], moderation, utcnow()
         )
         self._commit(events, None)
 
