@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from services.catalog import domain
-from services.common.config import db_uri
+from services.common.config import MEDIA, db_uri
 from services.common.demo import DEMO_SELLER_EMAIL, demo_user_id
 
 # (root, child, leaf, brands, nouns, price range in dollars, attribute)
@@ -340,7 +340,7 @@ def render_images(products: list[dict], root: Path, base_url: str) -> dict[str, 
 
 
 def seed(config: dict[str, Any]) -> None:
-    media = config.get("MEDIA") or {}
+    media = config.get(MEDIA) or {}
     root = Path(media.get("root", "var/media"))
     base_url = str(media.get("base_url", "/media")).rstrip("/")
     products = demo_products()

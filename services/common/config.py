@@ -43,6 +43,11 @@ MEDIA = "MEDIA"  # {root, base_url, ...}
 WEB = "WEB"  # {root, sitemap_page_size, sitemap_ttl}: the web app the gateway serves
 SECURITY = "SECURITY"  # {tls, hsts_max_age, hsts_include_subdomains}: gateway/security.py
 COMPRESSION = "COMPRESSION"  # {level, min_bytes, memo_bytes}: gateway/compression.py
+OUTBOX = "OUTBOX"  # {interval, batch_size, listen}: services/common/outbox.py
+ORDERS = "ORDERS"  # {reservation_ttl, pending_grace, expiry_grace, sweep_interval}
+INVENTORY = "INVENTORY"  # {reservation_ttl, expiry_interval, expiry_batch}
+MAIL = "MAIL"  # {transport, dir, from_address, from_name, max_attempts, retry_*, smtp}
+NOTIFICATIONS = "NOTIFICATIONS"  # {storefront_url}
 
 
 def config_path() -> Path:

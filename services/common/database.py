@@ -25,13 +25,15 @@ from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing, OnConflictDo
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from services.common.config import MAX_WORKERS
+
 PING_AFTER_IDLE = 2.0  # seconds
 _CHECKED_IN = "bazaar_checked_in"
 
 
 class Database(NamekoDatabase):
     def setup(self):
-        workers = int(self.container.config.get("max_workers", DEFAULT_MAX_WORKERS))
+        workers = int(self.container.config.get(MAX_WORKERS, DEFAULT_MAX_WORKERS))
         self.engine_options = {
             "pool_size": workers,
             # exactly max_workers: ten services on one dev Postgres stay under its default

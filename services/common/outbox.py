@@ -54,13 +54,13 @@ from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, delete,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from services.common.config import OUTBOX
 from services.common.serialization import dumps as wire_dumps
 
 log = logging.getLogger(__name__)
 
 # config: {interval: seconds between passes when nothing is notified, batch_size: rows per pass,
 #          listen: run on commit notifications (false leaves only the interval)}
-OUTBOX = "OUTBOX"
 DEFAULT_INTERVAL = 1.0
 DEFAULT_BATCH_SIZE = 100
 TABLE_NAME = "outbox"

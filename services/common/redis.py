@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from nameko.extensions import DependencyProvider, SharedExtension
 
-from services.common.config import REDIS_URL
+from services.common.config import MAX_WORKERS, REDIS_URL
 
 
 class RedisClient(SharedExtension):
@@ -26,7 +26,7 @@ class RedisClient(SharedExtension):
         # cache), so demand is not bounded by max_workers; past the pool size a caller waits for
         # a free connection (cooperatively, under eventlet) instead of failing with
         # MaxConnectionsError.
-        workers = int(self.container.config.get("max_workers", 10))
+        workers = int(self.container.config.get(MAX_WORKERS, 10))
         pool = redis.BlockingConnectionPool.from_url(
             self.container.config[REDIS_URL],
             decode_responses=True,

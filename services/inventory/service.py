@@ -10,6 +10,7 @@ from nameko.timer import Timer
 from services.common import outbox as transactional_outbox
 from services.common import service as common
 from services.common.actor import Actor, require_changeable
+from services.common.config import INVENTORY
 from services.common.database import Database
 from services.common.errors import BazaarError
 from services.common.rpc import RpcProxy, rpc
@@ -21,7 +22,6 @@ from services.inventory.models import Base
 
 log = logging.getLogger(__name__)
 
-INVENTORY = "INVENTORY"  # {reservation_ttl, expiry_interval, expiry_batch}
 DEFAULT_TTL = 900
 EXPECTED = (BazaarError,)
 

@@ -24,7 +24,7 @@ from eventlet.queue import LightQueue
 from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider, SharedExtension
 
-from services.common.config import MODERATION
+from services.common.config import MEDIA, MODERATION
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class ImageDetector(SharedExtension):
     def setup(self):
         image = settings(self.container.config).get("image") or {}
         self.threads = int(image.get("threads", 1))
-        media = self.container.config.get("MEDIA") or {}
+        media = self.container.config.get(MEDIA) or {}
         root = image.get("media_root") or media.get("root") or "var/media"
         self.media_root = Path(root).resolve()
         self.max_pixels = int(image.get("max_pixels", 50_000_000))

@@ -13,12 +13,12 @@ from sqlalchemy import func, or_, select, update
 
 from services.common import pagination
 from services.common.clock import utcnow
+from services.common.config import MAIL
 from services.common.database import insert
 from services.common.redis import RedisClient
 from services.notifications import domain
 from services.notifications.exceptions import NotificationNotFound
 from services.notifications.mail import (
-    MAIL,
     Rendered,
     Templates,
     build_message,

@@ -17,12 +17,10 @@ from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
-from services.common.config import public_url
+from services.common.config import MAIL, NOTIFICATIONS, public_url
 from services.notifications import domain
 
 TEMPLATES = Path(__file__).parent / "templates"
-MAIL = "MAIL"  # {transport, dir, from_address, from_name, max_attempts, retry_*, smtp}
-NOTIFICATIONS = "NOTIFICATIONS"  # {storefront_url}
 
 
 def storefront_url(config: dict) -> str:

@@ -10,6 +10,7 @@ from nameko.dependency_providers import Config
 from nameko.timer import Timer, timer
 
 from services.common.actor import Actor
+from services.common.config import ORDERS
 from services.common.database import Database
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError, ServiceUnavailable
@@ -41,8 +42,6 @@ for _module in (
 ):
     with contextlib.suppress(ImportError):
         importlib.import_module(_module)
-
-ORDERS = "ORDERS"  # config: {reservation_ttl, pending_grace, expiry_grace, sweep_interval}
 
 
 class SweepTimer(Timer):
