@@ -31,6 +31,9 @@ def shop(runner_factory, inventory_config, config):
             {"name": "My Mug", "category_id": category["id"], "price": 900}, SELLER_A
         )
         yield inventory, mine["id"], theirs["id"]
+    # stopped first: the catalog's stock_changed consumer and outbox relay still write, and a
+    # TRUNCATE beside their transactions deadlocked (seen in CI)
+    runner.stop()
     truncate_tables(config, "catalog")
 
 
