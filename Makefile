@@ -140,7 +140,7 @@ bench-web: venv ## storefront timings and initial JS in headless Chromium (again
 	$(PY) scripts/bench_web.py --base-url $${BASE_URL:-http://localhost:8000}
 
 bench-moderation: venv ## time the moderation models (text and image) on this machine
-	$(PY) -m services.moderation.bench
+	$(PY) -m scripts.bench_moderation
 
 reconcile: venv ## compare the payment provider's intents with orders; list every mismatch
 	$(PY) scripts/reconcile.py

@@ -165,14 +165,14 @@ def keys(config: dict) -> int:
 
 
 def seed(config: dict, only: set[str] | None = None) -> int:
-    """Run `services/<name>/seed.py: seed(config)` for every service that has one (or those of
+    """Run `scripts/seed/<name>.py: seed(config)` for every service that has one (or those of
     `only`), in dependency order."""
     order = ["accounts", "catalog", "inventory", "cart", "orders", "payments", "reviews"]
     for service in order:
         if only is not None and service not in only:
             continue
-        if (ROOT / "services" / service / "seed.py").exists():
-            importlib.import_module(f"services.{service}.seed").seed(config)
+        if (ROOT / "scripts" / "seed" / f"{service}.py").exists():
+            importlib.import_module(f"scripts.seed.{service}").seed(config)
     return 0
 
 
@@ -211,10 +211,10 @@ def admin(config: dict, email: str, first_name: str = "Shop", last_name: str = "
     from sqlalchemy.orm import Session
 
     from services.accounts.dependencies import security_from_config
-    from services.accounts.domain import Accounts
     from services.accounts.exceptions import WeakPassword
     from services.accounts.repository import SqlAccountsRepository
     from services.accounts.schemas import RegisterSchema
+    from services.accounts.usecases import Accounts
     from services.common.config import db_uri
     from services.common.errors import ValidationFailed
     from services.common.outbox import OutboxWriter

@@ -9,7 +9,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    MetaData,
     String,
     Table,
     text,
@@ -17,12 +16,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase
 
 from services.accounts import domain
-from services.common.database import naming_convention
-from services.common.outbox import outbox_table
+from services.common.models import service_metadata
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=naming_convention())
+    metadata = service_metadata(outbox=True)
 
 
 def _timestamps() -> list[Column]:
@@ -118,7 +116,6 @@ password_resets = Table(
     Index("ix_password_resets_user_id", "user_id"),
 )
 
-outbox = outbox_table(Base.metadata)
 
 _registry = Base.registry
 _registry.map_imperatively(domain.User, users)

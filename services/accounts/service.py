@@ -1,6 +1,6 @@
 """The accounts service: users, roles, addresses, access/refresh tokens and password resets.
 
-Entrypoints only: each RPC validates its arguments, runs one use case of `domain.Accounts` in a
+Entrypoints only: each RPC validates its arguments, runs one use case of `usecases.Accounts` in a
 unit of work on the worker's session, and returns JSON (docs/architecture.md#shapes). Events go
 through the transactional outbox, published by the `OutboxRelay` timer.
 """
@@ -12,13 +12,14 @@ from contextlib import contextmanager
 
 from services.accounts import schemas
 from services.accounts.dependencies import Security
-from services.accounts.domain import Accounts, password_policy
+from services.accounts.domain import password_policy
 from services.accounts.exceptions import AccountDisabled, AccountsError, RefreshTokenReused
 from services.accounts.models import Base
 from services.accounts.repository import SqlAccountsRepository
+from services.accounts.usecases import Accounts
 from services.common import outbox
 from services.common import service as common
-from services.common.database import Database
+from services.common.database import Database, Repository, unit_of_work
 from services.common.errors import ValidationFailed
 from services.common.rpc import rpc
 from services.common.schemas import load
@@ -35,28 +36,18 @@ class AccountsService(outbox.OutboxRelay, common.BazaarService):
     name = "accounts"
 
     db = Database(Base)
-    outbox = outbox.Outbox()
+    repo = Repository(lambda session: SqlAccountsRepository(session, outbox.OutboxWriter()))
     security = Security()
 
     @contextmanager
     def _accounts(self) -> Iterator[Accounts]:
-        session = self.db.session
+        """The use cases over the worker's repository, in one unit of work."""
         kit = self.security
         accounts = Accounts(
-            repo=SqlAccountsRepository(session, self.outbox),
-            hasher=kit.hasher,
-            signer=kit.signer,
-            settings=kit.settings,
+            repo=self.repo, hasher=kit.hasher, signer=kit.signer, settings=kit.settings
         )
-        try:
+        with unit_of_work(self.db.session, commit_despite=_COMMIT_DESPITE):
             yield accounts
-        except _COMMIT_DESPITE:
-            session.commit()
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-        session.commit()
 
     # authentication
 

@@ -12,16 +12,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.clock import utcnow
-from services.common.database import naming_convention
 from services.common.deadletter import DeadLetters
-from services.common.outbox import outbox_table
+from services.common.models import service_metadata
 
 
 def _uuid() -> str:
@@ -29,11 +27,9 @@ def _uuid() -> str:
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=naming_convention())
+    metadata = service_metadata(outbox=True)
 
 
-# events (coupon_redeemed, cart_merged) are written here and published by the relay
-outbox_table(Base.metadata)
 # order_confirmed events whose handler failed every retry (listed and replayed by an admin)
 dead_letters = DeadLetters(Base.metadata)
 

@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     text,
@@ -23,8 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.clock import utcnow
-from services.common.database import naming_convention
-from services.common.outbox import outbox_table
+from services.common.models import service_metadata
 
 SEARCH_VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
@@ -35,10 +33,7 @@ SEARCH_TEXT_SQL = "lower(coalesce(name, '') || ' ' || coalesce(brand, ''))"
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=naming_convention())
-
-
-outbox_table(Base.metadata)
+    metadata = service_metadata(outbox=True)
 
 
 class Category(Base):

@@ -12,22 +12,17 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.clock import utcnow
-from services.common.database import naming_convention
-from services.common.outbox import outbox_table
+from services.common.models import service_metadata
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=naming_convention())
-
-
-outbox_table(Base.metadata)
+    metadata = service_metadata(outbox=True)
 
 
 class Stock(Base):

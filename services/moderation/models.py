@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Index, MetaData, String
+from sqlalchemy import JSON, DateTime, Index, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.database import naming_convention
 from services.common.deadletter import DeadLetters
 from services.common.idempotency import ProcessedEvents
-from services.common.outbox import outbox_table
+from services.common.models import service_metadata
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=naming_convention())
+    metadata = service_metadata(outbox=True)
 
 
 class Decision(Base):
@@ -34,6 +33,5 @@ class Decision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-outbox_table(Base.metadata)
 processed_events = ProcessedEvents(Base.metadata)
 dead_letters = DeadLetters(Base.metadata)

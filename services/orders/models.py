@@ -11,23 +11,20 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.database import naming_convention
 from services.common.deadletter import DeadLetters
 from services.common.idempotency import IdempotencyKeys, ProcessedEvents
-from services.common.outbox import outbox_table
+from services.common.models import service_metadata
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=naming_convention())
+    metadata = service_metadata(outbox=True)
 
 
-outbox = outbox_table(Base.metadata)
 processed_events = ProcessedEvents(Base.metadata)
 dead_letters = DeadLetters(Base.metadata)
 idempotency_keys = IdempotencyKeys(Base.metadata)

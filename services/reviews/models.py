@@ -12,7 +12,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     Numeric,
     SmallInteger,
     String,
@@ -21,14 +20,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.database import naming_convention
 from services.common.deadletter import DeadLetters
 from services.common.idempotency import ProcessedEvents
-from services.common.outbox import outbox_table
+from services.common.models import service_metadata
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=naming_convention())
+    metadata = service_metadata(outbox=True)
 
 
 class Review(Base):
@@ -75,6 +73,5 @@ class RatingSummary(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-outbox_table(Base.metadata)
 processed_events = ProcessedEvents(Base.metadata)
 dead_letters = DeadLetters(Base.metadata)

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from scripts import manage
 from services.accounts.dependencies import security_from_config
-from services.accounts.domain import Accounts, User, utcnow
+from services.accounts.domain import User
 from services.accounts.exceptions import LastActiveAdmin, OwnAdminAccess
 from services.accounts.repository import SqlAccountsRepository
+from services.accounts.usecases import Accounts
+from services.common.clock import utcnow
 from services.common.outbox import OutboxWriter
 from tests.helpers import engine_for, wait_for
 

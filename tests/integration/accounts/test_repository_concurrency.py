@@ -7,9 +7,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from services.accounts.dependencies import security_from_config
-from services.accounts.domain import Accounts, User, utcnow
+from services.accounts.domain import User
 from services.accounts.exceptions import EmailTaken, RefreshTokenReused
 from services.accounts.repository import SqlAccountsRepository
+from services.accounts.usecases import Accounts
+from services.common.clock import utcnow
 from services.common.outbox import OutboxWriter
 from tests.helpers import engine_for, wait_for
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.accounts import domain
+from services.accounts import domain, usecases
 from services.accounts.exceptions import EmailTaken
 
 
-class FakeRepository(domain.AccountsRepository):
+class FakeRepository(usecases.AccountsRepository):
     def __init__(self):
         self.users: dict[str, domain.User] = {}
         self.families: dict[str, domain.TokenFamily] = {}
@@ -141,10 +141,10 @@ class SequentialTokens:
         return f"opaque-{self.count}"
 
 
-def make_accounts(**settings: int) -> tuple[domain.Accounts, FakeRepository, FakeClock]:
+def make_accounts(**settings: int) -> tuple[usecases.Accounts, FakeRepository, FakeClock]:
     repo = FakeRepository()
     clock = FakeClock()
-    accounts = domain.Accounts(
+    accounts = usecases.Accounts(
         repo=repo,
         hasher=FakeHasher(),
         signer=FakeSigner(),

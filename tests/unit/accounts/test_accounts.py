@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.accounts.domain import Accounts, hash_token
+from services.accounts.domain import hash_token
 from services.accounts.exceptions import (
     AccountDisabled,
     AddressNotFound,
@@ -13,6 +13,7 @@ from services.accounts.exceptions import (
     UserNotFound,
     WeakPassword,
 )
+from services.accounts.usecases import Accounts
 from tests.unit.accounts.fakes import FakeHasher, make_accounts
 
 PASSWORD = "sturdy-walrus-42"

@@ -2,7 +2,7 @@
 
 from PIL import Image
 
-from services.catalog.seed import render_images
+from scripts.seed.catalog import render_images
 from services.media.domain import DEFAULT_VARIANTS
 
 PRODUCT = {"id": "prod-1", "brand": "Anker"}

@@ -1,4 +1,4 @@
-"""Measure the moderation models on this machine: `python -m services.moderation.bench`.
+"""Measure the moderation models on this machine: `python -m scripts.bench_moderation`.
 
 Prints the time of one review (all its segments in one call), of 100 reviews batched into one
 call, of one image (decode + detect) at two sizes, and the longest stall of the eventlet hub while

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from services.catalog.seed import PRODUCT_COUNT, demo_stock
+from scripts.seed.catalog import PRODUCT_COUNT, demo_stock
 from services.common.config import db_uri
 
 

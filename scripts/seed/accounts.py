@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from services.accounts import models  # noqa: F401  (maps the domain classes)
 from services.accounts.dependencies import Argon2Hasher
-from services.accounts.domain import User, utcnow
+from services.accounts.domain import User
 from services.accounts.repository import SqlAccountsRepository
+from services.common.clock import utcnow
 from services.common.config import PASSWORD_HASHING, db_uri
 from services.common.demo import demo_user_id
 from services.common.outbox import OutboxWriter
