@@ -1,20 +1,16 @@
 """What the media service's entrypoints are given: settings, storage, an off-hub image processor,
-and the repository of media rows."""
+and the catalog lookups over its RPC proxy (the repository is in repository.py)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
-
 from eventlet import tpool
 from eventlet.semaphore import Semaphore
+from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select
 
-from services.common.clock import utcnow
+from services.common.errors import NotFound
 from services.media import domain
-from services.media.exceptions import MediaNotFound
-from services.media.models import Media
+from services.media.exceptions import ProductNotFound
 from services.media.settings import MediaSettings
 from services.media.storage import LocalStorage, Storage
 
@@ -40,7 +36,7 @@ class MediaStorage(DependencyProvider):
         return self.storage
 
 
-class Processor:
+class Processor(domain.ImageWork):
     """Pillow work in eventlet's thread pool, at most `workers` images at a time per process, so
     decoding never blocks the hub (AMQP heartbeats) nor exhausts memory."""
 
@@ -75,84 +71,24 @@ class ImageProcessor(DependencyProvider):
         return Processor(self.settings, self.gate)
 
 
-class MediaRepository:
-    """Media rows in one session; the caller commits."""
+class RpcCatalog(domain.CatalogLookups):
+    """The catalog lookups over the service's `catalog_rpc` proxy."""
 
-    def __init__(self, session):
-        self.session = session
+    def __init__(self, catalog_rpc):
+        self.catalog_rpc = catalog_rpc
 
-    def add(
-        self, *, product_id: str, user_id: str | None, filename: str | None, info: domain.ImageInfo
-    ) -> Media:
-        media_id = str(uuid.uuid4())
-        stamp = utcnow()
-        media = Media(
-            id=media_id,
-            product_id=product_id,
-            uploaded_by=user_id,
-            filename=filename,
-            status=domain.PENDING,
-            moderation=domain.AWAITING,
-            published=False,
-            original_key=domain.original_key(media_id, info.extension),
-            content_type=info.content_type,
-            size_bytes=info.size_bytes,
-            width=info.width,
-            height=info.height,
-            variants={},
-            created_at=stamp,
-            updated_at=stamp,
-        )
-        self.session.add(media)
-        return media
+    def product_seller(self, product_id: str) -> str | None:
+        try:
+            product = self.catalog_rpc.get_product(product_id)
+        except NotFound as exc:
+            raise ProductNotFound(f"no product {product_id}", {"product_id": product_id}) from exc
+        except RemoteError as exc:
+            if exc.exc_type.endswith("NotFound"):
+                raise ProductNotFound(
+                    f"no product {product_id}", {"product_id": product_id}
+                ) from exc
+            raise
+        return product.get("seller_id")
 
-    def get(self, media_id: str, *, lock: bool = False) -> Media:
-        query = select(Media).where(Media.id == media_id)
-        if lock:
-            query = query.with_for_update()
-        media = self.session.execute(query).scalar_one_or_none()
-        if media is None:
-            raise MediaNotFound(f"no media {media_id}", {"media_id": media_id})
-        return media
-
-    def list_for_product(self, product_id: str) -> list[Media]:
-        query = select(Media).where(Media.product_id == product_id).order_by(Media.created_at)
-        return list(self.session.execute(query).scalars())
-
-    def stalled(self, age: timedelta, limit: int = 20) -> list[Media]:
-        """Uploads still pending `age` after their last change (rows another worker holds are
-        skipped), locked until the caller commits."""
-        query = (
-            select(Media)
-            .where(Media.status == domain.PENDING, Media.updated_at < utcnow() - age)
-            .order_by(Media.updated_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return list(self.session.execute(query).scalars())
-
-    @staticmethod
-    def touch(media: Media) -> None:
-        media.updated_at = utcnow()
-
-
-def serialize(media: Media, storage: Storage) -> dict:
-    """The RPC shape of a media row; variant URLs only while it is not rejected."""
-    variants = {}
-    if media.status == domain.PROCESSED:
-        variants = {name: storage.url(v["key"]) for name, v in (media.variants or {}).items()}
-    return {
-        "id": media.id,
-        "product_id": media.product_id,
-        "status": media.status,
-        "moderation": media.moderation,
-        "published": media.published,
-        "content_type": media.content_type,
-        "size_bytes": media.size_bytes,
-        "width": media.width,
-        "height": media.height,
-        "variants": variants,
-        "error": media.error,
-        "created_at": media.created_at.isoformat(),
-        "updated_at": media.updated_at.isoformat(),
-    }
+    def detach_media(self, product_id: str, media_id: str) -> None:
+        self.catalog_rpc.detach_media(product_id, media_id)

@@ -1,17 +1,27 @@
-"""Image rules: what an acceptable upload is, how variants are made, when an image is published.
+"""Image rules: what an acceptable upload is, how variants are made, when an image is published,
+how a media row changes state; and the ports of the use cases (`usecases.Media`).
 
-Pure functions over bytes and plain values (Pillow only): no nameko, SQLAlchemy or storage. They are
-CPU-bound, so the service runs them off the eventlet hub (see dependencies.ImageProcessor).
+Pure functions over bytes and plain values (Pillow only): no nameko, SQLAlchemy or storage. The
+image functions are CPU-bound, so the service runs them off the eventlet hub
+(dependencies.Processor, the `ImageWork` adapter). The ports: `MediaRepository` (repository.py,
+SQL), `ImageWork` (dependencies.Processor), `CatalogLookups` (dependencies.RpcCatalog, the
+catalog's RPCs) and `storage.Storage` (storage.LocalStorage).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import warnings
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from services.common.errors import ValidationFailed
 from services.media.exceptions import (
     EmptyUpload,
     ImageTooLarge,
@@ -64,6 +74,22 @@ class Variant:
     content: bytes = field(repr=False)
     width: int
     height: int
+
+
+def decode_upload(content_b64: str, max_bytes: int) -> bytes:
+    """The bytes of a base64 upload; raises ImageTooLarge before decoding a string whose bytes
+    would exceed `max_bytes`, ValidationFailed (content_b64) when it is not base64."""
+    if len(content_b64) * 3 // 4 > max_bytes + 3:  # refuse before decoding a huge string
+        raise ImageTooLarge(
+            f"the file is over {max_bytes} bytes",
+            {"size": len(content_b64) * 3 // 4, "limit": max_bytes},
+        )
+    try:
+        return base64.b64decode(content_b64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationFailed(
+            "invalid input", {"fields": {"content_b64": ["Not valid base64."]}}
+        ) from exc
 
 
 def configure_pillow(limits: ImageLimits) -> None:
@@ -177,3 +203,167 @@ def should_publish(status: str, moderation: str, published: bool, await_moderati
     if published or status != PROCESSED:
         return False
     return moderation == APPROVED if await_moderation else moderation != REJECTED
+
+
+# --- a media row and its state changes ---------------------------------------------------------
+
+
+class MediaRecord(Protocol):
+    """A media row as the use cases see it (models.Media)."""
+
+    id: str
+    product_id: str
+    uploaded_by: str | None
+    filename: str | None
+    status: str
+    moderation: str
+    published: bool
+    original_key: str | None
+    content_type: str
+    size_bytes: int
+    width: int
+    height: int
+    variants: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def new_media_fields(
+    media_id: str,
+    product_id: str,
+    user_id: str | None,
+    filename: str | None,
+    info: ImageInfo,
+    now: datetime,
+) -> dict[str, Any]:
+    """The columns of a new upload: pending, awaiting moderation, unpublished, no variants."""
+    return {
+        "id": media_id,
+        "product_id": product_id,
+        "uploaded_by": user_id,
+        "filename": filename,
+        "status": PENDING,
+        "moderation": AWAITING,
+        "published": False,
+        "original_key": original_key(media_id, info.extension),
+        "content_type": info.content_type,
+        "size_bytes": info.size_bytes,
+        "width": info.width,
+        "height": info.height,
+        "variants": {},
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def mark_failed(media: MediaRecord, error: BaseException, now: datetime) -> None:
+    """The worker could not make the variants: failed, with the error's type and text."""
+    media.status, media.error = FAILED, f"{type(error).__name__}: {error}"
+    media.updated_at = now
+
+
+def mark_processed(media: MediaRecord, variants: dict[str, Any], await_moderation: bool) -> bool:
+    """Variants stored: processed; True when it is to be published now (see `publish`)."""
+    media.status, media.variants = PROCESSED, variants
+    return publish(media, await_moderation)
+
+
+def publish(media: MediaRecord, await_moderation: bool) -> bool:
+    """Mark the image published when `should_publish` says so; True when it did."""
+    go = should_publish(media.status, media.moderation, media.published, await_moderation)
+    if go:
+        media.published = True
+    return go
+
+
+def verdict_changes_nothing(media: MediaRecord, verdict: str) -> bool:
+    """A rejected image stays rejected; a repeated verdict is already applied."""
+    return media.status == REJECTED or media.moderation == verdict
+
+
+def reject(media: MediaRecord, now: datetime) -> tuple[bool, list[str]]:
+    """Rejected: unpublished, its variants and original forgotten. Returns (whether it was
+    published, the storage keys of its files, to delete once the change is committed)."""
+    was_published = media.published
+    keys = [media.original_key] + [v["key"] for v in (media.variants or {}).values()]
+    media.status = media.moderation = REJECTED
+    media.published, media.variants, media.original_key = False, {}, None
+    media.updated_at = now
+    return was_published, [k for k in keys if k]
+
+
+def processed_event(media: MediaRecord, urls: dict[str, str]) -> dict[str, Any]:
+    """The media_processed payload, `urls` being the public URL of each variant."""
+    large = media.variants.get("large") or {}
+    return {
+        "media_id": media.id,
+        "product_id": media.product_id,
+        "variants": urls,
+        "url": urls.get("large"),
+        "thumbnail_url": urls.get("thumbnail"),
+        "medium_url": urls.get("medium"),
+        "large_url": urls.get("large"),
+        "width": large.get("width", media.width),
+        "height": large.get("height", media.height),
+    }
+
+
+# --- ports ---------------------------------------------------------------------------------------
+
+
+class MediaRepository(ABC):
+    """Media rows and the outbox in one transaction, which the use cases commit themselves: a
+    file is deleted or the catalog told only after the change that warrants it is durable."""
+
+    @abstractmethod
+    def add(self, **fields: Any) -> MediaRecord:
+        """A new row with these columns (`new_media_fields`), written at the next commit."""
+
+    @abstractmethod
+    def get(self, media_id: str, *, lock: bool = False) -> MediaRecord:
+        """The row (locked FOR UPDATE with `lock`); raises MediaNotFound."""
+
+    @abstractmethod
+    def list_for_product(self, product_id: str) -> list[MediaRecord]:
+        """Every row of a product, oldest first."""
+
+    @abstractmethod
+    def stalled(self, before: datetime, limit: int = 20) -> list[MediaRecord]:
+        """Pending rows last changed before `before`, oldest first, locked (rows another worker
+        holds are skipped)."""
+
+    @abstractmethod
+    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        """Write an event to the outbox in the transaction of the change."""
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """End the transaction (and give its connection back) without changes."""
+
+
+class ImageWork(ABC):
+    """The image functions above, run where they do not block the service."""
+
+    @abstractmethod
+    def inspect(self, content: bytes) -> ImageInfo:
+        """`inspect_image` with the configured limits."""
+
+    @abstractmethod
+    def render(self, content: bytes) -> list[Variant]:
+        """`render_variants` with the configured limits, sizes and quality."""
+
+
+class CatalogLookups(ABC):
+    """What media asks the catalog."""
+
+    @abstractmethod
+    def product_seller(self, product_id: str) -> str | None:
+        """The seller of a product (None: the shop's own); raises ProductNotFound."""
+
+    @abstractmethod
+    def detach_media(self, product_id: str, media_id: str) -> None:
+        """Take an image off its product (the catalog may have done so already)."""

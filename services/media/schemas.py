@@ -1,10 +1,15 @@
-"""RPC arguments and consumed event payloads of the media service."""
+"""RPC arguments, consumed event payloads and the RPC shape of a media row (`dump_media`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common.clock import iso
 from services.common.fields import Id, Text
+from services.media import domain
+from services.media.storage import Storage
 
 
 class RegisterUploadArgs(Schema):
@@ -37,3 +42,30 @@ class ContentModeratedPayload(Schema):
     verdict = fields.String(
         required=True, validate=validate.OneOf(["approved", "flagged", "rejected"])
     )
+
+
+def dump_media(media: domain.MediaRecord, storage: Storage) -> dict[str, Any]:
+    """The RPC shape of a media row; variant URLs only while it is processed."""
+    variants = {}
+    if media.status == domain.PROCESSED:
+        variants = {name: storage.url(v["key"]) for name, v in (media.variants or {}).items()}
+    return {
+        "id": media.id,
+        "product_id": media.product_id,
+        "status": media.status,
+        "moderation": media.moderation,
+        "published": media.published,
+        "content_type": media.content_type,
+        "size_bytes": media.size_bytes,
+        "width": media.width,
+        "height": media.height,
+        "variants": variants,
+        "error": media.error,
+        "created_at": iso(media.created_at),
+        "updated_at": iso(media.updated_at),
+    }
+
+
+def dump_upload(media: domain.MediaRecord) -> dict[str, Any]:
+    """register_upload's answer: the variants follow."""
+    return {"id": media.id, "status": media.status, "product_id": media.product_id}

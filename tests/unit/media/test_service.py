@@ -1,5 +1,7 @@
+"""The media service's entrypoints through worker_factory, with hand-written fakes of our own
+ports (tests/unit/media/fakes.py); MagicMock only for the catalog's proxy."""
+
 import base64
-from unittest.mock import MagicMock
 
 import pytest
 from eventlet.semaphore import Semaphore
@@ -9,34 +11,18 @@ from services.media.dependencies import Processor
 from services.media.exceptions import ImageTooLarge, ProductNotFound, UnsupportedImageType
 from services.media.service import MediaService
 from services.media.settings import MediaSettings
-from services.media.storage import Storage
 from tests.unit.media import images
-
-
-class FakeStorage(Storage):
-    def __init__(self):
-        self.files = {}
-
-    def save(self, key, content, content_type):
-        self.files[key] = content
-
-    def read(self, key):
-        return self.files[key]
-
-    def delete(self, key):
-        self.files.pop(key, None)
-
-    def exists(self, key):
-        return key in self.files
-
-    def url(self, key):
-        return f"/media/{key}"
-
-    def locate(self, key):
-        return f"/srv/media/{key}"
-
+from tests.unit.media.fakes import FakeMediaRepository, FakeStorage
 
 SELLER = {"user_id": "seller-1", "role": "seller"}
+
+
+class UntouchableDb:
+    """The service reaches the database only through its repository."""
+
+    @property
+    def session(self):
+        raise AssertionError("the service must use its repository, not the session")
 
 
 @pytest.fixture
@@ -47,7 +33,8 @@ def service():
         settings=settings,
         storage=FakeStorage(),
         images=Processor(settings, Semaphore(1)),
-        db=MagicMock(),
+        repo=FakeMediaRepository(),
+        db=UntouchableDb(),
     )
     worker.catalog_rpc.get_product.return_value = {"id": "prod-1", "seller_id": "seller-1"}
     return worker
@@ -58,15 +45,11 @@ def b64(content):
 
 
 def test_a_valid_upload_stores_the_original_and_announces_it(service):
-    # the event is written to the outbox in the transaction of the upload, before it commits
-    service.db.session.commit.side_effect = lambda: service.outbox.add.assert_called_once()
     result = service.register_upload("prod-1", "a.png", b64(images.png()), SELLER)
     assert result["status"] == "pending"
     [key] = service.storage.files
     assert key == f"originals/{result['id'][:2]}/{result['id']}.png"
-    service.db.session.commit.assert_called_once()
-    service.outbox.add.assert_called_once_with(
-        service.db.session,
+    event = (
         "media_uploaded",
         {
             "media_id": result["id"],
@@ -76,6 +59,9 @@ def test_a_valid_upload_stores_the_original_and_announces_it(service):
             "content_type": "image/png",
         },
     )
+    # one event, written in the transaction of the upload before its one commit
+    assert service.repo.recorded == [event]
+    assert service.repo.commits == [[event]]
 
 
 @pytest.mark.parametrize(
@@ -86,8 +72,8 @@ def test_a_refused_upload_stores_and_announces_nothing(service, content, error):
     with pytest.raises(error):
         service.register_upload("prod-1", "a.png", b64(content), SELLER)
     assert service.storage.files == {}
-    service.db.session.add.assert_not_called()
-    service.outbox.add.assert_not_called()
+    assert service.repo.rows == {}  # nothing added
+    assert service.repo.recorded == []  # nothing announced
 
 
 def test_an_upload_for_a_missing_product_is_refused(service):
@@ -104,7 +90,7 @@ def test_an_upload_for_another_sellers_product_is_refused_as_not_found(service):
     with pytest.raises(ProductNotFound):
         service.register_upload("prod-1", "a.png", b64(images.png()), SELLER)
     assert service.storage.files == {}
-    service.outbox.add.assert_not_called()
+    assert service.repo.recorded == []
 
 
 def test_an_admin_uploads_for_any_sellers_product(service):
