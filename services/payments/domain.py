@@ -1,9 +1,18 @@
-"""Payment rules: statuses that only move forward, test cards, provider events -> changes."""
+"""Payment rules: statuses that only move forward, test cards, provider events -> changes,
+reconciliation; and the ports the use cases (`usecases.Payments`) reach the world through.
+
+Pure: no nameko, SQLAlchemy or redis. The repository, the providers and the orders service are
+abstract classes here, with their adapters in `repository.py`, `providers.py` and
+`dependencies.py`.
+"""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 PENDING = "pending"
 FAILED = "failed"
@@ -150,3 +159,217 @@ def payment_events(
             }
         )
     return sorted(events, key=lambda event: event["at"])
+
+
+# -- reconciliation ---------------------------------------------------------------------------
+
+# Order statuses that mean the order was paid for (or is paid on delivery, cod).
+PAID_ORDER_STATUSES = {"confirmed", "processing", "shipped", "delivered"}
+
+
+def intent_mismatches(intent: dict[str, Any], payment: PaymentRecord) -> list[dict[str, Any]]:
+    """How a provider's intent and our payment of it disagree: amount, status, amount refunded.
+    A refunded payment's intent has succeeded; a failed payment's intent may still be pending."""
+    mismatches: list[dict[str, Any]] = []
+    if intent["amount"] != payment.amount:
+        mismatches.append(
+            {
+                "kind": "amount_differs",
+                "intent_id": intent["id"],
+                "order_id": payment.order_id,
+                "provider": intent["amount"],
+                "ours": payment.amount,
+            }
+        )
+    ours = SUCCEEDED if payment.status in (PARTIALLY_REFUNDED, REFUNDED) else payment.status
+    if intent["status"] != ours and not (intent["status"] == PENDING and ours == FAILED):
+        mismatches.append(
+            {
+                "kind": "status_differs",
+                "intent_id": intent["id"],
+                "order_id": payment.order_id,
+                "provider_status": intent["status"],
+                "payment_status": payment.status,
+            }
+        )
+    if intent["amount_refunded"] != payment.amount_refunded:
+        mismatches.append(
+            {
+                "kind": "refund_differs",
+                "intent_id": intent["id"],
+                "order_id": payment.order_id,
+                "provider": intent["amount_refunded"],
+                "ours": payment.amount_refunded,
+            }
+        )
+    return mismatches
+
+
+def order_mismatch(payment: PaymentRecord, order: dict[str, Any] | None) -> str | None:
+    """The kind of disagreement between a payment and its order (None: the order is gone)."""
+    if order is None:
+        return "payment_without_order"
+    status = order["status"]
+    if payment.status == SUCCEEDED and status in (
+        "cancelled",
+        "pending",
+        "awaiting_payment",
+    ):
+        return "paid_but_order_not_confirmed"
+    if payment.status == REFUNDED and status not in ("refunded", "cancelled"):
+        return "refunded_but_order_open"
+    if (
+        payment.provider != "cod"
+        and status in PAID_ORDER_STATUSES
+        and payment.status in (PENDING, FAILED)
+    ):
+        return "order_confirmed_without_payment"
+    return None
+
+
+# -- records and ports ------------------------------------------------------------------------
+
+
+class PaymentRecord(Protocol):
+    """A stored payment (the ORM row in production, a plain object in tests)."""
+
+    id: str
+    order_id: str
+    user_id: str
+    provider: str
+    intent_id: str
+    client_secret: str | None
+    status: str
+    amount: int
+    amount_refunded: int
+    currency: str
+    failure_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProviderEventRecord(Protocol):
+    """A provider (webhook) event that was applied: its type and when it arrived."""
+
+    type: str
+    received_at: datetime
+
+
+class RefundRecord(Protocol):
+    amount: int
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PaymentHistory:
+    """A payment with what happened to it: applied provider events and refunds, oldest first."""
+
+    payment: PaymentRecord
+    provider_events: list[ProviderEventRecord]
+    refunds: list[RefundRecord]
+
+
+class PaymentsRepository(ABC):
+    """Payments, refunds and provider events in one transaction per unit of work."""
+
+    @abstractmethod
+    def add(self, **values: Any) -> PaymentRecord:
+        """Insert the order's payment unless it has one; returns the order's payment."""
+
+    @abstractmethod
+    def by_order(self, order_id: str, lock: bool = False) -> PaymentRecord:
+        """The order's payment (locked for update with `lock`); raises PaymentNotFound."""
+
+    @abstractmethod
+    def find_by_order(self, order_id: str) -> PaymentRecord | None: ...
+
+    @abstractmethod
+    def by_intent(self, intent_id: str, lock: bool = False) -> PaymentRecord | None: ...
+
+    @abstractmethod
+    def all(self) -> list[PaymentRecord]: ...
+
+    @abstractmethod
+    def claim_provider_event(self, event_id: str, event_type: str, intent_id: str | None) -> bool:
+        """Record a provider event in this transaction; False when it was processed before."""
+
+    @abstractmethod
+    def first_delivery(self, event_id: str | None, consumer: str) -> bool:
+        """Record that `consumer` handles our own event `event_id`; False for a repeat."""
+
+    @abstractmethod
+    def provider_events(self, intent_id: str) -> list[ProviderEventRecord]:
+        """The intent's applied provider events, oldest first."""
+
+    @abstractmethod
+    def refunds(self, payment_id: str) -> list[RefundRecord]:
+        """The payment's refunds, oldest first."""
+
+    @abstractmethod
+    def add_refund(
+        self,
+        refund_id: str,
+        payment_id: str,
+        provider_refund_id: str | None,
+        amount: int,
+        status: str,
+    ) -> None: ...
+
+    @abstractmethod
+    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        """Dispatch an event once the transaction commits (outbox)."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Commit what this request wrote so far (a use case of several transactions)."""
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """Drop what this request wrote since the last commit."""
+
+
+class PaymentProvider(ABC):
+    """One way to pay: a card provider (stripe, simulated) or cash on delivery (cod)."""
+
+    name: str
+
+    @abstractmethod
+    def create_intent(
+        self, order_id: str, amount: int, currency: str, idempotency_key: str
+    ) -> dict[str, Any]:
+        """-> {id, client_secret, status}; the same idempotency key creates one intent."""
+
+    @abstractmethod
+    def refund(self, intent_id: str, amount: int, idempotency_key: str) -> dict[str, Any]:
+        """-> {id, amount, status}."""
+
+    @abstractmethod
+    def list_intents(self) -> Iterable[dict[str, Any]]:
+        """Every intent: {id, order_id, amount, amount_refunded, currency, status}."""
+
+    def confirm(self, intent_id: str, card_number: str) -> dict[str, Any]:
+        """The provider event a test card produces (the simulated provider only); raises
+        KeyError for a number that is not a test card."""
+        raise NotImplementedError(f"{self.name} does not confirm card numbers")
+
+
+class Providers(ABC):
+    """The configured card provider, cash on delivery, and the webhook signing settings."""
+
+    card_name: str  # simulated | stripe
+    publishable_key: str | None
+    webhook_secret: str
+    tolerance: int  # seconds a signed webhook stays acceptable
+
+    @abstractmethod
+    def get(self, name: str) -> PaymentProvider:
+        """The provider called `name` (cod, stripe, simulated)."""
+
+
+class Orders(ABC):
+    """The orders service, as reconciliation asks it."""
+
+    @abstractmethod
+    def find_orders(self, order_ids: list[str]) -> dict[str, dict[str, Any] | None]:
+        """{order_id: order, or None when the orders service has no such order}."""

@@ -30,7 +30,7 @@ from services.payments.models import SimulatedIntent
 log = logging.getLogger(__name__)
 
 
-class StripeProvider:
+class StripeProvider(domain.PaymentProvider):
     name = "stripe"
 
     def __init__(self, client: stripe.StripeClient):
@@ -96,7 +96,7 @@ def _provider_error(action: str, exc: stripe.StripeError) -> ProviderError:
     )
 
 
-class SimulatedProvider:
+class SimulatedProvider(domain.PaymentProvider):
     """No network: intents live in `simulated_intents`; the outcome of a test card becomes a
     Stripe-shaped event (see `confirm`)."""
 
@@ -202,7 +202,7 @@ class SimulatedProvider:
         return shaped
 
 
-class CashOnDelivery:
+class CashOnDelivery(domain.PaymentProvider):
     """No provider: the intent is a placeholder; the payment succeeds when the order is
     delivered, and a refund is paid back by hand."""
 

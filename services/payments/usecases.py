@@ -1,8 +1,13 @@
-"""What the payments service does: intents, the one webhook path, refunds, reconciliation.
+"""The payments use cases: one class, `Payments`, over the ports of `domain` (the repository, the
+providers, the orders service): intents, the one webhook path, refunds, reconciliation.
 
-`Payments` is built per worker with the session, the outbox writer and the providers. Every change
-of a payment is written with its outbox event in one transaction; provider events are applied
-once (their id is claimed in the same transaction) and never move a status backwards.
+Every change of a payment is written with its outbox event in one transaction; provider events
+are applied once (their id is claimed in the same transaction) and never move a status
+backwards. The service commits each use case's unit of work; `confirm` alone commits on its way
+(the simulated provider's change, then the webhook's).
+
+Pure like the domain (no nameko, SQLAlchemy or redis): unit-tested with the fakes in
+`tests/unit/payments/fakes.py`.
 """
 
 from __future__ import annotations
@@ -10,11 +15,20 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from services.common.clock import utcnow
 from services.payments import domain, webhooks
-from services.payments.dependencies import PaymentsRepository, payment_to_dict
+from services.payments.domain import (
+    Orders,
+    PaymentProvider,
+    PaymentRecord,
+    PaymentsRepository,
+    Providers,
+)
 from services.payments.exceptions import (
     NotSimulated,
     PaymentDeclined,
@@ -23,68 +37,81 @@ from services.payments.exceptions import (
     PaymentNotRefundable,
     UnknownTestCard,
 )
-from services.payments.models import Payment
 
 log = logging.getLogger(__name__)
 
 
+@dataclass
 class Payments:
-    def __init__(self, session, outbox, providers):
-        self.session = session
-        self.repo = PaymentsRepository(session)
-        self.outbox = outbox
-        self.providers = providers
+    """The payments use cases over one worker's repository and providers."""
 
-    def provider(self, name: str):
-        return self.providers.get(name, self.session)
+    repo: PaymentsRepository
+    providers: Providers
+    orders: Orders
+    clock: Callable[[], datetime] = utcnow
+
+    def provider(self, name: str) -> PaymentProvider:
+        return self.providers.get(name)
+
+    def checkout_options(self) -> dict[str, Any]:
+        """What the storefront's payment step shows (domain.checkout_options)."""
+        return domain.checkout_options(self.providers.card_name, self.providers.publishable_key)
 
     # -- intents ----------------------------------------------------------------------------
 
-    def create_intent(self, args: dict) -> dict:
+    def create_intent(
+        self,
+        order_id: str,
+        amount: int,
+        currency: str,
+        user_id: str,
+        idempotency_key: str,
+        method: str = "card",
+    ) -> PaymentRecord:
         """One payment per order: a repeat returns the existing one (the provider also gets an
         idempotency key, so a retried network call creates one intent)."""
-        existing = self.repo.find_by_order(args["order_id"])
+        existing = self.repo.find_by_order(order_id)
         if existing is not None:
-            return payment_to_dict(existing)
-        name = "cod" if args["method"] == "cod" else self.providers.card_name
-        intent = self.provider(name).create_intent(
-            args["order_id"], args["amount"], args["currency"], args["idempotency_key"]
-        )
-        payment = self.repo.add(
+            return existing
+        name = "cod" if method == "cod" else self.providers.card_name
+        intent = self.provider(name).create_intent(order_id, amount, currency, idempotency_key)
+        return self.repo.add(
             id=str(uuid.uuid4()),
-            order_id=args["order_id"],
-            user_id=args["user_id"],
+            order_id=order_id,
+            user_id=user_id,
             provider=name,
             intent_id=intent["id"],
             client_secret=intent["client_secret"],
             status=domain.PENDING,
-            amount=args["amount"],
-            currency=args["currency"],
+            amount=amount,
+            currency=currency,
         )
-        self.session.commit()
-        return payment_to_dict(payment)
 
-    def get_payment(self, order_id: str, user_id: str | None, is_admin: bool) -> dict:
+    def get_payment(self, order_id: str, user_id: str | None, is_admin: bool) -> PaymentRecord:
+        """The order's payment; another user's (unless an admin's request) is PaymentNotFound."""
         payment = self.repo.find_by_order(order_id)
         if payment is None or (not is_admin and user_id and payment.user_id != user_id):
             raise PaymentNotFound(f"no payment for order {order_id}", {"order_id": order_id})
-        return payment_to_dict(payment)
+        return payment
 
-    def payment_events(self, order_id: str) -> list[dict]:
-        """The order's payment events oldest first (domain.payment_events); [] without one."""
+    def payment_history(self, order_id: str) -> domain.PaymentHistory | None:
+        """The order's payment with its applied provider events and refunds, oldest first;
+        None for an order without a payment (`schemas.dump_payment_events` tells its story)."""
         payment = self.repo.find_by_order(order_id)
         if payment is None:
-            return []
-        return domain.payment_events(
-            payment_to_dict(payment),
+            return None
+        return domain.PaymentHistory(
+            payment,
             self.repo.provider_events(payment.intent_id),
             self.repo.refunds(payment.id),
         )
 
     # -- the simulated provider's confirmation -----------------------------------------------
 
-    def confirm(self, intent_id: str, card_number: str, user_id: str | None) -> dict:
-        """Turn a test card into a signed provider event and feed it to `handle_webhook`."""
+    def confirm(self, intent_id: str, card_number: str, user_id: str | None) -> PaymentRecord:
+        """Turn a test card into a signed provider event and feed it to `handle_webhook`.
+        Commits twice: the simulated intent's change, then the webhook's. Raises
+        PaymentNotFound, NotSimulated, PaymentNotConfirmable, UnknownTestCard, PaymentDeclined."""
         payment = self.repo.by_intent(intent_id)
         if payment is None or (user_id and payment.user_id != user_id):
             raise PaymentNotFound(f"no payment intent {intent_id}", {"intent_id": intent_id})
@@ -94,7 +121,7 @@ class Payments:
                 {"provider": payment.provider},
             )
         if payment.status == domain.SUCCEEDED:
-            return payment_to_dict(payment)
+            return payment
         if payment.status != domain.PENDING:
             raise PaymentNotConfirmable(
                 f"the payment is {payment.status}",
@@ -107,9 +134,10 @@ class Payments:
                 "use a test card: 4242424242424242, 4000000000000002 or 4000000000009995",
                 {"fields": {"card_number": ["Not a test card number."]}},
             ) from None
-        self.session.commit()
+        self.repo.commit()
         payload = json.dumps(event, separators=(",", ":"))
         self.handle_webhook(payload, webhooks.sign(payload, self.providers.webhook_secret))
+        self.repo.commit()
         payment = self.repo.by_intent(intent_id)
         assert payment is not None
         if payment.status == domain.FAILED:
@@ -121,12 +149,14 @@ class Payments:
                     "intent_id": intent_id,
                 },
             )
-        return payment_to_dict(payment)
+        return payment
 
     # -- the webhook path -------------------------------------------------------------------
 
-    def handle_webhook(self, payload: str, signature: str | None) -> dict:
-        """Verify, deduplicate by event id, apply forward-only. Raises InvalidSignature."""
+    def handle_webhook(self, payload: str, signature: str | None) -> dict[str, Any]:
+        """Verify, deduplicate by event id, apply forward-only. Raises InvalidSignature,
+        InvalidWebhook. A duplicate rolls its claim back; anything else is the caller's to
+        commit. -> {received, event_id, applied, duplicate (repeats only)}."""
         event = webhooks.verify(
             payload, signature, self.providers.webhook_secret, tolerance=self.providers.tolerance
         )
@@ -135,7 +165,7 @@ class Payments:
         if event["type"] not in domain.HANDLED_EVENTS:
             return {"received": True, "event_id": event["id"], "applied": False}
         if not self.repo.claim_provider_event(event["id"], event["type"], intent_id):
-            self.session.rollback()
+            self.repo.rollback()
             return {"received": True, "event_id": event["id"], "applied": False, "duplicate": True}
         payment = self.repo.by_intent(intent_id, lock=True) if intent_id else None
         applied = False
@@ -145,10 +175,9 @@ class Payments:
             change = domain.change_for(event["type"], obj, payment.amount)
             if change is not None:
                 applied = self._apply(payment, change)
-        self.session.commit()
         return {"received": True, "event_id": event["id"], "applied": applied}
 
-    def _apply(self, payment: Payment, change: domain.Change) -> bool:
+    def _apply(self, payment: PaymentRecord, change: domain.Change) -> bool:
         if change.amount_refunded is not None:
             if change.amount_refunded <= payment.amount_refunded:
                 return False
@@ -163,18 +192,18 @@ class Payments:
         payload = self._event_base(payment)
         if change.status == domain.SUCCEEDED:
             payment.failure_reason = None
-            self.outbox.add(self.session, "payment_succeeded", payload)
+            self.repo.record_event("payment_succeeded", payload)
         else:
             payment.failure_reason = change.reason
-            self.outbox.add(self.session, "payment_failed", {**payload, "reason": change.reason})
+            self.repo.record_event("payment_failed", {**payload, "reason": change.reason})
         return True
 
-    def _set_status(self, payment: Payment, status: str) -> None:
+    def _set_status(self, payment: PaymentRecord, status: str) -> None:
         if domain.RANK[status] >= domain.RANK[payment.status]:
             payment.status = status
-        payment.updated_at = utcnow()
+        payment.updated_at = self.clock()
 
-    def _event_base(self, payment: Payment) -> dict[str, Any]:
+    def _event_base(self, payment: PaymentRecord) -> dict[str, Any]:
         return {
             "order_id": payment.order_id,
             "payment_id": payment.id,
@@ -184,9 +213,8 @@ class Payments:
             "provider": payment.provider,
         }
 
-    def _refunded_event(self, payment: Payment, amount: int) -> None:
-        self.outbox.add(
-            self.session,
+    def _refunded_event(self, payment: PaymentRecord, amount: int) -> None:
+        self.repo.record_event(
             "payment_refunded",
             {
                 **self._event_base(payment),
@@ -198,13 +226,13 @@ class Payments:
 
     # -- refunds and cash on delivery ---------------------------------------------------------
 
-    def refund(self, order_id: str, amount: int | None) -> dict:
-        """Refund all that remains (or `amount`); a repeat after a full refund changes nothing."""
+    def refund(self, order_id: str, amount: int | None) -> PaymentRecord:
+        """Refund all that remains (or `amount`); a repeat after a full refund changes nothing.
+        Raises PaymentNotFound, PaymentNotRefundable. Event: payment_refunded."""
         payment = self.repo.by_order(order_id, lock=True)
         remaining = payment.amount - payment.amount_refunded
         if payment.status == domain.REFUNDED or (amount is None and remaining == 0):
-            self.session.commit()
-            return payment_to_dict(payment)
+            return payment
         if payment.status not in (domain.SUCCEEDED, domain.PARTIALLY_REFUNDED):
             raise PaymentNotRefundable(
                 f"a {payment.status} payment cannot be refunded",
@@ -228,11 +256,14 @@ class Payments:
         payment.amount_refunded += amount
         self._set_status(payment, domain.refund_status(payment.amount, payment.amount_refunded))
         self._refunded_event(payment, amount)
-        self.session.commit()
-        return payment_to_dict(payment)
+        return payment
 
-    def order_delivered(self, event: dict) -> None:
-        """Cash on delivery is paid when the order is delivered."""
+    def order_delivered(self, event: dict[str, Any]) -> None:
+        """Cash on delivery is paid when the order is delivered (once per event id)."""
+        if event.get("payment_method") != "cod":
+            return
+        if not self.repo.first_delivery(event["event_id"], "order_delivered"):
+            return
         payment = self.repo.find_by_order(event["order_id"])
         if payment is None or payment.provider != "cod":
             return
@@ -241,9 +272,9 @@ class Payments:
 
     # -- reconciliation ---------------------------------------------------------------------
 
-    def reconcile(self, orders_lookup) -> dict:
+    def reconcile(self) -> dict[str, Any]:
         """Compare the provider's intents, our payments and the orders; list every mismatch.
-        `orders_lookup(order_ids)` returns {order_id: order or None}."""
+        -> {checked, mismatches: [{kind, order_id, intent_id, ...}]}."""
         mismatches: list[dict[str, Any]] = []
         payments = {p.intent_id: p for p in self.repo.all()}
         card = self.provider(self.providers.card_name)
@@ -261,43 +292,7 @@ class Payments:
                     }
                 )
                 continue
-            if intent["amount"] != payment.amount:
-                mismatches.append(
-                    {
-                        "kind": "amount_differs",
-                        "intent_id": intent["id"],
-                        "order_id": payment.order_id,
-                        "provider": intent["amount"],
-                        "ours": payment.amount,
-                    }
-                )
-            ours = (
-                domain.SUCCEEDED
-                if payment.status in (domain.PARTIALLY_REFUNDED, domain.REFUNDED)
-                else payment.status
-            )
-            if intent["status"] != ours and not (
-                intent["status"] == domain.PENDING and ours == domain.FAILED
-            ):
-                mismatches.append(
-                    {
-                        "kind": "status_differs",
-                        "intent_id": intent["id"],
-                        "order_id": payment.order_id,
-                        "provider_status": intent["status"],
-                        "payment_status": payment.status,
-                    }
-                )
-            if intent["amount_refunded"] != payment.amount_refunded:
-                mismatches.append(
-                    {
-                        "kind": "refund_differs",
-                        "intent_id": intent["id"],
-                        "order_id": payment.order_id,
-                        "provider": intent["amount_refunded"],
-                        "ours": payment.amount_refunded,
-                    }
-                )
+            mismatches.extend(domain.intent_mismatches(intent, payment))
         for intent_id, payment in payments.items():
             if payment.provider == card.name and intent_id not in seen:
                 mismatches.append(
@@ -307,10 +302,10 @@ class Payments:
                         "order_id": payment.order_id,
                     }
                 )
-        orders = orders_lookup([p.order_id for p in payments.values()])
+        orders = self.orders.find_orders([p.order_id for p in payments.values()])
         for payment in payments.values():
             order = orders.get(payment.order_id)
-            problem = _order_mismatch(payment, order)
+            problem = domain.order_mismatch(payment, order)
             if problem:
                 mismatches.append(
                     {
@@ -321,29 +316,4 @@ class Payments:
                         "order_status": order["status"] if order else None,
                     }
                 )
-        self.session.commit()
         return {"checked": len(payments), "mismatches": mismatches}
-
-
-PAID_ORDER_STATUSES = {"confirmed", "processing", "shipped", "delivered"}
-
-
-def _order_mismatch(payment: Payment, order: dict | None) -> str | None:
-    if order is None:
-        return "payment_without_order"
-    status = order["status"]
-    if payment.status == domain.SUCCEEDED and status in (
-        "cancelled",
-        "pending",
-        "awaiting_payment",
-    ):
-        return "paid_but_order_not_confirmed"
-    if payment.status == domain.REFUNDED and status not in ("refunded", "cancelled"):
-        return "refunded_but_order_open"
-    if (
-        payment.provider != "cod"
-        and status in PAID_ORDER_STATUSES
-        and payment.status in (domain.PENDING, domain.FAILED)
-    ):
-        return "order_confirmed_without_payment"
-    return None
