@@ -10,7 +10,7 @@ Protocol (JSON text frames, camelCase like the HTTP API):
 A bad token ends with {"type": "error", "error": "UNAUTHORIZED"} and close code 4401; when the
 token expires the server sends {"type": "error", "error": "TOKEN_EXPIRED"} and closes (4401).
 
-Services publish on Redis pub/sub (`push:user:<id>`, `push:admins`; see notifications). Each
+Services publish on Redis pub/sub (`push:user:<id>`, `push:admins`: services/common/push.py). Each
 gateway process holds ONE pattern subscription (`push:*`) and fans messages out to its sockets, so
 connections cost no Redis connection and never occupy a nameko worker: the socket lives in the
 web server's own greenthread. Any gateway process may hold any user's socket.
@@ -41,12 +41,10 @@ from gateway.auth import Principal, TokenVerifier
 from gateway.errors import HttpError
 from gateway.schemas.base import camelcase
 from services.common.config import REDIS_URL
+from services.common.push import ADMINS_CHANNEL, PUSH_PATTERN, user_channel
 
 log = logging.getLogger("gateway.ws")
 
-PUSH_PATTERN = "push:*"
-USER_CHANNEL = "push:user:{}"
-ADMINS_CHANNEL = "push:admins"
 AUTH_TIMEOUT = 10.0
 KEEPALIVE = 25.0
 QUEUE_SIZE = 256
@@ -73,7 +71,7 @@ class Connection:
 
     @property
     def channels(self) -> list[str]:
-        channels = [USER_CHANNEL.format(self.user.user_id)]
+        channels = [user_channel(self.user.user_id)]
         if self.user.is_admin:
             channels.append(ADMINS_CHANNEL)
         return channels

@@ -1,14 +1,17 @@
-"""What each consumed event means: who is told, by which channel, in which words.
+"""What each consumed event means: who is told, by which channel, in which words; and the ports
+(abstract classes) the use cases deliver through.
 
-Plain functions and data only (no nameko, SQLAlchemy, Redis or SMTP): the service resolves the
-recipients and performs the deliveries this module plans.
+Plain functions and data only (no nameko, SQLAlchemy, Redis or SMTP): `usecases.Notifications`
+resolves the recipients and performs the deliveries this module plans.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from services.common.money import to_decimal_string
@@ -112,3 +115,131 @@ def inbox_message(kind: str, data: dict[str, Any]) -> tuple[str, str]:
 def retry_delay(attempts: int, base: float, cap: float) -> float:
     """Seconds to wait after `attempts` failed ones: base * 2^(attempts-1), at most `cap`."""
     return float(min(cap, base * (2 ** max(0, attempts - 1))))
+
+
+@dataclass
+class InboxPage:
+    """One page of a user's inbox, newest first, and how many of their entries are unread."""
+
+    rows: list[Any]
+    total: int
+    unread: int
+    page: int
+    limit: int
+
+
+def mark_read(notification: Any, now: datetime) -> None:
+    """Read once: an entry read before keeps the moment it was first read."""
+    if notification.read_at is None:
+        notification.read_at = now
+
+
+# -- ports ---------------------------------------------------------------------------------------
+
+
+class EmailLog(ABC):
+    """The sent log: one row per email; its unique dedupe key makes recording idempotent.
+    Emails are records with id, kind, attempts, to_address, subject, bodies, message_id."""
+
+    @abstractmethod
+    def record(
+        self,
+        *,
+        dedupe_key: str,
+        event_type: str,
+        kind: str,
+        user_id: str | None,
+        to_address: str,
+        rendered: Any,
+    ) -> str | None:
+        """Log a rendered email to send: its id, or None when this delivery was logged before."""
+
+    @abstractmethod
+    def claim(self, email_id: str) -> Any | None:
+        """Take a pending (or stale sending) email for one attempt; None if another has it."""
+
+    @abstractmethod
+    def due(self, limit: int = 20) -> list[str]:
+        """Ids of the emails whose next attempt is due."""
+
+    @abstractmethod
+    def mark_sent(self, email_id: str) -> None: ...
+
+    @abstractmethod
+    def mark_failed(
+        self, email_id: str, attempts: int, error: str, max_attempts: int, delay: float
+    ) -> None:
+        """Back to pending for a later attempt, or `failed` once the attempts are used up."""
+
+
+class Inbox(ABC):
+    """In-app notifications of users: records with id, user_id, kind, title, body, data,
+    read_at, created_at."""
+
+    @abstractmethod
+    def add(
+        self, *, dedupe_key: str, user_id: str, kind: str, title: str, body: str, data: dict
+    ) -> dict | None:
+        """Add an entry: the new entry's JSON (as live pushes carry it), or None when this
+        delivery was added before."""
+
+    @abstractmethod
+    def page(self, user_id: str, page: int, limit: int, unread_only: bool) -> tuple[list, int]:
+        """(a page of the user's entries newest first, how many there are in all)."""
+
+    @abstractmethod
+    def unread(self, user_id: str) -> int: ...
+
+    @abstractmethod
+    def get(self, user_id: str, notification_id: str) -> Any | None:
+        """One of the user's entries (another user's is None)."""
+
+    @abstractmethod
+    def mark_all_read(self, user_id: str, now: datetime) -> int:
+        """Mark every unread entry of the user read at `now`; how many were."""
+
+
+class Postman(ABC):
+    """Renders email kinds and delivers logged emails (templates and transport)."""
+
+    storefront_url: str  # without a trailing slash
+    max_attempts: int
+
+    @abstractmethod
+    def render(self, kind: str, context: dict) -> Any:
+        """The rendered email (subject, text, html) of a kind."""
+
+    @abstractmethod
+    def deliver(self, email: Any) -> None:
+        """Send a logged email; raises whatever the transport raises."""
+
+    @abstractmethod
+    def retry_delay(self, attempts: int) -> float:
+        """Seconds to wait after `attempts` failed ones."""
+
+
+class Pusher(ABC):
+    """Live updates to browsers, on the channels of services/common/push.py."""
+
+    @abstractmethod
+    def push(self, channel: str, message: dict, dedupe: str | None) -> bool:
+        """Publish; with a `dedupe` key, only the first time (for pushes no row records)."""
+
+
+class Directory(ABC):
+    """The records of other services the messages need: users (accounts), orders, products
+    (catalog). Raises NotFound or ServiceUnavailable as those services do."""
+
+    @abstractmethod
+    def admins(self) -> dict:
+        """The first page (100) of admin accounts: {"data": [user, ...], ...}."""
+
+    @abstractmethod
+    def user(self, user_id: str) -> dict: ...
+
+    @abstractmethod
+    def order(self, order_id: str) -> dict | None:
+        """The order as staff see it."""
+
+    @abstractmethod
+    def product(self, product_id: str) -> dict: ...

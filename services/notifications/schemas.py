@@ -1,10 +1,16 @@
-"""RPC arguments and consumed event payloads of the notifications service."""
+"""RPC arguments and consumed event payloads of the notifications service, and the JSON of its
+records (`dump_*`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import INCLUDE, Schema, fields
 
+from services.common import pagination
+from services.common.clock import iso
 from services.common.fields import Limit, Page
+from services.notifications.domain import InboxPage
 
 
 class InboxArgs(Schema):
@@ -30,3 +36,26 @@ class EventPayload(Schema):
     order_id = fields.String(allow_none=True)
     product_id = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
+
+
+def dump_notification(row: Any) -> dict:
+    """An inbox entry: {id, user_id, kind, title, body, data, read, read_at, created_at}."""
+    return {
+        "id": row.id,
+        "user_id": row.user_id,
+        "kind": row.kind,
+        "title": row.title,
+        "body": row.body,
+        "data": row.data or {},
+        "read": row.read_at is not None,
+        "read_at": iso(row.read_at),
+        "created_at": iso(row.created_at),
+    }
+
+
+def dump_inbox_page(page: InboxPage) -> dict:
+    """Page[Notification] with meta.unread: the user's unread entries in all."""
+    return {
+        "data": [dump_notification(row) for row in page.rows],
+        "meta": {**pagination.page_meta(page.page, page.limit, page.total), "unread": page.unread},
+    }

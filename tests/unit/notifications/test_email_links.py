@@ -7,12 +7,13 @@ from unittest.mock import MagicMock
 from urllib.parse import urlsplit
 
 import pytest
-from nameko.testing.services import worker_factory
 
 from services.common.config import load_config
 from services.notifications import domain
+from services.notifications.dependencies import RpcDirectory
 from services.notifications.mail import Templates, storefront_url
-from services.notifications.service import NotificationsService
+from services.notifications.usecases import Notifications
+from tests.unit.notifications.fakes import Commits, FakeEmailLog, FakeInbox, FakePusher
 
 SHOP = "https://shop.example"
 # the web app's pages that emails link to (web/src/storefront, web/src/admin route tables)
@@ -59,10 +60,19 @@ class Postman:
 
 @pytest.fixture
 def notifications():
-    service = worker_factory(NotificationsService, postman=Postman())
-    service.orders_rpc = MagicMock(**{"get_order.return_value": ORDER})
-    service.catalog_rpc = MagicMock(**{"get_product.return_value": {"name": "Teapot"}})
-    return service
+    directory = RpcDirectory(
+        accounts_rpc=MagicMock(),
+        orders_rpc=MagicMock(**{"get_order.return_value": ORDER}),
+        catalog_rpc=MagicMock(**{"get_product.return_value": {"name": "Teapot"}}),
+    )
+    return Notifications(
+        emails=FakeEmailLog(),
+        inbox=FakeInbox(),
+        postman=Postman(),
+        pusher=FakePusher(),
+        directory=directory,
+        commit=Commits(),
+    )
 
 
 def links_in(text: str) -> list[str]:
@@ -72,7 +82,7 @@ def links_in(text: str) -> list[str]:
 @pytest.mark.parametrize("event_type", EMAIL_EVENTS)
 def test_every_link_in_an_email_opens_a_page_of_the_web_app(notifications, event_type):
     plan = domain.plan(event_type, PAYLOAD)
-    context = notifications._context(event_type, PAYLOAD, plan)
+    context = notifications.context(event_type, PAYLOAD, plan)
     rendered = Templates().render(plan.email, {**context, "recipient": {"first_name": "Ada"}})
     links = links_in(rendered.text) + links_in(rendered.html)
     ours = [link for link in links if link.startswith(SHOP)]
@@ -86,7 +96,7 @@ def test_every_link_in_an_email_opens_a_page_of_the_web_app(notifications, event
 
 
 def test_the_reset_link_carries_the_token_and_the_order_link_the_order(notifications):
-    context = notifications._context(
+    context = notifications.context(
         "password_reset_requested", PAYLOAD, domain.plan("password_reset_requested", PAYLOAD)
     )
     assert context["links"]["reset"] == f"{SHOP}/reset-password?token=t0k%2Fen%2B%3D"
