@@ -25,20 +25,14 @@ from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider, SharedExtension
 
 from services.common.config import MEDIA, MODERATION
+from services.moderation import domain
+from services.moderation.domain import RemoteImage, UnreadableImage
 
 log = logging.getLogger(__name__)
 
 
 TEXT_MODEL = "alt-profanity-check"
 IMAGE_MODEL = "nudenet"
-
-
-class UnreadableImage(Exception):
-    """The file is missing, outside the media root, too large, or not a decodable image."""
-
-
-class RemoteImage(Exception):
-    """The original is in object storage (a URL), which this detector does not fetch."""
 
 
 def settings(config: dict) -> dict[str, Any]:
@@ -63,7 +57,7 @@ def predict_profanity(texts: list[str]) -> list[float]:
     return [float(p) for p in load_text_model()(texts)]
 
 
-class TextClassifier(SharedExtension):
+class TextClassifier(SharedExtension, domain.TextClassifier):
     """One batching queue per container in front of the process-wide text model."""
 
     model = TEXT_MODEL
@@ -163,7 +157,7 @@ def read_image(path: Path, max_pixels: int, max_side: int):
     return np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
 
 
-class ImageDetector(SharedExtension):
+class ImageDetector(SharedExtension, domain.ImageDetector):
     """The process-wide image detector, with the media root and size limits from config."""
 
     model = IMAGE_MODEL

@@ -1,12 +1,14 @@
-"""Moderation rules: turning classifier scores and simple text rules into a verdict.
+"""Moderation rules: turning classifier scores and simple text rules into a verdict; the policy
+(thresholds and rule settings) read from config; and the ports the use cases decide through.
 
-No nameko, SQLAlchemy or model code here: classifiers are passed in as plain callables, so these
+No nameko, SQLAlchemy or model code here: classifiers are ports (or plain callables), so these
 rules can be tested with fakes and reused by any entrypoint.
 """
 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -160,3 +162,98 @@ def unreadable_image(reason: str) -> Decision:
 def classifier_failure(reason: str) -> Decision:
     """When a classifier fails, a person decides: the subject waits in the admin queue."""
     return Decision(FLAGGED, {"max": 0.0}, [reason])
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the moderation decides by: text thresholds and rules, image thresholds."""
+
+    text: Thresholds
+    rules: TextRules
+    image: Thresholds
+
+
+def policy_from_settings(block: dict[str, Any]) -> Policy:
+    """The policy of config `MODERATION` ({text: {reject, flag, rules: {...}}, image: {reject,
+    flag}}): missing values take the defaults, rule settings keep their types."""
+    text = block.get("text") or {}
+    image = block.get("image") or {}
+    rules = text.get("rules") or {}
+    return Policy(
+        text=Thresholds(reject=float(text.get("reject", 0.9)), flag=float(text.get("flag", 0.5))),
+        rules=TextRules(
+            **{key: type(getattr(TextRules, key))(value) for key, value in rules.items()}
+        ),
+        image=Thresholds(
+            reject=float(image.get("reject", 0.6)), flag=float(image.get("flag", 0.35))
+        ),
+    )
+
+
+# -- ports ---------------------------------------------------------------------------------------
+
+
+class UnreadableImage(Exception):
+    """The file is missing, outside the media root, too large, or not a decodable image."""
+
+
+class RemoteImage(Exception):
+    """The original is in object storage (a URL), which this detector does not fetch."""
+
+
+class TextClassifier(ABC):
+    """A text model: the profanity probability of each text."""
+
+    model: str
+    model_version: str
+
+    @abstractmethod
+    def classify(self, texts: list[str]) -> list[float]: ...
+
+
+class ImageDetector(ABC):
+    """An image model: what it detects in the image at a path."""
+
+    model: str
+    model_version: str
+
+    @abstractmethod
+    def detect(self, path: str) -> list[dict[str, Any]]:
+        """Detections [{class, score, box}]; raises UnreadableImage, RemoteImage."""
+
+
+class DecisionRepository(ABC):
+    """The decisions audit trail. Decisions are records with id, subject_type, subject_id,
+    verdict, scores, reasons, model, model_version, duration_ms, created_at."""
+
+    @abstractmethod
+    def seen(self, event_id: str | None, consumer: str) -> bool:
+        """Whether `consumer` has recorded this event already (a cheap early check)."""
+
+    @abstractmethod
+    def record(
+        self,
+        *,
+        subject_type: str,
+        subject_id: str,
+        verdict: Decision,
+        model: str,
+        model_version: str,
+        event_id: str | None,
+        consumer: str,
+        duration_ms: float,
+        extra: dict[str, Any],
+    ) -> Any | None:
+        """Store the decision, claim the event for `consumer` and write the `content_moderated`
+        event {decision_id, subject_type, subject_id, verdict, scores, reasons, model,
+        model_version, **extra}: the stored decision, or None when this event was recorded
+        before (a redelivery)."""
+
+    @abstractmethod
+    def latest(self, subject_type: str, subject_id: str) -> Any | None: ...
+
+    @abstractmethod
+    def page(
+        self, subject_type: str | None, verdict: str | None, page: int, limit: int
+    ) -> tuple[list[Any], int]:
+        """(a page of decisions newest first, how many match in all)."""

@@ -1,9 +1,19 @@
-"""Payloads the moderation service consumes and RPC arguments it validates."""
+"""Payloads the moderation service consumes and RPC arguments it validates, and the JSON of its
+decisions (`dump_*`)."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from __future__ import annotations
 
+import logging
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from services.common import pagination
+from services.common.clock import iso
 from services.common.fields import Limit, Page
-from services.moderation.domain import MEDIA, REVIEW, VERDICTS
+from services.moderation.domain import MEDIA, REVIEW, VERDICTS, Decision
+
+log = logging.getLogger(__name__)
 
 
 class EventSchema(Schema):
@@ -32,3 +42,42 @@ class DecisionQuerySchema(Schema):
     verdict = fields.String(load_default=None, validate=validate.OneOf(VERDICTS))
     page = Page()
     limit = Limit()
+
+
+def load_event(schema: Schema, payload: Any, event_type: str) -> dict | None:
+    """The event's payload, or None (logged) for a malformed one, which no retry would mend."""
+    try:
+        return schema.load(payload if isinstance(payload, dict) else {})
+    except ValidationError as exc:
+        log.error("dropping malformed %s event: %s", event_type, exc.messages)
+        return None
+
+
+def dump_decision(row: Any) -> dict[str, Any]:
+    """A stored decision: {id, subject_type, subject_id, verdict, scores, reasons, model,
+    model_version, duration_ms, created_at}."""
+    return {
+        "id": row.id,
+        "subject_type": row.subject_type,
+        "subject_id": row.subject_id,
+        "verdict": row.verdict,
+        "scores": row.scores,
+        "reasons": row.reasons,
+        "model": row.model,
+        "model_version": row.model_version,
+        "duration_ms": row.duration_ms,
+        "created_at": iso(row.created_at),
+    }
+
+
+def dump_decision_page(rows: list, total: int, page: int, limit: int) -> dict[str, Any]:
+    """Page[Decision]."""
+    return {
+        "data": [dump_decision(row) for row in rows],
+        "meta": pagination.page_meta(page, limit, total),
+    }
+
+
+def dump_dry_run(decision: Decision, model: Any) -> dict[str, Any]:
+    """A decision nothing stored: {verdict, scores, reasons, model, model_version}."""
+    return {**decision.as_dict(), "model": model.model, "model_version": model.model_version}

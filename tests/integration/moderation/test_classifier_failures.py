@@ -7,6 +7,8 @@ from nameko.testing.services import worker_factory
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from services.common.outbox import OutboxWriter
+from services.moderation.repository import SqlDecisionRepository
 from services.moderation.service import ModerationService
 from tests.helpers import engine_for
 
@@ -29,6 +31,7 @@ def service(config):
         yield worker_factory(
             ModerationService,
             db=SimpleNamespace(session=session),
+            decisions=SqlDecisionRepository(session, OutboxWriter()),
             config=config,
             text_model=BrokenModel(),
             image_model=BrokenModel(),

@@ -18,6 +18,7 @@ from services.moderation.classifiers import (
     UnreadableImage,
     predict_profanity,
 )
+from services.moderation.dependencies import policy_from_config
 from services.moderation.domain import (
     APPROVED,
     FLAGGED,
@@ -27,7 +28,6 @@ from services.moderation.domain import (
     decide_image,
     moderate_texts,
 )
-from services.moderation.policy import policy_from_config
 
 
 @pytest.fixture(autouse=True)
