@@ -1,12 +1,16 @@
 """Review rules: one review per user and product, moderation outcomes, votes, rating summaries.
 
-Functions take a `ReviewStore` (the repository port) and plain values, change state through it and
-return the events to publish as (event_type, payload) pairs; the service writes them to the outbox
-and commits. Nothing here imports nameko, SQLAlchemy or redis.
+Functions take a `ReviewStore` (what the rules need of the repository) and plain values, change
+state through it and return the events to publish as (event_type, payload) pairs; the use cases
+(`usecases.Reviews`) write them to the outbox and the service commits. The ports of the use cases
+are at the end: `ReviewRepository` (repository.py, SQL) and `ShopLookups` (dependencies.RpcShop,
+the orders' and catalog's RPCs). Nothing here imports nameko, SQLAlchemy or redis.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -17,6 +21,7 @@ from services.reviews.exceptions import (
     OwnReviewVote,
     ReviewExists,
     ReviewNotFound,
+    ReviewProductNotFound,
 )
 
 PENDING = "pending"
@@ -71,6 +76,16 @@ class ReviewStore(Protocol):
     def save_summary(self, product_id: str, summary: Summary, now: datetime) -> None: ...
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of reviews and the total over every page."""
+
+    items: list[Any]
+    total: int
+    page: int
+    limit: int
+
+
 def summarize(star_counts: dict[int, int]) -> Summary:
     """Average (2 decimals), count and per-star distribution of published ratings."""
     distribution = {str(star): int(star_counts.get(star, 0)) for star in range(1, 6)}
@@ -97,6 +112,26 @@ def review_event(review: Review) -> dict[str, Any]:
     return {"review_id": review.id, "product_id": review.product_id, "user_id": review.user_id}
 
 
+def require_no_review(existing: Review | None, product_id: str) -> None:
+    """One review per user and product: raises ReviewExists when `existing` is theirs."""
+    if existing is not None:
+        raise ReviewExists("you have already reviewed this product", {"product_id": product_id})
+
+
+def require_on_sale(product_id: str, products: Iterable[Mapping[str, Any]]) -> None:
+    """Only a product on sale (active) is reviewed: `products` is what the catalog answered for
+    it; raises ReviewProductNotFound."""
+    if not any(p.get("id") == product_id and p.get("status") == "active" for p in products):
+        raise ReviewProductNotFound(f"no product {product_id}", {"product_id": product_id})
+
+
+def visible_to(review: Review | None, user_id: str | None, is_admin: bool) -> bool:
+    """A published review is public; an unpublished one only its author's or an admin's."""
+    return review is not None and (
+        review.status == PUBLISHED or is_admin or review.user_id == user_id
+    )
+
+
 def submit(
     store: ReviewStore,
     *,
@@ -110,8 +145,7 @@ def submit(
     now: datetime,
 ) -> tuple[Review, list[Event]]:
     """A new `pending` review and its `review_submitted` event; ReviewExists on a second one."""
-    if store.find_by_author(user_id, product_id) is not None:
-        raise ReviewExists("you have already reviewed this product", {"product_id": product_id})
+    require_no_review(store.find_by_author(user_id, product_id), product_id)
     review = store.create(
         id=review_id,
         product_id=product_id,
@@ -217,3 +251,96 @@ def vote_helpful(store: ReviewStore, review_id: str, user_id: str, now: datetime
         raise AlreadyVoted("you have already voted on this review", {"review_id": review_id})
     review.helpful_count += 1
     return review
+
+
+def moderation_record(event: Mapping[str, Any]) -> dict[str, Any]:
+    """What a review keeps of a content_moderated event."""
+    return {
+        key: event[key]
+        for key in ("decision_id", "verdict", "scores", "reasons", "model", "model_version")
+    }
+
+
+# --- ports ---------------------------------------------------------------------------------------
+
+
+class ReviewRepository(ABC):
+    """Reviews, votes, rating summaries, processed events and the outbox, in the worker's one
+    transaction (the service commits it): the `ReviewStore` the rules use, and the reads."""
+
+    # ReviewStore
+
+    @abstractmethod
+    def find(self, review_id: str, lock: bool = False) -> Review | None: ...
+
+    @abstractmethod
+    def find_by_author(self, user_id: str, product_id: str) -> Review | None: ...
+
+    @abstractmethod
+    def create(self, **fields: Any) -> Review:
+        """A new review (ReviewExists when the user has one for the product already)."""
+
+    @abstractmethod
+    def remove(self, review: Review) -> None: ...
+
+    @abstractmethod
+    def add_vote(self, review_id: str, user_id: str, now: datetime) -> bool:
+        """False when this user's vote is there already."""
+
+    @abstractmethod
+    def lock_product(self, product_id: str) -> None:
+        """Serialise summary updates of one product until the transaction ends."""
+
+    @abstractmethod
+    def star_counts(self, product_id: str) -> dict[int, int]: ...
+
+    @abstractmethod
+    def save_summary(self, product_id: str, summary: Summary, now: datetime) -> None: ...
+
+    # reads
+
+    @abstractmethod
+    def summary(self, product_id: str) -> Summary: ...
+
+    @abstractmethod
+    def published_page(
+        self, product_id: str, sort: str, page: int, limit: int
+    ) -> tuple[list[Review], int]:
+        """Published reviews of a product in `sort` order (SORTS), and their total."""
+
+    @abstractmethod
+    def status_page(
+        self, status: str | None, product_id: str | None, page: int, limit: int
+    ) -> tuple[list[Review], int]:
+        """Reviews by status and/or product, oldest first, and their total."""
+
+    @abstractmethod
+    def user_page(self, user_id: str, page: int, limit: int) -> tuple[list[Review], int]:
+        """A user's reviews, newest first, and their total."""
+
+    # the transaction
+
+    @abstractmethod
+    def first_delivery(self, event_id: str | None, consumer: str) -> bool:
+        """Record that `consumer` handles `event_id`; False for a duplicate."""
+
+    @abstractmethod
+    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        """Write an event to the outbox in the transaction of the change."""
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """End the transaction without changes (and give its connection back)."""
+
+
+class ShopLookups(ABC):
+    """What reviews asks other services."""
+
+    @abstractmethod
+    def get_products(self, product_ids: list[str]) -> list[dict[str, Any]]:
+        """The catalog's products of these ids (unknown ones are left out)."""
+
+    @abstractmethod
+    def has_purchased(self, user_id: str, product_id: str) -> bool:
+        """Whether orders has a paid order of the user with the product; raises
+        ServiceUnavailable when orders does not answer."""
