@@ -1,291 +1,112 @@
-"""The orders repository: every SQL statement of the service, behind domain verbs."""
+"""The orders service's adapter of the other services: `RpcPeers`, the `domain.Peers` verbs over
+the cart, inventory, payments and accounts RPC proxies (each call times out: common.rpc).
+
+Remote refusals the saga branches on become the domain's `PeerRefusal` types here, so the use
+cases catch a type: other services' registered errors arrive as themselves (service.py imports
+their modules), an unregistered one as nameko's `RemoteError` naming its type.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, cast, exists, func, select
+from nameko.exceptions import RemoteError
 
-from services.common import pagination
-from services.common.clock import iso, utcnow
-from services.orders import domain
-from services.orders.domain import PURCHASED
-from services.orders.exceptions import OrderNotFound
-from services.orders.models import Order, OrderLine, StatusChange
+from services.common.errors import BazaarError, ServiceUnavailable, ValidationFailed
+from services.common.schemas import load
+from services.orders.domain import (
+    AddressIncomplete,
+    AddressMissing,
+    CouponRefused,
+    Peers,
+    StockGone,
+    StockShortage,
+)
+from services.orders.schemas import AddressSchema
 
-
-def order_to_dict(order: Order) -> dict[str, Any]:
-    """The Order as RPCs return it (docs/architecture.md#shapes; gateway/schemas/orders.py)."""
-    return {
-        "id": order.id,
-        "user_id": order.user_id,
-        "status": order.status,
-        "lines": [
-            {
-                "product_id": line.product_id,
-                "name": line.name,
-                "price": line.price,
-                "quantity": line.quantity,
-                "image": line.image,
-                "line_total": line.line_total,
-                "seller_id": line.seller_id,
-            }
-            for line in order.lines
-        ],
-        "subtotal": order.subtotal,
-        "discount": order.discount,
-        "tax": order.tax,
-        "shipping": order.shipping,
-        "total": order.total,
-        "currency": order.currency,
-        "coupon_code": order.coupon_code,
-        "shipping_address": order.shipping_address,
-        "payment_method": order.payment_method,
-        "payment_status": order.payment_status,
-        "refunded_amount": order.refunded_amount,
-        "tracking": order.tracking,
-        "cancel_reason": order.cancel_reason,
-        "cancellable": domain.customer_may_cancel(order.status),
-        "reservation_expires_at": iso(order.reservation_expires_at),
-        "created_at": iso(order.created_at),
-        "updated_at": iso(order.updated_at),
-    }
+PAYMENT_EVENTS_TIMEOUT = 5.0  # seconds: the order view is still useful without them
+# inventory's OutOfStock (and the cart's InsufficientStock), registered or not
+OUT_OF_STOCK_ERRORS = ("OutOfStock", "InsufficientStock")
 
 
-class OrdersRepository:
-    def __init__(self, session):
-        self.session = session
+def error_name(exc: BaseException) -> str:
+    """The remote type's name of an RPC error: a `RemoteError`'s, else the exception's own."""
+    return exc.exc_type if isinstance(exc, RemoteError) else type(exc).__name__
 
-    # -- orders -----------------------------------------------------------------------------
 
-    def add_order(
+class RpcPeers(Peers):
+    def __init__(self, cart, inventory, payments, accounts):
+        self.cart = cart
+        self.inventory = inventory
+        self.payments = payments
+        self.accounts = accounts
+
+    def saved_address(self, user_id: str, address_id: str) -> dict[str, Any]:
+        try:
+            saved = self.accounts.get_address(user_id, address_id)
+        except (BazaarError, RemoteError) as exc:
+            # accounts' AddressNotFound reaches this service as a RemoteError (its type is not
+            # registered here)
+            if error_name(exc) != "AddressNotFound":
+                raise
+            raise AddressMissing(str(exc)) from exc
+        try:
+            return load(AddressSchema(), {k: saved.get(k) for k in AddressSchema().fields})
+        except ValidationFailed as exc:
+            raise AddressIncomplete(exc.message, exc.details) from exc
+
+    def quote_cart(self, cart_id: str, user_id: str) -> dict[str, Any]:
+        return self.cart.quote(cart_id, user_id=user_id)
+
+    def redeem_coupon(self, code: str, order_id: str, user_id: str) -> None:
+        try:
+            self.cart.redeem_coupon(code, order_id, user_id)
+        except ServiceUnavailable:
+            raise
+        except (BazaarError, RemoteError) as exc:
+            raise CouponRefused(getattr(exc, "message", str(exc))) from exc
+
+    def release_coupon(self, order_id: str) -> None:
+        self.cart.release_coupon(order_id)
+
+    def reserve_stock(self, order_id: str, lines: list[dict[str, Any]], ttl: int) -> dict:
+        try:
+            return self.inventory.reserve(order_id, lines, ttl)
+        except Exception as exc:
+            if error_name(exc) not in OUT_OF_STOCK_ERRORS:
+                raise
+            details = getattr(exc, "details", None) or {}
+            raise StockShortage(str(exc), details) from exc
+
+    def commit_stock(self, order_id: str) -> None:
+        self.inventory.commit(order_id)
+
+    def commit_paid_stock(self, order_id: str) -> None:
+        try:
+            self.inventory.commit(order_id)
+        except ServiceUnavailable:
+            raise
+        except (BazaarError, RemoteError) as exc:
+            raise StockGone(str(exc)) from exc
+
+    def release_stock(self, order_id: str) -> None:
+        self.inventory.release(order_id)
+
+    def create_intent(
         self,
         order_id: str,
+        amount: int,
+        currency: str,
         user_id: str,
-        cart_id: str,
-        quote: dict,
-        lines: list,
-        address: dict,
-        payment_method: str,
-    ) -> Order:
-        stamp = utcnow()
-        order = Order(
-            id=order_id,
-            user_id=user_id,
-            cart_id=cart_id,
-            status="pending",
-            subtotal=int(quote["subtotal"]),
-            discount=int(quote.get("discount") or 0),
-            tax=int(quote.get("tax") or 0),
-            shipping=int(quote.get("shipping") or 0),
-            total=int(quote["total"]),
-            currency=quote.get("currency") or "USD",
-            coupon_code=(quote.get("coupon") or {}).get("code"),
-            shipping_address=address,
-            payment_method=payment_method,
-            payment_status="unpaid",
-            refunded_amount=0,
-            created_at=stamp,
-            updated_at=stamp,
-            lines=[OrderLine(**line) for line in lines],
-        )
-        self.session.add(order)
-        self.record_change(order_id, None, "pending", user_id, "order placed")
-        return order
-
-    def get(self, order_id: str, lock: bool = False) -> Order:
-        query = select(Order).where(Order.id == order_id)
-        if lock:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        order = self.session.execute(query).scalar_one_or_none()
-        if order is None:
-            raise OrderNotFound(f"no order {order_id}", {"order_id": order_id})
-        return order
-
-    def lock(self, order: Order) -> Order:
-        """Lock a loaded order's row; reload it only if its status changed meanwhile."""
-        status = self.session.execute(
-            select(Order.status).where(Order.id == order.id).with_for_update()
-        ).scalar_one()
-        if status != order.status:
-            self.session.refresh(order)
-        return order
-
-    def find(self, order_id: str, lock: bool = False) -> Order | None:
-        try:
-            return self.get(order_id, lock)
-        except OrderNotFound:
-            return None
-
-    def record_change(self, order_id, from_status, to_status, changed_by, reason) -> None:
-        self.session.add(
-            StatusChange(
-                order_id=order_id,
-                from_status=from_status,
-                to_status=to_status,
-                changed_by=str(changed_by or "system"),
-                reason=reason,
-                created_at=utcnow(),
-            )
+        idempotency_key: str,
+        method: str,
+    ) -> dict[str, Any]:
+        return self.payments.create_intent(
+            order_id, amount, currency, user_id, idempotency_key, method=method
         )
 
-    def history(self, order_id: str) -> list[dict]:
-        rows = self.session.execute(
-            select(StatusChange).where(StatusChange.order_id == order_id).order_by(StatusChange.id)
-        ).scalars()
-        return [
-            {
-                "from_status": r.from_status,
-                "to_status": r.to_status,
-                "changed_by": r.changed_by,
-                "reason": r.reason,
-                "created_at": iso(r.created_at),
-            }
-            for r in rows
-        ]
+    def refund(self, order_id: str) -> None:
+        self.payments.refund(order_id, None)
 
-    def list(
-        self,
-        user_id=None,
-        status=None,
-        date_from=None,
-        date_to=None,
-        page=1,
-        limit=20,
-        seller_id=None,
-    ) -> dict:
-        query = select(Order)
-        if user_id:
-            query = query.where(Order.user_id == user_id)
-        if seller_id:
-            query = query.where(
-                exists().where(OrderLine.order_id == Order.id, OrderLine.seller_id == seller_id)
-            )
-        if status:
-            query = query.where(Order.status == status)
-        if date_from:
-            query = query.where(Order.created_at >= date_from)
-        if date_to:
-            query = query.where(Order.created_at < date_to)
-        total = self.session.execute(
-            select(func.count()).select_from(query.subquery())
-        ).scalar_one()
-        rows = self.session.execute(
-            query.order_by(Order.created_at.desc(), Order.id)
-            .offset(pagination.offset(page, limit))
-            .limit(limit)
-        ).scalars()
-        return {
-            "data": [order_to_dict(order) for order in rows],
-            "meta": pagination.page_meta(page, limit, total),
-        }
-
-    def stale(self, statuses, older_than: datetime, limit: int = 50) -> list[str]:
-        return list(
-            self.session.execute(
-                select(Order.id)
-                .where(Order.status.in_(statuses), Order.updated_at < older_than)
-                .order_by(Order.updated_at)
-                .limit(limit)
-            ).scalars()
-        )
-
-    def expired_unpaid(self, at: datetime, limit: int = 50) -> list[str]:
-        return list(
-            self.session.execute(
-                select(Order.id)
-                .where(Order.status == "awaiting_payment", Order.reservation_expires_at < at)
-                .order_by(Order.reservation_expires_at)
-                .limit(limit)
-            ).scalars()
-        )
-
-    def cancelled_but_paid(self, older_than: datetime, limit: int = 50) -> list[str]:
-        return list(
-            self.session.execute(
-                select(Order.id)
-                .where(
-                    Order.status == "cancelled",
-                    Order.payment_status.in_(("paid", "partially_refunded")),
-                    Order.updated_at < older_than,
-                )
-                .limit(limit)
-            ).scalars()
-        )
-
-    def has_purchased(self, user_id: str, product_id: str) -> bool:
-        found = self.session.execute(
-            select(Order.id)
-            .join(OrderLine)
-            .where(
-                Order.user_id == user_id,
-                OrderLine.product_id == product_id,
-                Order.status.in_(PURCHASED),
-            )
-            .limit(1)
-        ).first()
-        return found is not None
-
-    def stats(self, days: int = 30, top: int = 10) -> dict:
-        """Revenue per day for the last `days` days (today included, every day present), orders
-        by status, the `top` products and the average order, over orders confirmed or later."""
-        first_day = utcnow().date() - timedelta(days=days - 1)
-        since = datetime.combine(first_day, time.min, tzinfo=UTC)
-        counted = tuple(PURCHASED)
-        day = cast(Order.created_at, Date)
-        revenue = self.session.execute(
-            select(day, Order.currency, func.sum(Order.total), func.count())
-            .where(Order.status.in_(counted), Order.created_at >= since)
-            .group_by(day, Order.currency)
-            .order_by(day)
-        ).all()
-        by_status = self.session.execute(
-            select(Order.status, func.count()).group_by(Order.status)
-        ).all()
-        top_rows = self.session.execute(
-            select(
-                OrderLine.product_id,
-                func.max(OrderLine.name),
-                func.sum(OrderLine.quantity),
-                func.sum(OrderLine.line_total),
-                func.max(Order.currency),
-            )
-            .join(Order)
-            .where(Order.status.in_(counted))
-            .group_by(OrderLine.product_id)
-            .order_by(func.sum(OrderLine.quantity).desc())
-            .limit(top)
-        ).all()
-        totals = self.session.execute(
-            select(func.count(), func.coalesce(func.sum(Order.total), 0)).where(
-                Order.status.in_(counted)
-            )
-        ).one()
-        count, amount = int(totals[0]), int(totals[1])
-        currency = revenue[0][1] if revenue else "USD"
-        return {
-            "revenue_per_day": domain.revenue_series(
-                (
-                    {"date": d.isoformat(), "currency": c, "revenue": int(s), "orders": int(n)}
-                    for d, c, s, n in revenue
-                ),
-                first_day,
-                days,
-                currency,
-            ),
-            "orders_by_status": {status: int(n) for status, n in by_status},
-            "top_products": [
-                {
-                    "product_id": p,
-                    "name": name,
-                    "quantity": int(q),
-                    "revenue": int(r),
-                    "currency": c,
-                }
-                for p, name, q, r, c in top_rows
-            ],
-            "average_order_value": round(amount / count) if count else 0,
-            "currency": currency,
-            "orders_counted": count,
-        }
+    def payment_events(self, order_id: str) -> list[dict[str, Any]]:
+        return self.payments.with_timeout(PAYMENT_EVENTS_TIMEOUT).list_payment_events(order_id)

@@ -1,11 +1,25 @@
-"""Marshmallow schemas of the orders RPC arguments and of the events it consumes."""
+"""Marshmallow schemas of the orders RPC arguments and of the events it consumes, and the
+serializers of what the RPCs return (docs/architecture.md#shapes; gateway/schemas/orders.py)."""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from typing import Any
 
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from services.common import pagination
+from services.common.clock import iso
 from services.common.fields import CleanText, Id, Limit, Moment, Page, Text
-from services.orders.domain import STATUSES
+from services.orders import domain
+from services.orders.domain import STATUSES, OrderQuery
 from services.orders.exceptions import OrderNotFound
 
 _NAME = {"min_length": 1, "max_length": 100}
@@ -67,6 +81,10 @@ class ListOrdersArgs(_Strict):
     page = Page()
     limit = Limit()
 
+    @post_load
+    def to_query(self, data, **kwargs) -> OrderQuery:
+        return OrderQuery(**data)
+
 
 class StatsArgs(_Strict):
     """stats(days, top): the dashboard's window, 1-366 days, and its best sellers."""
@@ -105,3 +123,69 @@ class PaymentEvent(_Strict):
 class ReservationExpiredEvent(_Strict):
     event_id = fields.String(load_default=None)
     order_id = fields.String(required=True)
+
+
+# -- what the RPCs return -------------------------------------------------------------------
+
+
+def dump_order(order: domain.OrderRecord) -> dict[str, Any]:
+    """The Order as RPCs return it (docs/architecture.md#shapes; gateway/schemas/orders.py)."""
+    return {
+        "id": order.id,
+        "user_id": order.user_id,
+        "status": order.status,
+        "lines": [
+            {
+                "product_id": line.product_id,
+                "name": line.name,
+                "price": line.price,
+                "quantity": line.quantity,
+                "image": line.image,
+                "line_total": line.line_total,
+                "seller_id": line.seller_id,
+            }
+            for line in order.lines
+        ],
+        "subtotal": order.subtotal,
+        "discount": order.discount,
+        "tax": order.tax,
+        "shipping": order.shipping,
+        "total": order.total,
+        "currency": order.currency,
+        "coupon_code": order.coupon_code,
+        "shipping_address": order.shipping_address,
+        "payment_method": order.payment_method,
+        "payment_status": order.payment_status,
+        "refunded_amount": order.refunded_amount,
+        "tracking": order.tracking,
+        "cancel_reason": order.cancel_reason,
+        "cancellable": domain.customer_may_cancel(order.status),
+        "reservation_expires_at": iso(order.reservation_expires_at),
+        "created_at": iso(order.created_at),
+        "updated_at": iso(order.updated_at),
+    }
+
+
+def dump_order_page(page: domain.Page) -> dict[str, Any]:
+    """Page[Order]: {data, meta}."""
+    return {
+        "data": [dump_order(order) for order in page.items],
+        "meta": pagination.page_meta(page.page, page.limit, page.total),
+    }
+
+
+def dump_history(history: list[dict[str, Any]]) -> dict[str, Any]:
+    """{data: [{from_status, to_status, changed_by, reason, created_at}]}, oldest first."""
+    return {"data": history}
+
+
+def dump_admin_order(view: domain.AdminOrder) -> dict[str, Any]:
+    """The staff view: the Order plus allowed_transitions, refundable_amount, timeline and
+    payment_events_unavailable."""
+    return {
+        **dump_order(view.order),
+        "allowed_transitions": view.allowed_transitions,
+        "refundable_amount": view.refundable_amount,
+        "timeline": view.timeline,
+        "payment_events_unavailable": view.payment_events_unavailable,
+    }

@@ -1,9 +1,16 @@
-"""The orders service: docs/architecture.md#the-order-saga's entrypoints (the steps: saga.py)."""
+"""The orders service: docs/architecture.md#the-order-saga's entrypoints.
+
+Entrypoints only: each RPC or handler loads its arguments, runs one use case of
+`usecases.Orders` (the saga, step by step) in a unit of work on the worker's session, and returns
+JSON (schemas.dump_*). Events go through the transactional outbox, published by `OutboxRelay`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from nameko.dependency_providers import Config
@@ -11,18 +18,18 @@ from nameko.timer import Timer, timer
 
 from services.common.actor import Actor
 from services.common.config import ORDERS
-from services.common.database import Database
+from services.common.database import Database, Repository, unit_of_work
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
-from services.common.errors import BazaarError, ServiceUnavailable
+from services.common.errors import BazaarError
 from services.common.messaging import event_handler
-from services.common.outbox import Outbox, OutboxRelay
+from services.common.outbox import OutboxRelay, OutboxWriter
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
-from services.orders import domain
-from services.orders.dependencies import OrdersRepository, order_to_dict
-from services.orders.models import Base, dead_letters, processed_events
-from services.orders.saga import Saga
+from services.orders import domain, schemas
+from services.orders.dependencies import RpcPeers
+from services.orders.models import Base, dead_letters
+from services.orders.repository import SqlOrdersRepository
 from services.orders.schemas import (
     ListOrdersArgs,
     PaymentEvent,
@@ -33,6 +40,7 @@ from services.orders.schemas import (
     UpdateStatusArgs,
     stored_order_id,
 )
+from services.orders.usecases import Orders
 
 # Register other services' errors so they arrive as themselves (OutOfStock with its details).
 for _module in (
@@ -53,7 +61,6 @@ class SweepTimer(Timer):
 
 
 EXPECTED = (BazaarError,)
-PAYMENT_EVENTS_TIMEOUT = 5.0  # seconds: the order view is still useful without them
 
 
 class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
@@ -61,7 +68,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
     dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
-    outbox = Outbox()
+    repo = Repository(lambda session: SqlOrdersRepository(session, OutboxWriter()))
     config = Config()
     cart_rpc = RpcProxy("cart")
     inventory_rpc = RpcProxy("inventory")
@@ -72,17 +79,18 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
     def settings(self) -> dict:
         return self.config.get(ORDERS) or {}
 
-    @property
-    def saga(self) -> Saga:
-        return Saga(
-            self.db.session,
-            self.outbox,
-            self.cart_rpc,
-            self.inventory_rpc,
-            self.payments_rpc,
-            self.accounts_rpc,
-            int(self.settings.get("reservation_ttl", 900)),
+    @contextmanager
+    def _orders(self) -> Iterator[Orders]:
+        """The use cases over the worker's repository and the other services, in one unit of
+        work (the saga also commits its own steps)."""
+        orders = Orders(
+            repo=self.repo,
+            peers=RpcPeers(self.cart_rpc, self.inventory_rpc, self.payments_rpc, self.accounts_rpc),
+            present=schemas.dump_order,
+            reservation_ttl=int(self.settings.get("reservation_ttl", 900)),
         )
+        with unit_of_work(self.db.session):
+            yield orders
 
     # -- checkout ---------------------------------------------------------------------------
 
@@ -111,7 +119,8 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
                 "request_hash": request_hash,
             },
         )
-        return self.saga.place_order(args)
+        with self._orders() as orders:
+            return orders.place_order(args)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -123,13 +132,15 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
     def get_order(self, order_id, user_id=None, is_admin=False, actor=None):
         """The Order; another customer's order raises OrderNotFound."""
         who = Actor.load(actor)
-        return order_to_dict(self.saga.get_order(order_id, user_id, bool(is_admin), who))
+        with self._orders() as orders:
+            return schemas.dump_order(orders.get_order(order_id, user_id, bool(is_admin), who))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_history(self, order_id, user_id=None, is_admin=False, actor=None):
         """[{from_status, to_status, changed_by, reason, created_at}], oldest first."""
-        order = self.saga.get_order(order_id, user_id, bool(is_admin), Actor.load(actor))
-        return {"data": OrdersRepository(self.db.session).history(order.id)}
+        who = Actor.load(actor)
+        with self._orders() as orders:
+            return schemas.dump_history(orders.history(order_id, user_id, bool(is_admin), who))
 
     @rpc(expected_exceptions=EXPECTED)
     def list_orders(
@@ -146,7 +157,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         """Page[Order], newest first; `user_id` limits to one customer's orders, `seller_id` to
         those holding a line of that seller's products (always the actor's own for a seller)."""
         who = Actor.load(actor)
-        args = load(
+        query = load(
             ListOrdersArgs(),
             {
                 "user_id": user_id,
@@ -155,15 +166,17 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
                 "date_to": date_to,
                 "page": page,
                 "limit": limit,
-                "seller_id": who.user_id if who.is_seller else seller_id,
+                "seller_id": domain.seller_filter(who, seller_id),
             },
         )
-        return OrdersRepository(self.db.session).list(**args)
+        with self._orders() as orders:
+            return schemas.dump_order_page(orders.list_orders(query))
 
     @rpc
     def has_purchased(self, user_id, product_id):
         """True when an order of the user, confirmed or later, contains the product."""
-        return OrdersRepository(self.db.session).has_purchased(user_id, product_id)
+        with self._orders() as orders:
+            return orders.has_purchased(user_id, product_id)
 
     @rpc(expected_exceptions=EXPECTED)
     def get_admin_order(self, order_id, actor=None):
@@ -171,31 +184,17 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         `refundable_amount` (minor units) and `timeline` (status changes and payment events,
         oldest first). Payment events are left out (`payment_events_unavailable`) when payments
         does not answer in time."""
-        order = self.saga.get_order(order_id, None, True, Actor.load(actor))
-        history = OrdersRepository(self.db.session).history(order.id)
-        try:
-            events = self.payments_rpc.with_timeout(PAYMENT_EVENTS_TIMEOUT).list_payment_events(
-                order.id
-            )
-            unavailable = False
-        except ServiceUnavailable:
-            events, unavailable = [], True
-        return {
-            **order_to_dict(order),
-            "allowed_transitions": domain.staff_next_statuses(order.status),
-            "refundable_amount": domain.refundable_amount(
-                order.payment_status, order.total, order.refunded_amount
-            ),
-            "timeline": domain.order_timeline(history, events),
-            "payment_events_unavailable": unavailable,
-        }
+        who = Actor.load(actor)
+        with self._orders() as orders:
+            return schemas.dump_admin_order(orders.admin_order(order_id, who))
 
     @rpc(expected_exceptions=EXPECTED)
     def stats(self, days=30, top=10):
         """{revenue_per_day (each of the last `days` days, 1-366), orders_by_status,
         top_products (at most `top`, 1-100), average_order_value, currency, orders_counted}."""
         args = load(StatsArgs(), {"days": days, "top": top})
-        return OrdersRepository(self.db.session).stats(args["days"], args["top"])
+        with self._orders() as orders:
+            return orders.stats(args["days"], args["top"])
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -211,14 +210,10 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
     ):
         """Cancel before shipping: stock released, refunded when paid."""
         order_id = stored_order_id(order_id)
-        saga = self.saga
-        return saga.run_once(
-            user_id,
-            idempotency_key,
-            f"cancel_order:{order_id}",
-            request_hash,
-            lambda: saga.cancel_order(order_id, user_id, reason, bool(is_admin)),
-        )
+        with self._orders() as orders:
+            return orders.cancel_order(
+                order_id, user_id, reason, bool(is_admin), idempotency_key, request_hash
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def update_status(
@@ -235,14 +230,10 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         order_id = stored_order_id(order_id)
         who = Actor.load(actor)
         args = load(UpdateStatusArgs(), {"status": status, "note": note})
-        saga = self.saga
-        return saga.run_once(
-            user_id,
-            idempotency_key,
-            f"update_status:{order_id}",
-            request_hash,
-            lambda: saga.update_status(order_id, args["status"], user_id, args["note"], who),
-        )
+        with self._orders() as orders:
+            return orders.update_status(
+                order_id, args["status"], user_id, args["note"], who, idempotency_key, request_hash
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def set_tracking(
@@ -260,63 +251,53 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         order_id = stored_order_id(order_id)
         who = Actor.load(actor)
         tracking = load(TrackingArgs(), {"carrier": carrier, "number": number, "url": url})
-        saga = self.saga
-        return saga.run_once(
-            user_id,
-            idempotency_key,
-            f"set_tracking:{order_id}",
-            request_hash,
-            lambda: saga.set_tracking(order_id, tracking, user_id, who),
-        )
+        with self._orders() as orders:
+            return orders.set_tracking(
+                order_id, tracking, user_id, who, idempotency_key, request_hash
+            )
 
-    # -- events -----------------------------------------------------------------------------
-
-    def _first(self, payload: dict, consumer: str) -> bool:
-        return processed_events.first_delivery(self.db.session, payload.get("event_id"), consumer)
+    # -- events (each applied once per event id) --------------------------------------------
 
     @event_handler("payments", "payment_succeeded")
     @dead_lettered(dead_letters, "payments", "payment_succeeded")
     def handle_payment_succeeded(self, payload):
         event = load(PaymentEvent(), payload)
-        if self._first(event, "payment_succeeded"):
-            self.saga.payment_succeeded(event)
-        self.db.session.commit()
+        with self._orders() as orders:
+            orders.payment_succeeded(event)
 
     @event_handler("payments", "payment_failed")
     @dead_lettered(dead_letters, "payments", "payment_failed")
     def handle_payment_failed(self, payload):
         event = load(PaymentEvent(), payload)
-        if self._first(event, "payment_failed"):
-            self.saga.payment_failed(event)
-        self.db.session.commit()
+        with self._orders() as orders:
+            orders.payment_failed(event)
 
     @event_handler("payments", "payment_refunded")
     @dead_lettered(dead_letters, "payments", "payment_refunded")
     def handle_payment_refunded(self, payload):
         event = load(PaymentEvent(), payload)
-        if self._first(event, "payment_refunded"):
-            self.saga.payment_refunded(event)
-        self.db.session.commit()
+        with self._orders() as orders:
+            orders.payment_refunded(event)
 
     @event_handler("inventory", "reservation_expired")
     @dead_lettered(dead_letters, "inventory", "reservation_expired")
     def handle_reservation_expired(self, payload):
         event = load(ReservationExpiredEvent(), payload)
-        if self._first(event, "reservation_expired"):
-            self.saga.reservation_expired(event["order_id"])
-        self.db.session.commit()
+        with self._orders() as orders:
+            orders.reservation_expired(event)
 
     # -- recovery and dead letters ----------------------------------------------------------
 
     @SweepTimer.decorator(interval=5)
     def sweep(self):
         """Cancel checkouts a crash left pending and unpaid orders past their reservation."""
-        return self.saga.sweep(
-            timedelta(seconds=float(self.settings.get("pending_grace", 60))),
-            timedelta(seconds=float(self.settings.get("expiry_grace", 10))),
-        )
+        pending_grace = timedelta(seconds=float(self.settings.get("pending_grace", 60)))
+        expiry_grace = timedelta(seconds=float(self.settings.get("expiry_grace", 10)))
+        with self._orders() as orders:
+            return orders.sweep(pending_grace, expiry_grace)
 
     @timer(interval=3600)
     def purge(self):
         """Hourly: forget old Idempotency-Keys and processed event ids."""
-        self.saga.purge()
+        with self._orders() as orders:
+            orders.purge()

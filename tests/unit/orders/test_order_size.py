@@ -7,7 +7,9 @@ import pytest
 
 from services.common.errors import ValidationFailed
 from services.common.fields import INT32_MAX, MAX_AMOUNT
-from services.orders.saga import Saga
+from services.orders.dependencies import RpcPeers
+from services.orders.schemas import dump_order
+from services.orders.usecases import Orders
 
 ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "address1": "1 Loop Road"}
 
@@ -20,13 +22,19 @@ class Cart:
         return self._quote
 
 
-class UntouchableSession:
+class UntouchableRepository:
+    money_max = INT32_MAX  # the orders' INTEGER money columns
+
     def __getattr__(self, name):
         raise AssertionError("nothing may be stored for an order that cannot be placed")
 
 
 def place(quote: dict):
-    saga = Saga(UntouchableSession(), None, Cart(quote), None, None)
+    saga = Orders(
+        repo=UntouchableRepository(),
+        peers=RpcPeers(Cart(quote), None, None, None),
+        present=dump_order,
+    )
     return saga._place(
         "o1",
         {"user_id": "u1", "cart_id": "c1", "shipping_address": ADDRESS, "payment_method": "cod"},

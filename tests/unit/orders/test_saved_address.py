@@ -9,7 +9,9 @@ from nameko.exceptions import RemoteError
 
 from gateway.errors import describe
 from services.orders.exceptions import InvalidAddress
-from services.orders.saga import Saga
+from services.orders.dependencies import RpcPeers
+from services.orders.schemas import dump_order
+from services.orders.usecases import Orders
 
 
 class Accounts:
@@ -22,8 +24,8 @@ class Accounts:
         raise self.error
 
 
-def saga_with(accounts) -> Saga:
-    return Saga(None, None, None, None, None, accounts=accounts)
+def saga_with(accounts) -> Orders:
+    return Orders(repo=None, peers=RpcPeers(None, None, None, accounts), present=dump_order)
 
 
 def test_an_unknown_saved_address_is_invalid_address_naming_the_field():
