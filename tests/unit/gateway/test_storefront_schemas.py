@@ -7,8 +7,8 @@ import pytest
 from gateway.schemas.cart import CartSchema
 from gateway.schemas.orders import OrderSchema
 from gateway.schemas.payments import PaymentConfigSchema
-from services.orders.schemas import dump_order
 from services.orders.models import Order, OrderLine
+from services.orders.schemas import dump_order
 
 ADDRESS = {"first_name": "Sam", "last_name": "Shopper", "city": "Springfield", "country": "US"}
 

@@ -8,8 +8,8 @@ import pytest
 from nameko.exceptions import RemoteError
 
 from gateway.errors import describe
-from services.orders.exceptions import InvalidAddress
 from services.orders.dependencies import RpcPeers
+from services.orders.exceptions import InvalidAddress
 from services.orders.schemas import dump_order
 from services.orders.usecases import Orders
 
