@@ -1,4 +1,5 @@
-"""Cart rules: what may go in a cart, what a coupon allows, and how a cart is priced.
+"""Cart rules: what may go in a cart, what a coupon allows, and how a cart is priced; and the
+ports the use cases (`usecases.Carts`) reach carts, snapshots, coupons and the catalog through.
 
 Plain objects in, plain dicts out: no nameko, SQLAlchemy or Redis here. Money is integer minor
 units throughout.
@@ -6,14 +7,15 @@ units throughout.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from services.cart.exceptions import (
     CouponAlreadyUsed,
+    CouponCodeTaken,
     CouponError,
     CouponExhausted,
     CouponExpired,
@@ -25,8 +27,9 @@ from services.cart.exceptions import (
     LineLimitExceeded,
     ProductUnavailable,
 )
-from services.common.clock import utcnow
+from services.common.clock import iso, utcnow
 from services.common.errors import ValidationFailed
+from services.common.money import percent_of
 
 PERCENT = "percent"
 FIXED = "fixed"
@@ -93,9 +96,34 @@ class CartLine:
     position: int = 0
 
 
+@dataclass
+class Cart:
+    """A cart as the store holds it: its owner (None for a guest cart), the coupon code attached,
+    when it was created and when it expires (ISO 8601), and its lines."""
+
+    id: str
+    user_id: str | None = None
+    coupon_code: str | None = None
+    created_at: str | None = None
+    expires_at: str | None = None
+    lines: list[CartLine] = field(default_factory=list)
+
+    def quantity_of(self, product_id: str) -> int:
+        return next((line.quantity for line in self.lines if line.product_id == product_id), 0)
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    """A cart and its quote (the `price_cart` fields), as `schemas.dump_cart` sends it."""
+
+    cart: Cart
+    quote: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Coupon:
-    """`value` is a whole percent (1-100) for percent coupons, minor units for fixed ones."""
+    """`value` is a whole percent (1-100) for percent coupons, minor units for fixed ones. `id`
+    is the stored coupon's (None for one not stored)."""
 
     code: str
     type: str
@@ -108,9 +136,34 @@ class Coupon:
     per_customer_limit: int | None = None
     times_used: int = 0
     active: bool = True
+    id: str | None = None
 
     def summary(self) -> dict[str, Any]:
         return {"code": self.code, "type": self.type, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """The one use of a coupon an order made: `status` redeemed, or released (given back)."""
+
+    id: str
+    status: str
+
+    @property
+    def redeemed(self) -> bool:
+        return self.status == "redeemed"
+
+
+class CouponRow(Protocol):
+    """A stored coupon as the repository hands it out for administration (all its columns,
+    dumped by `schemas.dump_coupon`); the fields the use cases read."""
+
+    id: str
+    code: str
+    type: str
+    value: int
+    starts_at: datetime | None
+    ends_at: datetime | None
 
 
 def normalize_code(code: str) -> str:
@@ -118,11 +171,30 @@ def normalize_code(code: str) -> str:
     return code.strip().upper()
 
 
+def code_taken(code: str) -> CouponCodeTaken:
+    """The error for a coupon code another live coupon has."""
+    code = normalize_code(code)
+    return CouponCodeTaken(f"coupon code {code} is taken", {"code": code})
+
+
+def coupon_data_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(field, message) of the first rule across fields a coupon's data breaks, None when none:
+    a percent coupon takes at most 100; the window ends after it starts."""
+    if data.get("type") == PERCENT and data.get("value") is not None and data["value"] > 100:
+        return "value", "A percent coupon takes at most 100."
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts is not None and ends is not None and ends <= starts:
+        return "ends_at", "Must be after startsAt."
+    return None
+
+
 # -- what may go in a cart ---------------------------------------------------------------------
 
 
-def ensure_sellable(product: Mapping[str, Any] | None, product_id: str, currency: str) -> None:
-    """Raise `ProductUnavailable` unless the catalog knows the product and it is active, and
+def ensure_sellable(
+    product: Mapping[str, Any] | None, product_id: str, currency: str
+) -> Mapping[str, Any]:
+    """The product; raise `ProductUnavailable` unless the catalog knows it and it is active, and
     `CurrencyMismatch` if it is priced in another currency than the cart."""
     if product is None or product.get("status") != "active":
         raise ProductUnavailable(
@@ -137,6 +209,7 @@ def ensure_sellable(product: Mapping[str, Any] | None, product_id: str, currency
                 "cart_currency": currency,
             },
         )
+    return product
 
 
 def storefront_options(pricing: PricingSettings, settings: CartSettings) -> dict[str, Any]:
@@ -223,21 +296,15 @@ def check_coupon(coupon: Coupon, subtotal: int, now: datetime, customer_uses: in
     if coupon.starts_at is not None and now < coupon.starts_at:
         raise CouponNotYetValid(
             f"coupon {coupon.code} is not valid yet",
-            {**details, "starts_at": coupon.starts_at.isoformat()},
+            {**details, "starts_at": iso(coupon.starts_at)},
         )
     if coupon.ends_at is not None and now >= coupon.ends_at:
         raise CouponExpired(
-            f"coupon {coupon.code} has expired", {**details, "ends_at": coupon.ends_at.isoformat()}
+            f"coupon {coupon.code} has expired", {**details, "ends_at": iso(coupon.ends_at)}
         )
-    if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
-        raise CouponExhausted(
-            f"coupon {coupon.code} has been used up", {**details, "usage_limit": coupon.usage_limit}
-        )
-    if coupon.per_customer_limit is not None and customer_uses >= coupon.per_customer_limit:
-        raise CouponAlreadyUsed(
-            f"you have already used coupon {coupon.code}",
-            {**details, "per_customer_limit": coupon.per_customer_limit},
-        )
+    _check_usage_limits(
+        coupon, lambda: customer_uses, f"you have already used coupon {coupon.code}"
+    )
     if subtotal < coupon.min_subtotal:
         raise CouponMinimumNotMet(
             f"coupon {coupon.code} needs a subtotal of at least {coupon.min_subtotal} minor units",
@@ -250,17 +317,42 @@ def check_coupon(coupon: Coupon, subtotal: int, now: datetime, customer_uses: in
         )
 
 
-def _half_up(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def check_redemption(coupon: Coupon, customer_uses: Callable[[], int]) -> None:
+    """Raise unless an order may use `coupon` now (its validity window and minimum were checked
+    when the order was quoted): `CouponExhausted` at the global limit, else `CouponAlreadyUsed`
+    at the customer's. `customer_uses()` (a count in the repository) is asked only then."""
+    _check_usage_limits(coupon, customer_uses, f"coupon {coupon.code} already used")
+
+
+def _check_usage_limits(
+    coupon: Coupon, customer_uses: Callable[[], int], already_used: str
+) -> None:
+    """The usage limits: global (`times_used` against `usage_limit`), then per customer;
+    `already_used` is the message of the second refusal."""
+    if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
+        raise CouponExhausted(
+            f"coupon {coupon.code} has been used up",
+            {"code": coupon.code, "usage_limit": coupon.usage_limit},
+        )
+    if coupon.per_customer_limit is not None and customer_uses() >= coupon.per_customer_limit:
+        raise CouponAlreadyUsed(
+            already_used, {"code": coupon.code, "per_customer_limit": coupon.per_customer_limit}
+        )
+
+
+def vanished_coupon(code: str) -> dict[str, Any]:
+    """The `coupon_error` of a cart whose coupon was deleted since it was applied."""
+    return {
+        "error": "CouponNotFound",
+        "message": f"coupon {code} no longer exists",
+        "details": {"code": code},
+    }
 
 
 def coupon_discount(coupon: Coupon, subtotal: int) -> int:
     """The discount on `subtotal`: percent coupons take `value`% rounded half up to a whole minor
     unit; fixed coupons take `value`; never more than the subtotal."""
-    if coupon.type == PERCENT:
-        discount = _half_up(Decimal(subtotal) * coupon.value / 100)
-    else:
-        discount = coupon.value
+    discount = percent_of(subtotal, coupon.value * 100) if coupon.type == PERCENT else coupon.value
     return max(0, min(discount, subtotal))
 
 
@@ -342,7 +434,7 @@ def price_cart(
             applied = coupon.summary()
 
     discounted = subtotal - discount
-    tax = _half_up(Decimal(discounted) * pricing.tax_basis_points / 10000)
+    tax = percent_of(discounted, pricing.tax_basis_points)
     if not priced or subtotal == 0 or discounted >= pricing.free_shipping_threshold:
         shipping = 0
     else:
@@ -361,3 +453,156 @@ def price_cart(
         "free_shipping_remaining": remaining,
         "currency": pricing.currency,
     }
+
+
+# -- ports -------------------------------------------------------------------------------------
+
+
+class CartStorage(ABC):
+    """Where carts are kept (`carts.RedisCarts`): every change is atomic, and one round trip.
+    Raises `CartNotFound` for a cart that does not exist (or expired), `CartItemNotFound` for a
+    line it lacks."""
+
+    settings: CartSettings
+    pricing: PricingSettings
+
+    @abstractmethod
+    def create(self) -> Cart:
+        """A new, empty guest cart."""
+
+    @abstractmethod
+    def user_cart_id(self, user_id: str) -> str:
+        """The user's one active cart, created when there is none."""
+
+    @abstractmethod
+    def read(self, cart_id: str) -> Cart:
+        """The cart, its time to live refreshed."""
+
+    @abstractmethod
+    def set_line(
+        self, cart: Cart, product_id: str, quantity: int, limit: int, price: int, add: bool
+    ) -> tuple[int, int, Cart]:
+        """Add `quantity` units (add) or set the line to it, never beyond `limit`. Returns
+        (status: 1 done, -2 over the limit; the line's quantity; the cart after the change)."""
+
+    @abstractmethod
+    def remove_line(self, cart: Cart, product_id: str) -> None: ...
+
+    @abstractmethod
+    def set_coupon(self, cart: Cart, code: str | None) -> None:
+        """Attach the coupon code, or (None) detach it."""
+
+    @abstractmethod
+    def clear(self, cart_id: str, event_id: str | None = None) -> bool:
+        """Empty the cart; with `event_id`, at most once for that event. True when emptied."""
+
+    @abstractmethod
+    def delete(self, cart_id: str) -> bool: ...
+
+    @abstractmethod
+    def merge(
+        self, guest_id: str, user_cart_id: str, caps: dict[str, int], coupon: str | None
+    ) -> bool:
+        """Fold the guest cart into the user's (each line capped at `caps`) and delete it;
+        False when the guest cart was already gone."""
+
+
+class Snapshots(ABC):
+    """Products and stock levels as catalog and inventory last announced them
+    (`snapshots.ProductSnapshots`)."""
+
+    @abstractmethod
+    def get_many(
+        self, product_ids: Sequence[str], stock_ids: Sequence[str] = ()
+    ) -> tuple[dict[str, dict], dict[str, dict]]:
+        """(products, stock) found among the ids; stock as {id: {"available", "version"}}."""
+
+    @abstractmethod
+    def put_many(self, products: dict[str, dict], stock: dict[str, dict] | None = None) -> None:
+        """Keep what the catalog and inventory just answered."""
+
+    @abstractmethod
+    def stock_changed(self, product_id: str, available: int, version: int) -> bool:
+        """Apply inventory's announcement; False when a newer level is already held."""
+
+    @abstractmethod
+    def drop(self, product_id: str) -> None:
+        """Forget the product after the catalog announced a change."""
+
+
+class ProductSource(ABC):
+    """The catalog's products and inventory's stock levels, asked now
+    (`dependencies.RpcProductSource`)."""
+
+    @abstractmethod
+    def fetch(
+        self, product_ids: Sequence[str], stock_ids: Sequence[str]
+    ) -> tuple[dict[str, dict], dict[str, dict]]:
+        """(products by id, stock by id) of those the services know; nothing is asked for an
+        empty list, and the two questions go out together."""
+
+
+class CouponRepository(ABC):
+    """Coupons and their redemptions (`repository.SqlCouponRepository`, on the worker's session:
+    the service's unit of work commits). Codes are normalised by the repository."""
+
+    @abstractmethod
+    def find(self, code: str) -> Coupon | None:
+        """The live coupon with this code."""
+
+    @abstractmethod
+    def get(self, code: str) -> Coupon:
+        """As `find`; raises CouponNotFound."""
+
+    @abstractmethod
+    def lock(self, code: str) -> Coupon:
+        """As `get`, the coupon locked until the transaction ends (redemptions are serialised)."""
+
+    @abstractmethod
+    def customer_uses(self, coupon_id: str | None, user_id: str | None) -> int:
+        """How many live redemptions of the coupon the user has (0 for no user)."""
+
+    @abstractmethod
+    def redemption_of(self, order_id: str) -> Redemption | None:
+        """The order's redemption, whatever its status."""
+
+    @abstractmethod
+    def redeem(
+        self, coupon: Coupon, order_id: str, user_id: str | None, existing: Redemption | None
+    ) -> None:
+        """Record the order's use of the (locked) coupon, over its released redemption if any,
+        and count it in `times_used`."""
+
+    @abstractmethod
+    def release(self, order_id: str) -> bool:
+        """Give back the use of the order's redemption; False when there was none live."""
+
+    @abstractmethod
+    def list_rows(
+        self, page: int, limit: int, q: str | None = None, active: bool | None = None
+    ) -> tuple[list[CouponRow], int]:
+        """A page of live coupons, newest first, and how many there are."""
+
+    @abstractmethod
+    def get_row(self, code: str) -> CouponRow:
+        """The live coupon with this code, for administration; raises CouponNotFound."""
+
+    @abstractmethod
+    def add_row(self, values: dict[str, Any]) -> CouponRow:
+        """Store a new coupon; raises CouponCodeTaken."""
+
+    @abstractmethod
+    def update_row(self, row: CouponRow, values: dict[str, Any]) -> None:
+        """Change some fields of a coupon; raises CouponCodeTaken."""
+
+    @abstractmethod
+    def remove_row(self, row: CouponRow) -> None:
+        """Delete a coupon never redeemed; else keep it (and its history) marked deleted."""
+
+    @abstractmethod
+    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        """Write an event to the outbox, published if the transaction commits."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Commit the transaction now (a merge announces itself before the cart is re-read)."""

@@ -1,10 +1,15 @@
-"""marshmallow schemas of the cart service's RPC arguments (validated at the RPC boundary)."""
+"""marshmallow schemas of the cart service's RPC arguments (validated at the RPC boundary), and
+the dump functions of its results (carts, coupons)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.cart.domain import COUPON_TYPES, PERCENT
+from services.cart.domain import COUPON_TYPES, CouponRow, PricedCart, coupon_data_problem
+from services.common import pagination
+from services.common.clock import iso
 from services.common.fields import (
     INT32_MAX,
     MAX_AMOUNT,
@@ -92,12 +97,12 @@ class CouponData(Schema):
 
 
 def check_coupon_data(data: dict) -> None:
-    """Rules across fields, also applied to the merged result of a partial update."""
-    if data.get("type") == PERCENT and data.get("value") is not None and data["value"] > 100:
-        raise ValidationError("A percent coupon takes at most 100.", "value")
-    starts, ends = data.get("starts_at"), data.get("ends_at")
-    if starts is not None and ends is not None and ends <= starts:
-        raise ValidationError("Must be after startsAt.", "ends_at")
+    """Rules across fields (`domain.coupon_data_problem`); the use case applies them to the
+    merged result of a partial update."""
+    problem = coupon_data_problem(data)
+    if problem is not None:
+        field, message = problem
+        raise ValidationError(message, field)
 
 
 class CouponChanges(CouponData):
@@ -131,3 +136,46 @@ class OrderConfirmed(_Event):
 
     cart_id = _optional_id
     event_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def dump_cart(priced: PricedCart) -> dict[str, Any]:
+    """Cart = Quote + {id, cart_id, user_id, expires_at}."""
+    cart = priced.cart
+    return {
+        "id": cart.id,
+        "cart_id": cart.id,
+        "user_id": cart.user_id,
+        "expires_at": cart.expires_at,
+        **priced.quote,
+    }
+
+
+def dump_coupon(record: Any) -> dict[str, Any]:
+    """A stored coupon (`models.CouponRecord`), times in UTC ISO 8601."""
+    return {
+        "id": record.id,
+        "code": record.code,
+        "description": record.description,
+        "type": record.type,
+        "value": record.value,
+        "currency": record.currency,
+        "min_subtotal": record.min_subtotal,
+        "starts_at": iso(record.starts_at),
+        "ends_at": iso(record.ends_at),
+        "usage_limit": record.usage_limit,
+        "per_customer_limit": record.per_customer_limit,
+        "times_used": record.times_used,
+        "active": record.active,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+    }
+
+
+def dump_coupon_page(rows: list[CouponRow], total: int, page: int, limit: int) -> dict[str, Any]:
+    return {
+        "data": [dump_coupon(row) for row in rows],
+        "meta": pagination.page_meta(page, limit, total),
+    }

@@ -152,11 +152,13 @@ def test_an_older_stock_announcement_never_replaces_a_newer_one(cart, shop, redi
 
 
 def _carts(redis_client):
-    """`Carts` straight on Redis, as the service's `CartStore` injects it."""
-    from services.cart.dependencies import Carts, register_scripts
+    """`RedisCarts` straight on Redis, as the service's `CartStore` injects it."""
+    from services.cart.carts import RedisCarts, register_scripts
     from services.cart.domain import CartSettings, PricingSettings
 
-    return Carts(redis_client, register_scripts(redis_client), CartSettings(), PricingSettings())
+    return RedisCarts(
+        redis_client, register_scripts(redis_client), CartSettings(), PricingSettings()
+    )
 
 
 def _restock(shop, redis_client, product_id, stock):
@@ -167,7 +169,8 @@ def _restock(shop, redis_client, product_id, stock):
 
 
 def test_stock_snapshots_keep_the_newest_version_whatever_the_order(redis_client):
-    from services.cart.dependencies import ProductSnapshots, register_scripts
+    from services.cart.carts import register_scripts
+    from services.cart.snapshots import ProductSnapshots
 
     snapshots = ProductSnapshots(redis_client, register_scripts(redis_client), 60)
     assert snapshots.stock_changed("lamp", 4, 7)
@@ -188,7 +191,8 @@ def test_stock_snapshots_keep_the_newest_version_whatever_the_order(redis_client
 
 
 def test_a_catalog_answer_from_before_a_change_never_outlives_its_announcement(redis_client):
-    from services.cart.dependencies import DROP_MARKER_TTL, ProductSnapshots, register_scripts
+    from services.cart.carts import register_scripts
+    from services.cart.snapshots import DROP_MARKER_TTL, ProductSnapshots
 
     snapshots = ProductSnapshots(redis_client, register_scripts(redis_client), 60)
     old = {"id": "mug", "name": "Mug", "price": 1000, "status": "active"}
@@ -383,7 +387,7 @@ def test_an_order_confirmation_empties_the_cart_it_was_placed_from_once(cart, ca
 
 
 def test_a_cart_that_vanishes_mid_change_is_a_clean_not_found(redis_client):
-    from services.cart.dependencies import StoredCart
+    from services.cart.carts import StoredCart
 
     carts = _carts(redis_client)
     cart_id = carts.create().id

@@ -181,3 +181,20 @@ def test_a_quote_line_names_its_products_seller_for_the_order_to_record():
     products[lines[0].product_id]["seller_id"] = "seller-a"
     quote = price_cart(lines, products, PRICING, now=NOW)
     assert [line["seller_id"] for line in quote["lines"]] == ["seller-a", None]
+
+
+def test_tax_and_percent_discounts_round_as_money_percent_of_does():
+    """percent_of (basis points) gives what the cart's own half-up rounding gave: tax at any
+    basis points, and a percent coupon's `value`% as value x 100 basis points."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from services.common.money import percent_of
+
+    def half_up(value):
+        return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    for amount in [*range(0, 2000), 99_999_999, 10**12 + 5]:
+        for points in (1, 5, 250, 800, 825, 1000, 1999):
+            assert percent_of(amount, points) == half_up(Decimal(amount) * points / 10000)
+        for percent in (1, 5, 10, 15, 33, 50, 99, 100):
+            assert percent_of(amount, percent * 100) == half_up(Decimal(amount) * percent / 100)

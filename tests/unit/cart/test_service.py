@@ -7,7 +7,7 @@ from unittest.mock import MagicMock
 import pytest
 from nameko.testing.services import worker_factory
 
-from services.cart.dependencies import StoredCart
+from services.cart.carts import StoredCart
 from services.cart.domain import CartSettings, PricingSettings
 from services.cart.exceptions import (
     CartItemNotFound,
@@ -33,7 +33,7 @@ class FakeSnapshots:
 
 
 class FakeCarts:
-    """The verbs of `services.cart.dependencies.Carts` over dicts."""
+    """The verbs of `services.cart.carts.RedisCarts` over dicts."""
 
     def __init__(self, line_max=99):
         self.settings = CartSettings(line_max=line_max)
