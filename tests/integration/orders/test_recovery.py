@@ -82,6 +82,22 @@ def test_a_checkout_killed_mid_way_ends_cancelled_with_its_stock_back(
         assert orders_db.scalar("SELECT count(*) FROM orders") == 1
 
 
+class FlakyBroker:
+    """The relay's event dispatch (`outbox_dispatch`) to a broker the test takes down and
+    brings back: every publish while it is down fails, as nameko's dispatcher's would."""
+
+    def __init__(self):
+        self.up = False
+        self.published: list[tuple[str, dict]] = []
+        self.call_count = 0
+
+    def __call__(self, event_type, payload):
+        self.call_count += 1
+        if not self.up:
+            raise ConnectionError("broker unreachable")
+        self.published.append((event_type, payload))
+
+
 def test_events_committed_while_the_broker_is_unreachable_are_published_when_it_returns(
     container_factory, runner_factory, orders_config, shop, orders_db
 ):
@@ -91,15 +107,8 @@ def test_events_committed_while_the_broker_is_unreachable_are_published_when_it_
     stand_ins = runner_factory(config, FakeCart, FakeInventory, FakePayments, FakeAccounts)
     stand_ins.start()
     container = container_factory(OrdersService, config)
-    dispatch = replace_dependencies(container, "outbox_dispatch")
-    broker = {"up": False, "published": []}
-
-    def publish(event_type, payload):
-        if not broker["up"]:
-            raise ConnectionError("broker unreachable")
-        broker["published"].append((event_type, payload))
-
-    dispatch.side_effect = publish
+    dispatch = FlakyBroker()
+    replace_dependencies(container, outbox_dispatch=dispatch)
     container.start()
     shop.stock("p1", 50)
 
@@ -117,10 +126,10 @@ def test_events_committed_while_the_broker_is_unreachable_are_published_when_it_
         # created, status changed, confirmed: three events per cash-on-delivery order
         assert orders_db.scalar("SELECT count(*) FROM outbox") == 5 * 3
 
-        broker["up"] = True
+        dispatch.up = True
         wait_for(lambda: orders_db.scalar("SELECT count(*) FROM outbox") == 0)
 
-    published = broker["published"]
+    published = dispatch.published
     confirmed = [payload["order_id"] for kind, payload in published if kind == "order_confirmed"]
     assert sorted(confirmed) == sorted(o["id"] for o in placed)
     assert len(published) == 5 * 3
