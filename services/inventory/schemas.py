@@ -1,10 +1,13 @@
-"""Marshmallow schemas of the inventory's RPC arguments."""
+"""Marshmallow schemas of the inventory's RPC arguments, and the serializers of its results."""
 
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common import pagination
+from services.common.clock import iso
 from services.common.fields import MAX_QUANTITY, MAX_STOCK, Id, Int, Text
+from services.inventory.domain import ReservationView, StockLevel, StockPage
 
 
 class Line(Schema):
@@ -42,3 +45,35 @@ class AdjustStockInput(Schema):
     )
     reason = Text(required=True, min_length=1, max_length=200)
     user_id = Id(load_default=None, allow_none=True)
+
+
+# -- serializers ------------------------------------------------------------------------------
+
+
+def dump_level(level: StockLevel) -> dict:
+    """{product_id, on_hand, reserved, available, low_stock_threshold}."""
+    return {"product_id": level.product_id, **level.as_dict()}
+
+
+def dump_stock_levels(levels: list[StockLevel]) -> dict[str, dict]:
+    """{product_id: {on_hand, reserved, available, low_stock_threshold, version}}: the version
+    lets a caller that keeps the level order it against `stock_changed` events."""
+    return {level.product_id: {**level.as_dict(), "version": level.version} for level in levels}
+
+
+def dump_low_stock(page: StockPage) -> dict:
+    """Page[{product_id, on_hand, reserved, available, low_stock_threshold}]."""
+    return {
+        "data": [dump_level(level) for level in page.levels],
+        "meta": pagination.page_meta(page.page, page.limit, page.total),
+    }
+
+
+def dump_reservation(reservation: ReservationView) -> dict:
+    """{order_id, status, expires_at (UTC ISO 8601), lines: [{product_id, quantity}]}."""
+    return {
+        "order_id": reservation.order_id,
+        "status": reservation.status,
+        "expires_at": iso(reservation.expires_at),
+        "lines": [{"product_id": p, "quantity": q} for p, q in reservation.lines],
+    }

@@ -1,28 +1,35 @@
-"""The inventory service: stock levels, reservations with expiry, the movements ledger."""
+"""The inventory service: stock levels, reservations with expiry, the movements ledger.
+
+Entrypoints only: each RPC validates its arguments, runs one use case of `usecases.Inventory`
+(in a unit of work on the worker's session where it writes), and returns JSON. Events go through
+the transactional outbox, published by the `OutboxRelay` timer.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
 from services.common import outbox as transactional_outbox
 from services.common import service as common
-from services.common.actor import Actor, require_changeable
+from services.common.actor import Actor
 from services.common.config import INVENTORY
-from services.common.database import Database
+from services.common.database import Database, Repository, unit_of_work
 from services.common.errors import BazaarError
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.inventory import schemas
-from services.inventory.dependencies import InventoryStore
-from services.inventory.exceptions import ProductNotFound
+from services.inventory.dependencies import RpcCatalog
 from services.inventory.models import Base
+from services.inventory.repository import SqlInventoryRepository
+from services.inventory.usecases import Inventory
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TTL = 900
 EXPECTED = (BazaarError,)
 
 
@@ -39,37 +46,43 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
     name = "inventory"
 
     db = Database(Base)
-    outbox = transactional_outbox.Outbox()
+    repo = Repository(
+        lambda session: SqlInventoryRepository(session, transactional_outbox.OutboxWriter())
+    )
     config = Config()
     catalog_rpc = RpcProxy("catalog")
 
-    def _settings(self) -> dict:
-        return self.config.get(INVENTORY) or {}
+    def _use_cases(self) -> Inventory:
+        """The use cases over the worker's repository (reads: nothing to commit)."""
+        return Inventory(
+            repo=self.repo,
+            catalog=RpcCatalog(self.catalog_rpc),
+            settings=self.config.get(INVENTORY) or {},
+        )
 
-    def _finish(self, store: InventoryStore) -> None:
-        """Write what changed to the outbox in the same transaction, then commit."""
-        for event_type, payload in store.events:
-            self.outbox.add(self.db.session, event_type, payload)
-        store.events.clear()
-        self.db.session.commit()
+    @contextmanager
+    def _unit_of_work(self) -> Iterator[None]:
+        """Commit what the block wrote, or roll it back if it raises."""
+        with unit_of_work(self.db.session):
+            yield
+
+    @contextmanager
+    def _inventory(self) -> Iterator[Inventory]:
+        """The use cases in one unit of work."""
+        inventory = self._use_cases()
+        with self._unit_of_work():
+            yield inventory
 
     @rpc
     def get_stock(self, product_ids: list[str]) -> dict:
         """{product_id: {on_hand, reserved, available, low_stock_threshold, version}} for the
         ids that have stock."""
-        return InventoryStore(self.db.session).get_stock(list(product_ids or [])[:1000])
+        return schemas.dump_stock_levels(self._use_cases().get_stock(product_ids))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_product_stock(self, product_id: str) -> dict:
         """One product's stock with its id; StockNotFound (404) when it has none."""
-        return InventoryStore(self.db.session).product_stock(product_id)
-
-    def _require_changeable(self, product_id: str, who: Actor) -> None:
-        """A seller stocks only their own products (ProductNotFound otherwise); the catalog owns
-        who that is. Admins and internal callers skip the RPC."""
-        if not who.sees_everything:
-            owners = self.catalog_rpc.get_owners([product_id])
-            require_changeable(who, product_id, owners, ProductNotFound)
+        return schemas.dump_level(self._use_cases().product_stock(product_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def set_stock(
@@ -81,7 +94,8 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
         low_stock_threshold: int | None = None,
     ) -> dict:
         """On-hand becomes `quantity`; NegativeStock (409) if below what is reserved. `actor`
-        ({user_id, role}, None: the shop) must own the product unless an admin."""
+        ({user_id, role}, None: the shop) must own the product unless an admin (ProductNotFound,
+        asked of the catalog before the database)."""
         who = Actor.load(actor)
         args = load(
             schemas.SetStockInput(),
@@ -93,17 +107,10 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
                 "low_stock_threshold": low_stock_threshold,
             },
         )
-        self._require_changeable(args["product_id"], who)
-        store = InventoryStore(self.db.session)
-        level = store.set_stock(
-            args["product_id"],
-            args["quantity"],
-            args["reason"],
-            args["user_id"],
-            args["low_stock_threshold"],
-        )
-        self._finish(store)
-        return {"product_id": product_id, **level}
+        inventory = self._use_cases()
+        inventory.require_changeable(args["product_id"], who)
+        with self._unit_of_work():
+            return schemas.dump_level(inventory.set_stock(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def adjust_stock(
@@ -120,32 +127,22 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
                 "user_id": who.user_id,
             },
         )
-        self._require_changeable(args["product_id"], who)
-        store = InventoryStore(self.db.session)
-        level = store.adjust_stock(
-            args["product_id"], args["delta"], args["reason"], args["user_id"]
-        )
-        self._finish(store)
-        return {"product_id": product_id, **level}
+        inventory = self._use_cases()
+        inventory.require_changeable(args["product_id"], who)
+        with self._unit_of_work():
+            return schemas.dump_level(inventory.adjust_stock(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def set_low_stock_threshold(self, product_id: str, threshold: int) -> dict:
-        store = InventoryStore(self.db.session)
-        level = store.set_threshold(product_id, int(threshold))
-        self._finish(store)
-        return {"product_id": product_id, **level}
+        with self._inventory() as inventory:
+            return schemas.dump_level(inventory.set_low_stock_threshold(product_id, int(threshold)))
 
     @rpc(expected_exceptions=EXPECTED)
     def low_stock(self, page: int = 1, limit: int = 20, actor: dict | None = None) -> dict:
         """Page of low stock, lowest first; a seller's own products only (their ids from the
         catalog, one RPC; admins skip it)."""
         who = Actor.load(actor)
-        product_ids = None
-        if not who.sees_everything:
-            product_ids = self.catalog_rpc.list_seller_product_ids(who.user_id)
-        return InventoryStore(self.db.session).low_stock(
-            max(1, page), max(1, min(limit, 100)), product_ids
-        )
+        return schemas.dump_low_stock(self._use_cases().low_stock(page, limit, who))
 
     @rpc(expected_exceptions=EXPECTED)
     def reserve(self, order_id: str, lines: list[dict], ttl_seconds: int | None = None) -> dict:
@@ -160,40 +157,33 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
                 "ttl_seconds": ttl_seconds,
             },
         )
-        ttl = args["ttl_seconds"] or int(self._settings().get("reservation_ttl", DEFAULT_TTL))
-        store = InventoryStore(self.db.session)
-        reservation = store.reserve(args["order_id"], args["lines"], ttl)
-        self._finish(store)
-        return reservation
+        with self._inventory() as inventory:
+            return schemas.dump_reservation(inventory.reserve(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_reservation(self, order_id: str) -> dict:
-        return InventoryStore(self.db.session).reservation(order_id)
+        return schemas.dump_reservation(self._use_cases().reservation(order_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def commit(self, order_id: str) -> None:
         """The reservation becomes a sale. Idempotent; ReservationNotActive if it was released."""
-        store = InventoryStore(self.db.session)
-        store.commit(order_id)
-        self._finish(store)
+        with self._inventory() as inventory:
+            inventory.commit(order_id)
 
     @rpc(expected_exceptions=EXPECTED)
     def release(self, order_id: str) -> None:
         """The reserved units return to sale (a committed reservation is restocked). Idempotent."""
-        store = InventoryStore(self.db.session)
-        store.release(order_id)
-        self._finish(store)
+        with self._inventory() as inventory:
+            inventory.release(order_id)
 
     @ExpiryTimer.decorator(interval=5)
     def expire_reservations(self) -> None:
-        """Release reservations past their expiry, one transaction each; reservation_expired."""
-        batch = int(self._settings().get("expiry_batch", 100))
-        store = InventoryStore(self.db.session)
-        for order_id in store.due_reservations(batch):
+        """Release reservations past their expiry, one transaction each; reservation_expired.
+        One that fails is rolled back and logged; the others go on."""
+        inventory = self._use_cases()
+        for order_id in inventory.due_reservations():
             try:
-                store.expire(order_id)
-                self._finish(store)
+                with self._unit_of_work():
+                    inventory.expire(order_id)
             except Exception:
-                self.db.session.rollback()
-                store.events.clear()
                 log.exception("could not expire reservation %s", order_id)
