@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -185,7 +186,7 @@ def Limit(*, default: int = 20, maximum: int = MAX_LIMIT, **kwargs: Any) -> Int:
 
 def amount_problem(value: Decimal | int, *, maximum: int = MAX_AMOUNT) -> str | None:
     """Why an amount in minor units is out of range (None: it is within ±maximum)."""
-    if abs(value) > maximum:
+    if value > maximum or value < -maximum:
         return f"Must be at most {maximum} minor units in magnitude."
     return None
 
@@ -312,6 +313,7 @@ def json_depth_exceeds(value: Any, max_depth: int) -> bool:
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
