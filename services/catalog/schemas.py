@@ -1,10 +1,22 @@
-"""Marshmallow schemas of the catalog's RPC arguments (loaded with services.common.schemas.load)."""
+"""Marshmallow schemas of the catalog's RPC arguments (loaded with services.common.schemas.load),
+and the dump_* functions that turn the use cases' records into the RPC shapes
+(docs/architecture.md#shapes; gateway/schemas/catalog.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import EXCLUDE, Schema, fields, missing, validate
 
-from services.catalog.domain import SORTS, STATUSES
+from services.catalog.domain import (
+    SORTS,
+    STATUSES,
+    CategoryDetail,
+    CategoryNode,
+    ProductPage,
+    SlugPage,
+)
+from services.common.clock import iso
 from services.common.fields import (
     MAX_AMOUNT,
     MAX_PAGE,
@@ -150,3 +162,80 @@ class OwnersQuery(Schema):
 
 class SlugPagesQuery(Schema):
     page_size = fields.Integer(load_default=10000, validate=validate.Range(min=1, max=50000))
+
+
+# -- dumps: record -> RPC shape -----------------------------------------------------------------
+
+
+def dump_image(image: Any) -> dict:
+    """An image (a dict of the product row's JSON array, or an entity): every variant falls
+    back to the original's url."""
+    get = image.get if isinstance(image, dict) else lambda key: getattr(image, key)
+    return {
+        "id": get("id"),
+        "url": get("url"),
+        "thumbnail_url": get("thumbnail_url") or get("url"),
+        "medium_url": get("medium_url") or get("url"),
+        "large_url": get("large_url") or get("url"),
+        "position": get("position"),
+    }
+
+
+def dump_product(row: Any) -> dict:
+    """The RPC shape of a product record (its row, images included)."""
+    images = [dump_image(i) for i in row.images or []]
+    return {
+        "id": row.id,
+        "slug": row.slug,
+        "name": row.name,
+        "description": row.description,
+        "brand": row.brand,
+        "category_id": row.category_id,
+        "category": {"id": row.category_id, "slug": row.category_slug, "name": row.category_name},
+        "price": row.price,
+        "compare_at_price": row.compare_at_price,
+        "currency": row.currency,
+        "attributes": row.attributes or {},
+        "images": images,
+        "image": images[0]["url"] if images else None,
+        "featured": row.featured,
+        "status": row.status,
+        "rating_average": round(float(row.rating_average or 0), 2),
+        "rating_count": row.rating_count,
+        "in_stock": row.available > 0,
+        "available": row.available,
+        "seller_id": row.seller_id,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+    }
+
+
+def dump_products(rows: Any) -> list[dict]:
+    return [dump_product(row) for row in rows]
+
+
+def dump_product_page(page: ProductPage) -> dict:
+    """{data: [product], meta: {page, limit, total, total_pages, total_relation, facets?,
+    query}}."""
+    return {"data": dump_products(page.products), "meta": page.meta}
+
+
+def dump_slugs(rows: Any) -> list[dict]:
+    """[{id, slug, updated_at}] of products or categories."""
+    return [{"id": r.id, "slug": r.slug, "updated_at": iso(r.updated_at)} for r in rows]
+
+
+def dump_slug_pages(pages: list[SlugPage]) -> list[dict]:
+    return [{"after": p.after, "count": p.count, "lastmod": iso(p.lastmod)} for p in pages]
+
+
+def dump_category_tree(roots: list[CategoryNode]) -> list[dict]:
+    return [node.as_dict() for node in roots]
+
+
+def dump_category(detail: CategoryDetail) -> dict:
+    """A category node with its children, counts and ancestors [{id, name}], root first."""
+    return {
+        **detail.node.as_dict(),
+        "ancestors": [{"id": a, "name": name} for a, name in detail.ancestors],
+    }

@@ -3,7 +3,11 @@
 import pytest
 from sqlalchemy.orm import Session
 
-from services.catalog.dependencies import LEXICON_CACHE, CatalogStore
+from services.catalog import schemas
+from services.catalog.repository import SqlCatalogRepository
+from services.catalog.search import LEXICON_CACHE, SqlProductSearch
+from services.catalog.usecases import Catalog
+from services.common.outbox import OutboxWriter
 from tests.helpers import engine_for
 from tests.helpers import truncate_tables as truncate_once
 
@@ -35,9 +39,49 @@ def session(config):
         yield session
 
 
+class CatalogOnSession:
+    """The catalog's use cases on one session, their results dumped as the service dumps them;
+    the test commits."""
+
+    def __init__(self, session):
+        repo = SqlCatalogRepository(session, OutboxWriter())
+        self.catalog = Catalog(repo=repo, search=SqlProductSearch(session))
+
+    def create_category(self, data, category_id=None):
+        new_id = self.catalog.create_category(data, category_id)
+        return schemas.dump_category(self.catalog.category_detail(new_id))
+
+    def create_product(self, data, product_id=None):
+        return schemas.dump_product(self.catalog.create_product(data, product_id=product_id))
+
+    def get_product(self, product_id):
+        return schemas.dump_product(self.catalog.get_product(product_id))
+
+    def archive_product(self, product_id):
+        return schemas.dump_product(self.catalog.archive_product(product_id))
+
+    def list_products(self, query):
+        return schemas.dump_product_page(self.catalog.list_products(query))
+
+    def apply_stock(self, product_id, available, version):
+        return self.catalog.apply_stock(product_id, available, version)
+
+    def set_rating(self, product_id, average, count):
+        return self.catalog.set_rating(product_id, average, count)
+
+    def list_product_slugs(self, after, limit, upto=None):
+        return schemas.dump_slugs(self.catalog.product_slugs(after, limit, upto))
+
+    def product_slug_pages(self, size):
+        return schemas.dump_slug_pages(self.catalog.product_slug_pages(size))
+
+    def list_category_slugs(self):
+        return schemas.dump_slugs(self.catalog.category_slugs())
+
+
 @pytest.fixture
 def store(session):
-    return CatalogStore(session)
+    return CatalogOnSession(session)
 
 
 CATEGORIES = [

@@ -106,7 +106,7 @@ def test_a_brand_filter_becomes_a_brand_weighted_tsquery():
 
 
 def test_the_lexicon_cache_forgets_words_after_its_ttl():
-    from services.catalog.dependencies import LexiconCache
+    from services.catalog.search import LexiconCache
 
     cache = LexiconCache(ttl=-1)
     cache.put("sony", (True, True, []))
