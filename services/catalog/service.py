@@ -37,10 +37,10 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
     repo = CatalogStorage()
     search = ProductSearchIndex()
 
-    # _read_back: create/update_category and attach_media commit the change, then read what
-    # they return in a transaction of its own, as they always have: the same statements and
-    # transactions per request (a read in the change's transaction would hold the pool's
-    # connections differently, and concurrent event handlers are ordered by that).
+    # _read_back: create/update_category and attach_media commit their change, then read what
+    # they return in a unit of work of its own, as they always have, so each request keeps its
+    # transactions as well as its statements. (Read inside the change's transaction, the pool
+    # opened fewer connections, which reordered concurrent stock_changed handlers.)
 
     @contextmanager
     def _catalog(self) -> Iterator[Catalog]:
@@ -225,7 +225,7 @@ class CatalogService(transactional_outbox.OutboxRelay, common.BazaarService):
         try:
             self.set_rating(payload.get("product_id"), payload.get("average"), payload.get("count"))
         except CatalogError:
-            return  # an unknown product: the unit of work rolled back
+            return  # refused: the unit of work rolled it back
 
     @event_handler("inventory", "stock_changed")
     def handle_stock_changed(self, payload: dict) -> None:
