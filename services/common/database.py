@@ -27,10 +27,12 @@ from nameko_sqlalchemy.database import DatabaseWrapper
 from sqlalchemy import event, exc
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing, OnConflictDoUpdate
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from services.common.config import MAX_WORKERS
+from services.common.outbox import OutboxWriter
+from services.common.ports import Transactional
 
 PING_AFTER_IDLE = 2.0  # seconds
 _CHECKED_IN = "bazaar_checked_in"
@@ -61,6 +63,33 @@ class Database(NamekoDatabase):
         return wrapper
 
 
+def worker_database(container, user: str) -> Database:
+    """The service's one `Database` provider, for another provider (`user`, named in the error)
+    that works in the worker's session."""
+    found = [d for d in container.dependencies if isinstance(d, Database)]
+    if len(found) != 1:
+        raise TypeError(f"{container.service_name}: {user} needs one Database")
+    return found[0]
+
+
+class SqlRepository(Transactional):
+    """The base of every SQL adapter: the worker's session, the outbox writer, and the
+    `Transactional` verbs of `services/common/ports.py` over them."""
+
+    def __init__(self, session: Session, outbox: OutboxWriter | None = None):
+        self.session = session
+        self.outbox = outbox or OutboxWriter()
+
+    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        self.outbox.add(self.session, event_type, payload)
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
 class Repository(DependencyProvider):
     """Injects `factory(session)`: a repository (an adapter of a domain port) on the worker's
     session, the same session `self.db.session` is, so the service's unit of work commits what
@@ -75,10 +104,7 @@ class Repository(DependencyProvider):
         self.factory = factory
 
     def setup(self):
-        found = [d for d in self.container.dependencies if isinstance(d, Database)]
-        if len(found) != 1:
-            raise TypeError(f"{self.container.service_name}: a Repository needs one Database")
-        self.database = found[0]
+        self.database = worker_database(self.container, "a Repository")
 
     def get_dependency(self, worker_ctx):
         return self.factory(self.database.get_dependency(worker_ctx).session)
@@ -192,7 +218,9 @@ __all__ = [
     "DeclarativeBase",
     "Insert",
     "Repository",
+    "SqlRepository",
     "insert",
     "naming_convention",
     "unit_of_work",
+    "worker_database",
 ]

@@ -1,0 +1,73 @@
+"""Fakes every service's unit tests share: a clock, ids in sequence, and the `Transactional`
+verbs of services/common/ports.py recorded in memory. Each service's own fakes
+(`tests/unit/<service>/fakes.py`) build on these."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """`now()` as a callable: the same instant until `advance(...)`; with `tick`, each call first
+    moves on by that much (for code that needs every timestamp distinct)."""
+
+    def __init__(self, start: datetime | None = None, tick: timedelta | None = None):
+        self.now = start or START
+        self.tick = tick
+
+    def __call__(self) -> datetime:
+        if self.tick:
+            self.now += self.tick
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+class SequentialIds:
+    """UUID-shaped ids, 00000001-..., 00000002-..., in the order they are asked for."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"{self.count:08d}-0000-4000-8000-000000000000"
+
+
+class RecordedTransaction:
+    """The `Transactional` port in memory: `recorded` holds the events of the open unit of work,
+    `commits` each committed unit's events, `rollbacks` counts the rollbacks. A subclass
+    snapshots and restores its own rows in `_snapshot`/`_restore` to roll back like a database."""
+
+    def __init__(self):
+        self.recorded: list[tuple[str, dict[str, Any]]] = []
+        self.commits: list[list[tuple[str, dict[str, Any]]]] = []
+        self.rollbacks = 0
+
+    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        self.recorded.append((event_type, payload))
+
+    def commit(self) -> None:
+        self.commits.append(self.recorded)
+        self.recorded = []
+        self._snapshot()
+
+    def rollback(self) -> None:
+        self.recorded = []
+        self.rollbacks += 1
+        self._restore()
+
+    def _snapshot(self) -> None:
+        """Remember the committed state (subclasses with rows)."""
+
+    def _restore(self) -> None:
+        """Go back to the committed state (subclasses with rows)."""
+
+    @property
+    def events(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every event committed so far, in order."""
+        return [event for unit in self.commits for event in unit]
