@@ -1,23 +1,24 @@
 """Transactional outbox: events written in the same transaction as the change, published after.
 
-A service adds the table to its metadata (its migration creates it), writes events with the
-`Outbox` dependency in the session of the change, and inherits `OutboxRelay`, whose timer publishes
-committed rows through nameko's ordinary event dispatch (source = the service's name, event type =
-the row's `event_type`), so `event_handler("<service>", "<event_type>")` consumers receive them:
+A service adds the table to its metadata (its migration creates it), writes events in the session
+of the change (`record_event` of its repository, a `services.common.database.SqlRepository`), and
+inherits `OutboxRelay`, whose timer publishes committed rows through nameko's ordinary event
+dispatch (source = the service's name, event type = the row's `event_type`), so
+`event_handler("<service>", "<event_type>")` consumers receive them:
 
-    class Base(DeclarativeBase): ...
-    outbox_table(Base.metadata)
+    class Base(DeclarativeBase):
+        metadata = service_metadata(outbox=True)       # services/common/models.py
 
     class OrdersService(OutboxRelay, BazaarService):
         name = "orders"
-        db = Database(Base)          # the relay uses `self.db`
-        outbox = Outbox()
+        db = Database(Base)                            # the relay uses `self.db`
+        repo = Repository(SqlOrdersRepository)         # on the worker's session
 
         @rpc
         def place_order(self, ...):
-            ...
-            self.outbox.add(self.db.session, "order_created", {"order_id": order.id})
-            self.db.session.commit()
+            with unit_of_work(self.db.session):        # the row commits with the order
+                ...
+                self.repo.record_event("order_created", {"order_id": order.id})
 
 Delivery is at least once: every payload gets `event_id` (the row's id) and `occurred_at`, and
 consumers deduplicate on `event_id`. A row is claimed with `FOR UPDATE SKIP LOCKED`, so two relay
