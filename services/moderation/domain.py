@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.common.ports import Transactional
+
 APPROVED = "approved"
 FLAGGED = "flagged"
 REJECTED = "rejected"
@@ -222,9 +224,10 @@ class ImageDetector(ABC):
         """Detections [{class, score, box}]; raises UnreadableImage, RemoteImage."""
 
 
-class DecisionRepository(ABC):
-    """The decisions audit trail. Decisions are records with id, subject_type, subject_id,
-    verdict, scores, reasons, model, model_version, duration_ms, created_at."""
+class DecisionRepository(Transactional):
+    """The decisions audit trail, in the worker's transaction (`Transactional`). Decisions are
+    records with id, subject_type, subject_id, verdict, scores, reasons, model, model_version,
+    duration_ms, created_at."""
 
     @abstractmethod
     def seen(self, event_id: str | None, consumer: str) -> bool:

@@ -6,23 +6,18 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from services.common import pagination
 from services.common.clock import utcnow
-from services.common.outbox import OutboxWriter
+from services.common.database import SqlRepository
 from services.moderation import domain
 from services.moderation.domain import Decision as Verdict
 from services.moderation.models import Decision, processed_events
 
 
-class SqlDecisionRepository(domain.DecisionRepository):
+class SqlDecisionRepository(SqlRepository, domain.DecisionRepository):
     """Decisions of one worker's session. `record` writes the decision, the processed-event claim
     and the `content_moderated` outbox row in the caller's transaction."""
-
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
 
     def seen(self, event_id: str | None, consumer: str) -> bool:
         if not event_id:
@@ -65,8 +60,7 @@ class SqlDecisionRepository(domain.DecisionRepository):
         )
         self.session.add(row)
         self.session.flush()
-        self.outbox.add(
-            self.session,
+        self.record_event(
             "content_moderated",
             {
                 "decision_id": row.id,

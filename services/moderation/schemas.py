@@ -3,17 +3,14 @@ decisions (`dump_*`)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.common import pagination
 from services.common.clock import iso
 from services.common.fields import Limit, Page
 from services.moderation.domain import MEDIA, REVIEW, VERDICTS, Decision
-
-log = logging.getLogger(__name__)
 
 
 class EventSchema(Schema):
@@ -42,15 +39,6 @@ class DecisionQuerySchema(Schema):
     verdict = fields.String(load_default=None, validate=validate.OneOf(VERDICTS))
     page = Page()
     limit = Limit()
-
-
-def load_event(schema: Schema, payload: Any, event_type: str) -> dict | None:
-    """The event's payload, or None (logged) for a malformed one, which no retry would mend."""
-    try:
-        return schema.load(payload if isinstance(payload, dict) else {})
-    except ValidationError as exc:
-        log.error("dropping malformed %s event: %s", event_type, exc.messages)
-        return None
 
 
 def dump_decision(row: Any) -> dict[str, Any]:

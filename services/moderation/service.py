@@ -6,7 +6,8 @@ model, model_version, product_id} through the outbox, in one transaction. Redeli
 recognised by `event_id` and change nothing.
 
 Entrypoints only: each loads its arguments, runs one use case of `usecases.Moderation` on the
-worker's session (which the use case commits, see there) and dumps the result.
+worker's session (which the use case commits through the decisions repository, see there) and
+dumps the result.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from nameko.dependency_providers import Config
 from services.common.database import Database, Repository, unit_of_work
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.messaging import event_handler
-from services.common.outbox import OutboxRelay, OutboxWriter
+from services.common.outbox import OutboxRelay
 from services.common.rpc import rpc
-from services.common.schemas import load
+from services.common.schemas import load, load_event
 from services.common.service import BazaarService
 from services.moderation import schemas
 from services.moderation.classifiers import ImageModel, TextModel
@@ -37,24 +38,22 @@ class ModerationService(DeadLetterAdmin, OutboxRelay, BazaarService):
     dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
-    decisions = Repository(lambda session: SqlDecisionRepository(session, OutboxWriter()))
+    decisions = Repository(SqlDecisionRepository)  # with the outbox writer (SqlRepository)
     config = Config()
     text_model = TextModel()
     image_model = ImageModel()
 
     @contextmanager
     def _moderation(self) -> Iterator[Moderation]:
-        """The use cases over the worker's session, in one unit of work."""
-        session = self.db.session
+        """The use cases over the worker's session (the decisions repository's), in one unit of
+        work."""
         moderation = Moderation(
             decisions=self.decisions,
             text_model=self.text_model,
             image_model=self.image_model,
             policy=lambda: policy_from_config(self.config),
-            commit=session.commit,
-            rollback=session.rollback,
         )
-        with unit_of_work(session):
+        with unit_of_work(self.db.session):
             yield moderation
 
     # -- events ---------------------------------------------------------------------------------
@@ -62,7 +61,7 @@ class ModerationService(DeadLetterAdmin, OutboxRelay, BazaarService):
     @event_handler("reviews", "review_submitted")
     @dead_lettered(dead_letters, "reviews", "review_submitted")
     def handle_review_submitted(self, payload):
-        event = schemas.load_event(schemas.ReviewSubmittedSchema(), payload, "review_submitted")
+        event = load_event(schemas.ReviewSubmittedSchema(), payload, "review_submitted")
         if event is None:
             return
         with self._moderation() as moderation:
@@ -71,7 +70,7 @@ class ModerationService(DeadLetterAdmin, OutboxRelay, BazaarService):
     @event_handler("media", "media_uploaded")
     @dead_lettered(dead_letters, "media", "media_uploaded")
     def handle_media_uploaded(self, payload):
-        event = schemas.load_event(schemas.MediaUploadedSchema(), payload, "media_uploaded")
+        event = load_event(schemas.MediaUploadedSchema(), payload, "media_uploaded")
         if event is None:
             return
         with self._moderation() as moderation:

@@ -1,7 +1,7 @@
 """The moderation use cases: one class, `Moderation`, over the ports of `domain` (the decisions
-repository, the text classifier, the image detector), the policy, and the worker's transaction:
-a decision is recorded with its `content_moderated` event in one transaction, and no connection
-is held while a model runs.
+repository, which carries the worker's transaction, the text classifier, the image detector) and
+the policy: a decision is recorded with its `content_moderated` event in one transaction, and no
+connection is held while a model runs.
 
 Pure like the domain (no nameko, SQLAlchemy or redis): unit-tested with the fakes in
 `tests/unit/moderation/fakes.py`.
@@ -37,15 +37,13 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Moderation:
-    """The moderation use cases over one worker's transaction (`commit`, `rollback`); `policy`
-    reads the policy in force."""
+    """The moderation use cases over one worker's transaction (the decisions repository's
+    `commit` and `rollback`); `policy` reads the policy in force."""
 
     decisions: DecisionRepository
     text_model: TextClassifier
     image_model: ImageDetector
     policy: Callable[[], Policy]
-    commit: Callable[[], None]
-    rollback: Callable[[], None]
     timer: Callable[[], float] = time.perf_counter
 
     # -- events ----------------------------------------------------------------------------------
@@ -140,7 +138,7 @@ class Moderation:
         """A cheap redelivery check before inference; the claim in `_record` is the real guard.
         The transaction ends so no connection is held while a model runs."""
         seen = self.decisions.seen(event["event_id"], consumer)
-        self.rollback()
+        self.decisions.rollback()
         return seen
 
     def _record(
@@ -166,10 +164,10 @@ class Moderation:
             extra=extra,
         )
         if stored is None:
-            self.rollback()
+            self.decisions.rollback()
             return
         duration_ms = stored.duration_ms  # read before the commit, which may expire the record
-        self.commit()
+        self.decisions.commit()
         log.info(
             "%s %s %s (%s) in %.1fms",
             subject_type,

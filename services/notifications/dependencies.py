@@ -5,6 +5,7 @@ repository.py."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -12,7 +13,7 @@ from nameko.extensions import DependencyProvider
 from services.common.config import MAIL
 from services.common.errors import ServiceUnavailable
 from services.common.redis import RedisClient
-from services.notifications import domain
+from services.notifications import domain, schemas
 from services.notifications.mail import (
     Rendered,
     Templates,
@@ -79,11 +80,15 @@ class Pusher(domain.Pusher):
     def __init__(self, client):
         self.client = client
 
-    def push(self, channel: str, message: dict, dedupe: str | None) -> bool:
-        """Publish; with a `dedupe` key, only the first time (for pushes no row records)."""
+    def push(
+        self, channel: str, event_type: str, data: dict, entry: Any | None, dedupe: str | None
+    ) -> bool:
+        """Publish `schemas.dump_push`; with a `dedupe` key, only the first time (for pushes no
+        row records)."""
         key = f"push:sent:{dedupe}:{channel}"
         if dedupe and not self.client.set(key, 1, nx=True, ex=PUSH_DEDUPE_TTL):
             return False
+        message = schemas.dump_push(event_type, data, entry)
         self.client.publish(channel, json.dumps(message, default=str))
         return True
 

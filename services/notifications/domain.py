@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from services.common.money import to_decimal_string
+from services.common.ports import Transactional
 
 # audiences
 PAYLOAD = "payload"  # the payload names the person (user_id, email, first_name)
@@ -137,9 +138,13 @@ def mark_read(notification: Any, now: datetime) -> None:
 # -- ports ---------------------------------------------------------------------------------------
 
 
-class EmailLog(ABC):
+class EmailLog(Transactional):
     """The sent log: one row per email; its unique dedupe key makes recording idempotent.
-    Emails are records with id, kind, attempts, to_address, subject, bodies, message_id."""
+    Emails are records with id, kind, attempts, to_address, subject, bodies, message_id.
+
+    It carries the worker's transaction (`Transactional`), which the inbox shares: its `commit`
+    makes the inbox's writes durable too. (This service publishes no events: it has no outbox,
+    and nothing records one.)"""
 
     @abstractmethod
     def record(
@@ -174,14 +179,13 @@ class EmailLog(ABC):
 
 class Inbox(ABC):
     """In-app notifications of users: records with id, user_id, kind, title, body, data,
-    read_at, created_at."""
+    read_at, created_at; written in the sent log's transaction (`EmailLog.commit`)."""
 
     @abstractmethod
     def add(
         self, *, dedupe_key: str, user_id: str, kind: str, title: str, body: str, data: dict
-    ) -> dict | None:
-        """Add an entry: the new entry's JSON (as live pushes carry it), or None when this
-        delivery was added before."""
+    ) -> Any | None:
+        """Add an entry: the new entry, or None when this delivery was added before."""
 
     @abstractmethod
     def page(self, user_id: str, page: int, limit: int, unread_only: bool) -> tuple[list, int]:
@@ -222,8 +226,11 @@ class Pusher(ABC):
     """Live updates to browsers, on the channels of services/common/push.py."""
 
     @abstractmethod
-    def push(self, channel: str, message: dict, dedupe: str | None) -> bool:
-        """Publish; with a `dedupe` key, only the first time (for pushes no row records)."""
+    def push(
+        self, channel: str, event_type: str, data: dict, entry: Any | None, dedupe: str | None
+    ) -> bool:
+        """Publish the event's public `data` with its new inbox entry (or None); with a
+        `dedupe` key, only the first time (for pushes no row records)."""
 
 
 class Directory(ABC):

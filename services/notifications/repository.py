@@ -8,24 +8,20 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
 
 from services.common import pagination
 from services.common.clock import utcnow
-from services.common.database import insert
+from services.common.database import SqlRepository, insert
 from services.notifications import domain
 from services.notifications.mail import Rendered
 from services.notifications.models import Email, Notification
-from services.notifications.schemas import dump_notification
 
 STALE_SENDING = timedelta(minutes=10)  # a send that crashed mid-way is tried again after this
 
 
-class SqlEmailLog(domain.EmailLog):
-    """The `emails` table: one row per (event, kind, recipient), with a retry schedule."""
-
-    def __init__(self, session: Session):
-        self.session = session
+class SqlEmailLog(SqlRepository, domain.EmailLog):
+    """The `emails` table: one row per (event, kind, recipient), with a retry schedule; its
+    `commit` ends the worker's transaction, the inbox's writes included."""
 
     def record(
         self,
@@ -116,16 +112,13 @@ class SqlEmailLog(domain.EmailLog):
         )
 
 
-class SqlInbox(domain.Inbox):
-    """The `notifications` table: users' in-app entries."""
-
-    def __init__(self, session: Session):
-        self.session = session
+class SqlInbox(SqlRepository, domain.Inbox):
+    """The `notifications` table: users' in-app entries, in the worker's session."""
 
     def add(
         self, *, dedupe_key: str, user_id: str, kind: str, title: str, body: str, data: dict
-    ) -> dict | None:
-        row = self.session.execute(
+    ) -> Notification | None:
+        return self.session.execute(
             insert(Notification)
             .values(
                 id=str(uuid.uuid4()),
@@ -140,7 +133,6 @@ class SqlInbox(domain.Inbox):
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(Notification)
         ).scalar_one_or_none()
-        return dump_notification(row) if row is not None else None
 
     def page(
         self, user_id: str, page: int, limit: int, unread_only: bool

@@ -53,6 +53,15 @@ def dump_notification(row: Any) -> dict:
     }
 
 
+def dump_push(event_type: str, data: dict, entry: Any | None) -> dict:
+    """A live update: {type, data, notification} (the new inbox entry, or None)."""
+    return {
+        "type": event_type,
+        "data": data,
+        "notification": dump_notification(entry) if entry is not None else None,
+    }
+
+
 def dump_inbox_page(page: InboxPage) -> dict:
     """Page[Notification] with meta.unread: the user's unread entries in all."""
     return {

@@ -8,7 +8,8 @@ so a redelivered event sends nothing more, retried with backoff by a timer), an 
 live push on Redis pub/sub (services/common/push.py) that the gateway's /ws relays.
 
 Entrypoints only: each loads its arguments, runs one use case of `usecases.Notifications` on the
-worker's session (which the use case commits step by step, see there) and dumps the result.
+worker's session (which the use case commits step by step through the sent log, see there) and
+dumps the result.
 """
 
 from __future__ import annotations
@@ -49,16 +50,14 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
     @contextmanager
     def _notifications(self) -> Iterator[Notifications]:
         """The use cases over the worker's session, in one unit of work."""
-        session = self.db.session
         notifications = Notifications(
             emails=self.emails,
             inbox=self.inbox,
             postman=self.postman,
             pusher=self.pusher,
             directory=RpcDirectory(self.accounts_rpc, self.orders_rpc, self.catalog_rpc),
-            commit=session.commit,
         )
-        with unit_of_work(session):
+        with unit_of_work(self.db.session):
             yield notifications
 
     # -- RPC ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The notifications use cases: one class, `Notifications`, over the ports of `domain` (the sent
-log, the inbox, the postman, the live pusher, the directory of other services' records) and the
-worker's transaction, committed where a step must stick before the next one (a slow SMTP server
-never holds a transaction open).
+log, which carries the worker's transaction, the inbox, the postman, the live pusher, the
+directory of other services' records). The transaction is committed where a step must stick
+before the next one (a slow SMTP server never holds a transaction open).
 
 Pure like the domain (no nameko, SQLAlchemy or redis): unit-tested with the fakes in
 `tests/unit/notifications/fakes.py`.
@@ -28,14 +28,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Notifications:
-    """The notifications use cases over one worker's transaction (`commit`)."""
+    """The notifications use cases over one worker's transaction (`emails.commit`, which the
+    inbox's writes share)."""
 
     emails: EmailLog
     inbox: Inbox
     postman: Postman
     pusher: Pusher
     directory: Directory
-    commit: Callable[[], None]
     clock: Callable[[], datetime] = utcnow
 
     # -- the inbox -------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ class Notifications:
         context = self.context(event_type, payload, plan) if plan.email or plan.inbox else {}
         data = domain.public_data({**payload, **context.get("extra", {})})
 
-        pushes: list[tuple[str, dict]] = []
+        pushes: list[tuple[str, Any]] = []  # (channel, the new inbox entry or None)
         new_emails: list[str] = []
         new_entries = 0
         for person in recipients:
@@ -104,24 +104,17 @@ class Notifications:
                 if entry is None:
                     continue  # seen before: this person was told already
             if plan.push and plan.audience != domain.ADMINS and person.get("user_id"):
-                pushes.append(
-                    (
-                        user_channel(person["user_id"]),
-                        {"type": event_type, "data": data, "notification": entry},
-                    )
-                )
+                pushes.append((user_channel(person["user_id"]), entry))
         wants_admins = (plan.push and plan.audience == domain.ADMINS) or plan.admin_push
         if wants_admins and (new_entries or not plan.inbox):
-            pushes.append(
-                (ADMINS_CHANNEL, {"type": event_type, "data": data, "notification": None})
-            )
-        self.commit()
+            pushes.append((ADMINS_CHANNEL, None))
+        self.emails.commit()
 
         # live updates first (email may be slow); a new inbox entry already proves a first
         # delivery, pushes that leave no row are deduplicated by the pusher
         dedupe = None if plan.inbox else key
-        for channel, message in pushes:
-            self.pusher.push(channel, message, dedupe)
+        for channel, entry in pushes:
+            self.pusher.push(channel, event_type, data, entry, dedupe)
         for email_id in new_emails:
             self.send(email_id)
 
@@ -129,7 +122,7 @@ class Notifications:
         """Send the emails whose (re)try is due: first attempts a crash interrupted, and failed
         ones after their backoff."""
         due = self.emails.due()
-        self.commit()
+        self.emails.commit()
         for email_id in due:
             self.send(email_id)
 
@@ -137,7 +130,7 @@ class Notifications:
         """One attempt at a logged email, claimed in its own transaction first (so two workers
         never send it twice); a failure schedules the next attempt, or gives up."""
         email = self.emails.claim(email_id)
-        self.commit()
+        self.emails.commit()
         if email is None:
             return
         try:
@@ -151,13 +144,13 @@ class Notifications:
                 self.postman.max_attempts,
                 delay,
             )
-            self.commit()
+            self.emails.commit()
             log.warning(
                 "email %s (%s) attempt %d failed: %s", email.id, email.kind, email.attempts, exc
             )
             return
         self.emails.mark_sent(email.id)
-        self.commit()
+        self.emails.commit()
 
     # -- who and what ----------------------------------------------------------------------------
 

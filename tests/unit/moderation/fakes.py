@@ -1,5 +1,6 @@
-"""Hand-written fakes of the moderation ports: an in-memory decisions repository and scripted
-classifiers."""
+"""Hand-written fakes of the moderation ports: an in-memory decisions repository (its
+transaction recorded by tests/unit/fakes.py's `RecordedTransaction`, with the order in which the
+use case ended it) and scripted classifiers."""
 
 from __future__ import annotations
 
@@ -7,13 +8,23 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from services.moderation import domain
+from tests.unit.fakes import RecordedTransaction
 
 
-class FakeDecisions(domain.DecisionRepository):
+class FakeDecisions(RecordedTransaction, domain.DecisionRepository):
     def __init__(self):
+        super().__init__()
         self.rows: list[SimpleNamespace] = []
-        self.events: list[dict] = []
         self.claims: set[tuple[str, str]] = set()
+        self.ended: list[str] = []  # "commit" / "rollback", in order
+
+    def commit(self):
+        self.ended.append("commit")
+        super().commit()
+
+    def rollback(self):
+        self.ended.append("rollback")
+        super().rollback()
 
     def seen(self, event_id, consumer):
         return bool(event_id) and (event_id, consumer) in self.claims
@@ -48,7 +59,9 @@ class FakeDecisions(domain.DecisionRepository):
             created_at=datetime(2026, 1, 2, tzinfo=UTC),
         )
         self.rows.append(row)
-        self.events.append({"decision_id": row.id, "verdict": row.verdict, **extra})
+        self.record_event(
+            "content_moderated", {"decision_id": row.id, "verdict": row.verdict, **extra}
+        )
         return row
 
     def latest(self, subject_type, subject_id):
@@ -93,16 +106,3 @@ class FakeImageDetector(domain.ImageDetector):
         if self.error:
             raise self.error
         return self.detections
-
-
-class Transaction:
-    """The commit and rollback ports: what the use case ended, in order."""
-
-    def __init__(self):
-        self.ended: list[str] = []
-
-    def commit(self):
-        self.ended.append("commit")
-
-    def rollback(self):
-        self.ended.append("rollback")

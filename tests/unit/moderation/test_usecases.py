@@ -16,7 +16,6 @@ from tests.unit.moderation.fakes import (
     FakeDecisions,
     FakeImageDetector,
     FakeTextClassifier,
-    Transaction,
 )
 
 REVIEW = {
@@ -30,15 +29,13 @@ REVIEW = {
 
 
 def moderation(text=None, image=None):
-    transaction = Transaction()
+    decisions = FakeDecisions()  # the repository carries the transaction
     return Moderation(
-        decisions=FakeDecisions(),
+        decisions=decisions,
         text_model=text or FakeTextClassifier(),
         image_model=image or FakeImageDetector(),
         policy=lambda: policy_from_settings({}),
-        commit=transaction.commit,
-        rollback=transaction.rollback,
-    ), transaction
+    ), decisions
 
 
 def test_a_rude_review_is_rejected_recorded_and_published_in_one_transaction():
@@ -47,7 +44,7 @@ def test_a_rude_review_is_rejected_recorded_and_published_in_one_transaction():
 
     [row] = use_cases.decisions.rows
     assert (row.subject_type, row.subject_id, row.verdict) == ("review", "r-1", REJECTED)
-    assert use_cases.decisions.events == [
+    assert [payload for _, payload in use_cases.decisions.events] == [
         {"decision_id": row.id, "verdict": REJECTED, "product_id": "p-1", "user_id": "u-1"}
     ]
     assert transaction.ended == ["rollback", "commit"]  # the early check ends before the model

@@ -1,5 +1,6 @@
-"""Hand-written fakes of the notifications ports: in-memory sent log and inbox, a postman that
-renders a line and records what it sends, a pusher that records (and deduplicates) pushes, and a
+"""Hand-written fakes of the notifications ports: in-memory sent log (carrying the transaction:
+tests/unit/fakes.py's `RecordedTransaction`) and inbox, a postman that renders a line and records
+what it sends, a pusher that records (and deduplicates) the messages it would publish, and a
 directory of users, orders and products."""
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any
 
 from services.common.errors import NotFound
 from services.notifications import domain
-from services.notifications.schemas import dump_notification
+from services.notifications.schemas import dump_push
+from tests.unit.fakes import RecordedTransaction
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -30,8 +32,9 @@ class FakeEmail:
     last_error: str | None = None
 
 
-class FakeEmailLog(domain.EmailLog):
+class FakeEmailLog(RecordedTransaction, domain.EmailLog):
     def __init__(self):
+        super().__init__()
         self.rows: dict[str, FakeEmail] = {}
 
     def record(self, *, dedupe_key, event_type, kind, user_id, to_address, rendered):
@@ -81,7 +84,7 @@ class FakeInbox(domain.Inbox):
             created_at=NOW,
         )
         self.rows.append(row)
-        return dump_notification(row)
+        return row
 
     def _of(self, user_id, unread_only=False):
         rows = [r for r in reversed(self.rows) if r.user_id == user_id]
@@ -131,12 +134,12 @@ class FakePusher(domain.Pusher):
         self.pushed: list[tuple[str, dict]] = []
         self.keys: set[str] = set()
 
-    def push(self, channel, message, dedupe):
+    def push(self, channel, event_type, data, entry, dedupe):
         key = f"{dedupe}:{channel}"
         if dedupe and key in self.keys:
             return False
         self.keys.add(key)
-        self.pushed.append((channel, message))
+        self.pushed.append((channel, dump_push(event_type, data, entry)))
         return True
 
 
@@ -168,13 +171,3 @@ class FakeDirectory(domain.Directory):
         if key not in records:
             raise NotFound(f"no {key}")
         return records[key]
-
-
-class Commits:
-    """The `commit` port: counts the transactions a use case ends."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self):
-        self.count += 1

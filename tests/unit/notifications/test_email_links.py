@@ -13,7 +13,7 @@ from services.notifications import domain
 from services.notifications.dependencies import RpcDirectory
 from services.notifications.mail import Templates, storefront_url
 from services.notifications.usecases import Notifications
-from tests.unit.notifications.fakes import Commits, FakeEmailLog, FakeInbox, FakePusher
+from tests.unit.notifications.fakes import FakeEmailLog, FakeInbox, FakePusher
 
 SHOP = "https://shop.example"
 # the web app's pages that emails link to (web/src/storefront, web/src/admin route tables)
@@ -71,7 +71,6 @@ def notifications():
         postman=Postman(),
         pusher=FakePusher(),
         directory=directory,
-        commit=Commits(),
     )
 
 

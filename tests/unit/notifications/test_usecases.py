@@ -9,7 +9,6 @@ from services.notifications.exceptions import NotificationNotFound
 from services.notifications.usecases import Notifications
 from tests.unit.notifications.fakes import (
     NOW,
-    Commits,
     FakeDirectory,
     FakeEmailLog,
     FakeInbox,
@@ -33,7 +32,6 @@ def notifications(directory):
         postman=FakePostman(),
         pusher=FakePusher(),
         directory=directory,
-        commit=Commits(),
         clock=lambda: NOW,
     )
 
@@ -59,7 +57,7 @@ def test_a_confirmed_order_is_emailed_put_in_the_inbox_and_pushed_in_three_trans
     assert message["notification"]["title"] == "Order ORDER-1 confirmed"
     assert ADMINS_CHANNEL in [c for c, _ in notifications.pusher.pushed]  # a new-order alert
     # the writes, the claim of the email, its outcome
-    assert notifications.commit.count == 3
+    assert len(notifications.emails.commits) == 3
 
 
 def test_a_redelivered_event_tells_nobody_twice(notifications):
@@ -116,7 +114,7 @@ def test_an_unreachable_order_service_fails_the_event_before_anything_is_written
     directory.order = down
     with pytest.raises(ServiceUnavailable):
         notifications.notify("order_cancelled", {"order_id": "order-1"})
-    assert notifications.inbox.rows == [] and notifications.commit.count == 0
+    assert notifications.inbox.rows == [] and len(notifications.emails.commits) == 0
 
 
 def test_an_entry_is_marked_read_once_and_only_by_its_owner(notifications):
