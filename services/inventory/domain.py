@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from services.common.ports import Transactional
+
 ACTIVE = "active"
 COMMITTED = "committed"
 RELEASED = "released"
@@ -110,8 +112,9 @@ class ReservationRecord(Protocol):
     updated_at: datetime
 
 
-class InventoryRepository(ABC):
-    """Stock rows, reservations and the movements ledger, in the caller's transaction.
+class InventoryRepository(Transactional):
+    """Stock rows, reservations and the movements ledger, in the caller's transaction (events,
+    commit and rollback: `Transactional`).
 
     Stock changes are conditional UPDATEs returning the new level (None: the condition did not
     hold); the row lock plus the re-checked WHERE clause make concurrent reservations of the
@@ -217,12 +220,6 @@ class InventoryRepository(ABC):
     @abstractmethod
     def due_reservations(self, limit: int) -> list[str]:
         """Order ids of active reservations past their expiry, oldest first."""
-
-    # events
-
-    @abstractmethod
-    def record_event(self, event_type: str, payload: dict) -> None:
-        """Dispatch an event once the transaction commits (outbox)."""
 
 
 class Catalog(ABC):

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
 
 from services.common import pagination
+from services.common.database import SqlRepository
 from services.common.fields import MAX_STOCK
-from services.common.outbox import OutboxWriter
 from services.inventory import domain
 from services.inventory.models import Reservation, ReservationLine, Stock
 
@@ -40,12 +39,11 @@ def _level(row) -> domain.StockLevel | None:
     return None if row is None else level_of(row)
 
 
-class SqlInventoryRepository(domain.InventoryRepository):
-    max_on_hand = MAX_STOCK  # the INTEGER column's bound, which every API bound stays under
+class SqlInventoryRepository(SqlRepository, domain.InventoryRepository):
+    """`domain.InventoryRepository` on the worker's session; events, commit and rollback from
+    `SqlRepository`."""
 
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
+    max_on_hand = MAX_STOCK  # the INTEGER column's bound, which every API bound stays under
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -247,8 +245,3 @@ class SqlInventoryRepository(domain.InventoryRepository):
                 {"n": limit},
             ).scalars()
         )
-
-    # -- events -------------------------------------------------------------------------------
-
-    def record_event(self, event_type: str, payload: dict) -> None:
-        self.outbox.add(self.session, event_type, payload)

@@ -1,7 +1,7 @@
 """The inventory service: stock levels, reservations with expiry, the movements ledger.
 
 Entrypoints only: each RPC validates its arguments, runs one use case of `usecases.Inventory`
-(in a unit of work on the worker's session where it writes), and returns JSON. Events go through
+in a unit of work on the worker's session (reads too), and returns JSON. Events go through
 the transactional outbox, published by the `OutboxRelay` timer.
 """
 
@@ -53,7 +53,7 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
     catalog_rpc = RpcProxy("catalog")
 
     def _use_cases(self) -> Inventory:
-        """The use cases over the worker's repository (reads: nothing to commit)."""
+        """The use cases over the worker's repository."""
         return Inventory(
             repo=self.repo,
             catalog=RpcCatalog(self.catalog_rpc),
@@ -61,28 +61,24 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
         )
 
     @contextmanager
-    def _unit_of_work(self) -> Iterator[None]:
-        """Commit what the block wrote, or roll it back if it raises."""
-        with unit_of_work(self.db.session):
-            yield
-
-    @contextmanager
     def _inventory(self) -> Iterator[Inventory]:
-        """The use cases in one unit of work."""
+        """The use cases in one unit of work: committed, or rolled back if the block raises."""
         inventory = self._use_cases()
-        with self._unit_of_work():
+        with unit_of_work(self.db.session):
             yield inventory
 
     @rpc
     def get_stock(self, product_ids: list[str]) -> dict:
         """{product_id: {on_hand, reserved, available, low_stock_threshold, version}} for the
         ids that have stock."""
-        return schemas.dump_stock_levels(self._use_cases().get_stock(product_ids))
+        with self._inventory() as inventory:
+            return schemas.dump_stock_levels(inventory.get_stock(product_ids))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_product_stock(self, product_id: str) -> dict:
         """One product's stock with its id; StockNotFound (404) when it has none."""
-        return schemas.dump_level(self._use_cases().product_stock(product_id))
+        with self._inventory() as inventory:
+            return schemas.dump_level(inventory.product_stock(product_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def set_stock(
@@ -95,7 +91,7 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
     ) -> dict:
         """On-hand becomes `quantity`; NegativeStock (409) if below what is reserved. `actor`
         ({user_id, role}, None: the shop) must own the product unless an admin (ProductNotFound,
-        asked of the catalog before the database)."""
+        asked of the catalog before the first statement)."""
         who = Actor.load(actor)
         args = load(
             schemas.SetStockInput(),
@@ -107,10 +103,8 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
                 "low_stock_threshold": low_stock_threshold,
             },
         )
-        inventory = self._use_cases()
-        inventory.require_changeable(args["product_id"], who)
-        with self._unit_of_work():
-            return schemas.dump_level(inventory.set_stock(**args))
+        with self._inventory() as inventory:
+            return schemas.dump_level(inventory.set_stock(**args, who=who))
 
     @rpc(expected_exceptions=EXPECTED)
     def adjust_stock(
@@ -127,10 +121,8 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
                 "user_id": who.user_id,
             },
         )
-        inventory = self._use_cases()
-        inventory.require_changeable(args["product_id"], who)
-        with self._unit_of_work():
-            return schemas.dump_level(inventory.adjust_stock(**args))
+        with self._inventory() as inventory:
+            return schemas.dump_level(inventory.adjust_stock(**args, who=who))
 
     @rpc(expected_exceptions=EXPECTED)
     def set_low_stock_threshold(self, product_id: str, threshold: int) -> dict:
@@ -142,7 +134,8 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
         """Page of low stock, lowest first; a seller's own products only (their ids from the
         catalog, one RPC; admins skip it)."""
         who = Actor.load(actor)
-        return schemas.dump_low_stock(self._use_cases().low_stock(page, limit, who))
+        with self._inventory() as inventory:
+            return schemas.dump_low_stock(inventory.low_stock(page, limit, who))
 
     @rpc(expected_exceptions=EXPECTED)
     def reserve(self, order_id: str, lines: list[dict], ttl_seconds: int | None = None) -> dict:
@@ -162,7 +155,8 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
 
     @rpc(expected_exceptions=EXPECTED)
     def get_reservation(self, order_id: str) -> dict:
-        return schemas.dump_reservation(self._use_cases().reservation(order_id))
+        with self._inventory() as inventory:
+            return schemas.dump_reservation(inventory.reservation(order_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def commit(self, order_id: str) -> None:
@@ -179,11 +173,11 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
     @ExpiryTimer.decorator(interval=5)
     def expire_reservations(self) -> None:
         """Release reservations past their expiry, one transaction each; reservation_expired.
-        One that fails is rolled back and logged; the others go on."""
-        inventory = self._use_cases()
-        for order_id in inventory.due_reservations():
+        One that fails is rolled back and logged; the others go on. The batch is read in the
+        first expiry's transaction (one transaction per reservation, none for the read)."""
+        for order_id in self._use_cases().due_reservations():
             try:
-                with self._unit_of_work():
+                with self._inventory() as inventory:
                     inventory.expire(order_id)
             except Exception:
                 log.exception("could not expire reservation %s", order_id)

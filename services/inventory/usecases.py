@@ -3,7 +3,8 @@ the catalog): stock levels, reservations with expiry, the movements ledger.
 
 Each change of stock writes a ledger row, keeps the low-stock alert, and sends stock_changed (and
 stock_low when available stock falls to the threshold); a use case's events are recorded after
-its last statement, so one that fails records none. The service commits each unit of work.
+its last statement, so one that fails records none. The service runs each use case in a unit of
+work (reads too) and commits it.
 
 Pure like the domain (no nameko, SQLAlchemy or redis): unit-tested with the fakes in
 `tests/unit/inventory/fakes.py`.
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.common.actor import Actor, require_changeable
+from services.common.actor import SYSTEM, Actor, require_changeable
 from services.common.clock import utcnow
 from services.common.errors import ValidationFailed
 from services.inventory import domain
@@ -79,8 +80,8 @@ class Inventory:
 
     def require_changeable(self, product_id: str, who: Actor) -> None:
         """A seller stocks only their own products (ProductNotFound otherwise); the catalog owns
-        who that is. Admins and internal callers skip the catalog. Asked before the transaction,
-        so a refused change never reaches the database."""
+        who that is. Admins and internal callers skip the catalog. Asked before the first
+        statement, so a refused change never reaches the database."""
         if not who.sees_everything:
             owners = self.catalog.owners([product_id])
             require_changeable(who, product_id, owners, ProductNotFound)
@@ -92,19 +93,24 @@ class Inventory:
         reason: str,
         user_id: str | None,
         low_stock_threshold: int | None = None,
+        who: Actor = SYSTEM,
     ) -> StockLevel:
         """On-hand becomes `quantity` (creating the record); NegativeStock below what is
-        reserved."""
+        reserved. `who` must be allowed to change the product (`require_changeable`, asked
+        first)."""
+        self.require_changeable(product_id, who)
         events: Events = []
         level = self._set_stock(product_id, quantity, reason, user_id, low_stock_threshold, events)
         self._record(events)
         return level
 
     def adjust_stock(
-        self, product_id: str, delta: int, reason: str, user_id: str | None
+        self, product_id: str, delta: int, reason: str, user_id: str | None, who: Actor = SYSTEM
     ) -> StockLevel:
-        """On-hand += delta (a first positive delta creates the record). Raises StockNotFound,
-        NegativeStock (below what is reserved), ValidationFailed (above the most a row holds)."""
+        """On-hand += delta (a first positive delta creates the record). Raises ProductNotFound
+        (`who` may not change it, asked first), StockNotFound, NegativeStock (below what is
+        reserved), ValidationFailed (above the most a row holds)."""
+        self.require_changeable(product_id, who)
         events: Events = []
         level = self.repo.add_on_hand(product_id, delta)
         if level is None:

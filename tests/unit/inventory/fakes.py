@@ -1,23 +1,14 @@
-"""Hand-written fakes of the inventory ports: an in-memory repository and catalog."""
+"""Hand-written fakes of the inventory ports: an in-memory repository and catalog (the clock and
+the recorded transaction from tests/unit/fakes.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from services.inventory import domain
 from services.inventory.usecases import Inventory
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
+from tests.unit.fakes import FakeClock, RecordedTransaction
 
 
 @dataclass
@@ -48,19 +39,20 @@ class FakeReservation:
     updated_at: datetime
 
 
-class FakeRepository(domain.InventoryRepository):
-    """The conditional updates of the SQL adapter, on dicts (no transactions: a use case that
-    raises is rolled back by the service's unit of work, not here)."""
+class FakeRepository(RecordedTransaction, domain.InventoryRepository):
+    """The conditional updates of the SQL adapter, on dicts. Events are `recorded` (the use cases
+    never commit); rows are not rolled back: a use case that raises is rolled back by the
+    service's unit of work, not here."""
 
     max_on_hand = 1000
 
-    def __init__(self, clock: Clock):
+    def __init__(self, clock: FakeClock):
+        super().__init__()
         self.clock = clock
         self.rows: dict[str, Row] = {}
         self.reservations: dict[str, FakeReservation] = {}
         self.lines: dict[str, dict[str, int]] = {}
         self.movements: list[tuple[str, int, int, int, str, str | None, str | None]] = []
-        self.events: list[tuple[str, dict]] = []
 
     def _bump(self, row: Row) -> domain.StockLevel:
         row.version += 1
@@ -186,11 +178,8 @@ class FakeRepository(domain.InventoryRepository):
         ]
         return [r.order_id for r in sorted(due, key=lambda r: r.expires_at)][:limit]
 
-    def record_event(self, event_type, payload):
-        self.events.append((event_type, payload))
-
     def event_types(self) -> list[str]:
-        return [event_type for event_type, _ in self.events]
+        return [event_type for event_type, _ in self.recorded]
 
 
 class FakeCatalog(domain.Catalog):
@@ -207,8 +196,8 @@ class FakeCatalog(domain.Catalog):
         return [p for p, owner in self.owner_of.items() if owner == seller_id]
 
 
-def make_inventory(**settings) -> tuple[Inventory, FakeRepository, FakeCatalog, Clock]:
-    clock = Clock()
+def make_inventory(**settings) -> tuple[Inventory, FakeRepository, FakeCatalog, FakeClock]:
+    clock = FakeClock()
     repo = FakeRepository(clock)
     catalog = FakeCatalog()
     inventory = Inventory(repo=repo, catalog=catalog, settings=settings, clock=clock)

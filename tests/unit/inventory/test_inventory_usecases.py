@@ -34,7 +34,7 @@ def test_setting_stock_creates_it_writes_the_ledger_and_announces_the_change(wor
     level = inventory.set_stock("mug", 8, "restock", "admin-1")
     assert (level.on_hand, level.available, level.version) == (8, 8, 1)
     assert repo.movements == [("mug", 8, 0, 8, "restock", None, "admin-1")]
-    assert repo.events == [
+    assert repo.recorded == [
         (
             "stock_changed",
             {"product_id": "mug", "available": 8, "on_hand": 8, "reserved": 0, "version": 1},
@@ -73,11 +73,11 @@ def test_a_reservation_takes_all_lines_or_none_and_announces_nothing_when_refuse
     inventory, repo, _, _ = world
     inventory.set_stock("mug", 5, "restock", None)
     inventory.set_stock("tea", 1, "restock", None)
-    repo.events.clear()
+    repo.recorded.clear()
     with pytest.raises(OutOfStock) as raised:
         inventory.reserve("o1", [line("mug", 2), line("tea", 2)])
     assert raised.value.details == {"product_id": "tea", "requested": 2, "available": 1}
-    assert repo.events == []
+    assert repo.recorded == []
 
 
 def test_reserving_merges_lines_and_the_same_order_again_changes_nothing(world):
@@ -136,7 +136,7 @@ def test_a_reservation_past_its_expiry_is_released_and_announced(world):
     assert inventory.expire("late") is True
     assert inventory.reservation("late").status == "expired"
     assert inventory.product_stock("mug").reserved == 0
-    assert repo.events[-1] == ("reservation_expired", {"order_id": "late"})
+    assert repo.recorded[-1] == ("reservation_expired", {"order_id": "late"})
 
 
 def test_stock_low_fires_once_when_stock_falls_to_the_threshold(world):
@@ -185,3 +185,17 @@ def test_stock_levels_go_out_by_product_with_their_version(world):
     }
     with pytest.raises(StockNotFound):
         inventory.product_stock("none")
+
+
+def test_a_refused_seller_changes_no_stock_and_the_catalog_is_asked_first(world):
+    inventory, repo, catalog, _ = world
+    catalog.owner_of = {"mine": "seller-a", "theirs": "seller-b"}
+    with pytest.raises(ProductNotFound):
+        inventory.set_stock("theirs", 5, "recount", "seller-a", who=SELLER_A)
+    with pytest.raises(ProductNotFound):
+        inventory.adjust_stock("theirs", 5, "delivery", "seller-a", who=SELLER_A)
+    assert repo.rows == {} and repo.movements == [] and repo.recorded == []
+    assert inventory.adjust_stock("mine", 2, "delivery", "seller-a", who=SELLER_A).on_hand == 2
+    asked = catalog.asked
+    inventory.set_stock("theirs", 1, "recount", "admin-1", who=ADMIN)
+    assert catalog.asked == asked

@@ -1,10 +1,11 @@
 """A seller changes the stock of their own products only: inventory asks the catalog (one RPC)
-before touching its database; admins are not asked about."""
+before its first SQL statement; admins are not asked about."""
 
 import pytest
 from nameko.testing.services import worker_factory
 
 from services.inventory.exceptions import ProductNotFound
+from services.inventory.repository import SqlInventoryRepository
 from services.inventory.service import InventoryService
 
 SELLER_A = {"user_id": "seller-a", "role": "seller"}
@@ -15,17 +16,34 @@ class ReachedTheDatabase(Exception):
     pass
 
 
-class RecordingDb:
-    """Stands in for the database only to tell whether a call got that far."""
+class RecordingSession:
+    """Stands in for the worker's session only to tell whether a call got as far as a statement.
+    Ending a transaction that never began sends nothing (as a SQLAlchemy session with no
+    connection yet), so the unit of work may commit or roll it back."""
 
-    @property
-    def session(self):
+    def execute(self, *args, **kwargs):
         raise ReachedTheDatabase
+
+    get = scalar = scalars = add = flush = execute
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+
+class RecordingDb:
+    def __init__(self):
+        self.session = RecordingSession()
 
 
 @pytest.fixture
 def inventory():
-    worker = worker_factory(InventoryService, db=RecordingDb())
+    db = RecordingDb()
+    worker = worker_factory(
+        InventoryService, db=db, repo=SqlInventoryRepository(db.session, outbox=None)
+    )
     worker.catalog_rpc.get_owners.return_value = {"theirs": "seller-b", "mine": "seller-a"}
     return worker
 
