@@ -18,6 +18,7 @@ from typing import Any
 
 from services.catalog.exceptions import CategoryNotEmpty, InvalidProduct, SlugTaken
 from services.common.actor import Actor
+from services.common.ports import Transactional
 
 STATUSES = ("active", "draft", "archived")
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "rating")
@@ -471,8 +472,9 @@ def _refused() -> InvalidProduct:
 # entity is the stored product itself, changed in place and written at the next flush.
 
 
-class CatalogRepository(ABC):
-    """Storage of products and categories, within one transaction (the service commits)."""
+class CatalogRepository(Transactional):
+    """Storage of products and categories, within one unit of work (the service commits; a use
+    case that changed nothing rolls back through `Transactional`, its events with it)."""
 
     # product reads
 
@@ -588,12 +590,6 @@ class CatalogRepository(ABC):
 
     @abstractmethod
     def delete_category(self, category: Any) -> None: ...
-
-    # events
-
-    @abstractmethod
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        """Dispatch an event once the transaction commits (outbox)."""
 
 
 class ProductSearch(ABC):

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from services.catalog import domain
 from services.catalog.exceptions import SlugTaken
 from services.catalog.models import Category, Product, ProductImage
-from services.common.outbox import OutboxWriter
+from services.common.database import SqlRepository
 
 PRODUCT_COLUMNS = """
     p.id, p.slug, p.name, p.description, p.brand, p.category_id, p.price, p.compare_at_price,
@@ -53,10 +53,9 @@ def category_by_id_or_slug(session: Session, id_or_slug: str) -> Category | None
     ).scalar_one_or_none()
 
 
-class SqlCatalogRepository(domain.CatalogRepository):
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
+class SqlCatalogRepository(SqlRepository, domain.CatalogRepository):
+    """The port on the worker's session (`SqlRepository`: session, outbox, record_event,
+    commit, rollback)."""
 
     # -- product reads ------------------------------------------------------------------------
 
@@ -292,8 +291,3 @@ class SqlCatalogRepository(domain.CatalogRepository):
 
     def delete_category(self, category: Any) -> None:
         self.session.delete(category)
-
-    # -- events -------------------------------------------------------------------------------
-
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.outbox.add(self.session, event_type, payload)

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
 
 from services.catalog import domain
 from services.catalog.models import Category, SearchTerm
 from services.catalog.repository import category_by_id_or_slug, product_rows
 from services.common import pagination
-from services.common.database import insert
+from services.common.database import SqlRepository, insert
 
 COUNT_CAP = 5000  # matches counted exactly (see SqlProductSearch.page)
 
@@ -92,9 +91,9 @@ class Filters:
     brand_tsq: str | None
 
 
-class SqlProductSearch(domain.ProductSearch):
-    def __init__(self, session: Session):
-        self.session = session
+class SqlProductSearch(SqlRepository, domain.ProductSearch):
+    """The port on the worker's session (`SqlRepository`), the repository's session too: the
+    words it remembers are committed or rolled back with the product's change."""
 
     def filters(self, query: dict, text_query: str) -> Filters:
         status = query.get("status") or "active"

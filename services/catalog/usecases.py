@@ -130,7 +130,8 @@ class Catalog:
     ) -> Any:
         """Apply `changes` (a loaded ProductChanges); returns the record. Raises
         ProductNotFound, InvalidProduct, SlugTaken. Event: product_updated when something
-        changed."""
+        changed; when nothing did, the unit of work is rolled back (`_forget`): the lock and
+        the dictionary words written on the way are not kept."""
         product = self._editable(product_id, actor)
         changes = dict(changes)
         if "seller_id" in changes:
@@ -157,11 +158,14 @@ class Catalog:
             self.repo.record_event(
                 "product_updated", domain.update_announcement(record, actor.user_id, diff)
             )
+        else:
+            self._forget()
         return record
 
     def archive_product(self, product_id: str, actor: Actor = SYSTEM) -> Any:
         """Hide a product from the storefront (idempotent); returns the record.
-        Event: product_archived when it was not archived yet."""
+        Event: product_archived when it was not archived yet; when it was, the unit of work
+        (its lock) is rolled back (`_forget`)."""
         product = self._editable(product_id, actor)
         changed = domain.archive(product, self.clock())
         if changed:
@@ -171,6 +175,8 @@ class Catalog:
             self.repo.record_event(
                 "product_archived", {"product_id": product_id, "user_id": actor.user_id}
             )
+        else:
+            self._forget()
         return record
 
     # fed by other services
@@ -314,6 +320,12 @@ class Catalog:
 
     def _check_category_slug(self, slug: str, category_id: str | None = None) -> None:
         domain.check_slug_free(slug, self.repo.category_slug_holder(slug), category_id)
+
+    def _forget(self) -> None:
+        """A change that changed nothing ends in a rollback, as it always has: the service's
+        commit that follows finds no transaction and sends nothing. (update_product has written
+        the product's words to the dictionary on the way: they go too.)"""
+        self.repo.rollback()
 
     def _record_changed(self, product_id: str, what: str) -> None:
         self.repo.record_event("product_updated", {"product_id": product_id, "changed": [what]})

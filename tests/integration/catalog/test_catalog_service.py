@@ -112,6 +112,24 @@ def test_a_price_change_is_announced_with_the_previous_price(catalog_rpc, catego
     assert change["changed"] == ["price"] and change["previous_price"] == 19999
 
 
+def test_an_update_that_changes_nothing_keeps_no_dictionary_words(
+    catalog_rpc, category, catalog_config
+):
+    created = catalog_rpc.create_product(product(category, name="Quiet Kettle", brand="Smeg"))
+    engine = engine_for(catalog_config, "catalog")
+
+    def dictionary():
+        with engine.connect() as conn:
+            return set(conn.execute(text("SELECT word FROM search_terms")).scalars())
+
+    with engine.begin() as conn:  # a product whose words the dictionary lacks (an old row)
+        conn.execute(text("DELETE FROM search_terms"))
+    assert catalog_rpc.update_product(created["id"], {"price": 19999})["price"] == 19999
+    assert dictionary() == set()  # rolled back, as a change that changed nothing always was
+    catalog_rpc.update_product(created["id"], {"price": 18999})
+    assert {"quiet", "kettle", "smeg"} <= dictionary()
+
+
 def test_archiving_hides_a_product_but_keeps_it_readable(catalog_rpc, category):
     created = catalog_rpc.create_product(product(category))
     assert catalog_rpc.archive_product(created["id"])["status"] == "archived"

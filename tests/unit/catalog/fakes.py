@@ -1,8 +1,11 @@
-"""Hand-written fakes of the catalog ports: an in-memory repository and product search, and a
-clock. No transactions: a use case that raises is rolled back by the service's unit of work."""
+"""Hand-written fakes of the catalog ports: an in-memory repository (a `RecordedTransaction`
+whose rollback restores its rows and the dictionary of words as last committed) and product
+search, and the use cases as the service runs them, each call in a unit of work of its own."""
 
 from __future__ import annotations
 
+import copy
+import inspect
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -11,15 +14,7 @@ from typing import Any
 from services.catalog import domain
 from services.catalog.exceptions import SlugTaken
 from services.catalog.usecases import Catalog
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
+from tests.unit.fakes import FakeClock, RecordedTransaction
 
 
 @dataclass(eq=False)
@@ -70,12 +65,31 @@ class FakeCategory:
     updated_at: datetime = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-class FakeRepository(domain.CatalogRepository):
+class FakeRepository(RecordedTransaction, domain.CatalogRepository):
+    """Products, categories and the search dictionary (`search_terms`, which FakeSearch writes:
+    one database, one transaction). Rows added by the `add_*_row` helpers are committed ones;
+    `events` are the committed events (RecordedTransaction)."""
+
     def __init__(self):
+        super().__init__()
         self.products: dict[str, FakeProduct] = {}
         self.categories: dict[str, FakeCategory] = {}
-        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.search_terms: set[str] = set()
         self.flushes = 0
+        self._snapshot()
+
+    # the transaction: a rollback goes back to the rows as last committed
+
+    def _snapshot(self) -> None:
+        self._committed = copy.deepcopy((self.products, self.categories, self.search_terms))
+
+    def _restore(self) -> None:
+        self.products, self.categories, self.search_terms = copy.deepcopy(self._committed)
+
+    def add_words(self, words) -> None:
+        """Words already in the dictionary (committed)."""
+        self.search_terms |= set(words)
+        self._snapshot()
 
     # a record is what the SQL adapter's rows hold: the columns, the category, image dicts
     def record(self, product: FakeProduct) -> SimpleNamespace:
@@ -100,6 +114,7 @@ class FakeRepository(domain.CatalogRepository):
             parent_id,
             position=position,
         )
+        self._snapshot()
 
     def add_product_row(self, product_id, category_id, **columns) -> FakeProduct:
         columns.setdefault("name", product_id)
@@ -107,6 +122,7 @@ class FakeRepository(domain.CatalogRepository):
         columns.setdefault("price", 1000)
         product = FakeProduct(id=product_id, category_id=category_id, **columns)
         self.products[product_id] = product
+        self._snapshot()
         return product
 
     # product reads
@@ -286,19 +302,15 @@ class FakeRepository(domain.CatalogRepository):
     def delete_category(self, category):
         del self.categories[category.id]
 
-    # events
-
-    def record_event(self, event_type, payload):
-        self.events.append((event_type, payload))
-
 
 class FakeSearch(domain.ProductSearch):
     """Matches products by strategy from `hits` ({strategy: [product ids]}); with no entry for
-    a strategy, every product the filters let through. The dictionary is `words`."""
+    a strategy, every product the filters let through. The dictionary is `words`: the
+    repository's `search_terms`, rolled back with it."""
 
     def __init__(self, repo: FakeRepository, words: set[str] | None = None):
         self.repo = repo
-        self.words = set(words or ())
+        repo.add_words(words or ())
         self.hits: dict[str, list[str]] = {}
         self.tried: list[str] = []
         self.sorts: list[str] = []
@@ -328,10 +340,42 @@ class FakeSearch(domain.ProductSearch):
         meta = {"page": page, "limit": limit, "total": len(products)}
         return domain.ProductPage([self.repo.record(p) for p in products], meta)
 
+    @property
+    def words(self) -> set[str]:
+        return self.repo.search_terms
+
     def remember_words(self, *texts):
-        self.words |= domain.lexicon_words(*texts)
+        self.repo.search_terms |= domain.lexicon_words(*texts)
 
 
-def catalog(repo: FakeRepository | None = None, words: set[str] | None = None) -> Catalog:
+class InUnitsOfWork:
+    """The `Catalog` use cases as the service runs them: each call in a unit of work of its own,
+    committed when it returns, rolled back when it raises (services.common.database's
+    unit_of_work on the fake's transaction). Other attributes (search, repo) as they are."""
+
+    def __init__(self, use_cases: Catalog):
+        self.use_cases = use_cases
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self.use_cases, name)
+        if name.startswith("_") or not inspect.ismethod(found):
+            return found
+        repo = self.use_cases.repo
+
+        def in_a_unit_of_work(*args, **kwargs):
+            try:
+                result = found(*args, **kwargs)
+            except BaseException:
+                repo.rollback()
+                raise
+            repo.commit()
+            return result
+
+        return in_a_unit_of_work
+
+
+def catalog(repo: FakeRepository | None = None, words: set[str] | None = None) -> InUnitsOfWork:
+    """The use cases over the fakes, a clock that ticks a second per call."""
     repo = repo or FakeRepository()
-    return Catalog(repo=repo, search=FakeSearch(repo, words), clock=Clock())
+    clock = FakeClock(tick=timedelta(seconds=1))
+    return InUnitsOfWork(Catalog(repo=repo, search=FakeSearch(repo, words), clock=clock))

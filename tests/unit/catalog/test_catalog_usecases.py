@@ -11,7 +11,7 @@ from services.catalog.exceptions import (
     SlugTaken,
 )
 from services.common.actor import SYSTEM, Actor
-from tests.unit.catalog.fakes import FakeRepository, catalog
+from tests.unit.catalog.fakes import FakeProduct, FakeRepository, catalog
 
 SELLER = Actor(user_id="s-1", role="seller")
 OTHER_SELLER = Actor(user_id="s-2", role="seller")
@@ -85,6 +85,26 @@ def test_an_update_that_changes_nothing_is_not_announced(shop, repo):
     created = shop.create_product(lamp(), SELLER)
     shop.update_product(created.id, {"price": 2500}, SELLER)
     assert events(repo, "product_updated") == []
+
+
+def test_an_update_that_changes_nothing_keeps_nothing_it_wrote_on_the_way(shop, repo):
+    repo.add_product_row("p-1", "c-k", name="Steel Kettle", brand="Smeg", slug="kettle")
+    rollbacks = repo.rollbacks
+    record = shop.update_product("p-1", {"price": 1000, "name": "Steel Kettle"})
+    assert record.name == "Steel Kettle" and record.price == 1000
+    assert repo.rollbacks == rollbacks + 1  # the unit of work ends in a rollback
+    assert repo.search_terms == set()  # so remember_words' words are not kept
+    assert repo.events == [] and repo.products["p-1"].updated_at == FakeProduct.updated_at
+    shop.update_product("p-1", {"price": 1200})
+    assert repo.rollbacks == rollbacks + 1
+    assert {"steel", "kettle", "smeg"} <= repo.search_terms  # a real change keeps them
+
+
+def test_archiving_an_archived_product_rolls_back_its_lock(shop, repo):
+    repo.add_product_row("p-1", "c-k", status="archived")
+    rollbacks = repo.rollbacks
+    assert shop.archive_product("p-1").status == "archived"
+    assert repo.rollbacks == rollbacks + 1 and repo.events == []
 
 
 def test_an_update_checks_the_compare_at_price_against_the_price_it_keeps(shop):

@@ -11,27 +11,33 @@ from tests.unit.catalog.fakes import FakeRepository, FakeSearch
 
 
 class FakeSession:
-    def __init__(self):
+    """The worker's session, which the repository works in: the unit of work's commit and
+    rollback are the repository's (counted here)."""
+
+    def __init__(self, repo):
+        self.repo = repo
         self.commits = 0
         self.rollbacks = 0
 
     def commit(self):
         self.commits += 1
+        self.repo.commit()
 
     def rollback(self):
         self.rollbacks += 1
+        self.repo.rollback()
 
 
 class FakeDb:
-    def __init__(self):
-        self.session = FakeSession()
+    def __init__(self, repo):
+        self.session = FakeSession(repo)
 
 
 @pytest.fixture
 def service():
     repo = FakeRepository()
     repo.add_category_row("c-k", "kitchen", "Kitchen")
-    return worker_factory(CatalogService, db=FakeDb(), repo=repo, search=FakeSearch(repo))
+    return worker_factory(CatalogService, db=FakeDb(repo), repo=repo, search=FakeSearch(repo))
 
 
 def test_a_created_product_is_committed_once_and_returned_in_the_rpc_shape(service):
@@ -75,3 +81,13 @@ def test_a_stock_event_for_a_product_is_committed_and_announced_once(service):
     service.handle_stock_changed(event)
     assert [name for name, _ in service.repo.events].count("availability_changed") == 1
     assert service.get_product(product["id"])["available"] == 3
+
+
+def test_a_change_that_changes_nothing_is_rolled_back_words_and_all(service):
+    service.repo.add_product_row("p-1", "c-k", name="Steel Kettle", slug="steel-kettle", price=10)
+    assert service.update_product("p-1", {"price": 10})["price"] == 10
+    assert service.archive_product("p-1")["status"] == "archived"
+    assert service.archive_product("p-1")["status"] == "archived"
+    assert service.repo.rollbacks == 2  # the no-op update and the second archive
+    assert service.repo.search_terms == set()  # the update's words were not kept
+    assert [name for name, _ in service.repo.events] == ["product_archived"]
