@@ -36,7 +36,8 @@ from nameko.constants import (
     LOGIN_METHOD_CONFIG_KEY,
     SERIALIZER_CONFIG_KEY,
 )
-from nameko.exceptions import UnknownService
+from nameko.exceptions import RemoteError, UnknownService, get_module_path
+from nameko.exceptions import registry as remote_errors
 from nameko.rpc import ReplyListener as NamekoReplyListener
 from nameko.rpc import Responder as NamekoResponder
 from nameko.rpc import Rpc as NamekoRpc
@@ -56,6 +57,17 @@ TRANSIENT = 1  # AMQP delivery mode: kept in memory only
 
 class RpcTimeout(ServiceUnavailable):
     """A service did not answer within the RPC timeout."""
+
+
+def remote_error_name(exc: BaseException) -> str | None:
+    """The type name of an error an RPC call raised: a registered exception's own class name
+    (it arrived as itself), an unregistered one's as its `RemoteError` names it; None for any
+    other exception (not a remote error). Callers translate remote refusals by this name."""
+    if isinstance(exc, RemoteError):
+        return exc.exc_type
+    if get_module_path(type(exc)) in remote_errors:
+        return type(exc).__name__
+    return None
 
 
 class _TimedMethod:

@@ -6,21 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 import stripe
+from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 
 from services.common.config import PAYMENTS
-from services.common.database import Database
-from services.common.errors import NotFound
-from services.payments import domain
+from services.common.database import worker_database
+from services.common.errors import BazaarError
+from services.common.rpc import remote_error_name
+from services.payments import domain, webhooks
 from services.payments.providers import CashOnDelivery, SimulatedProvider, StripeProvider
 
 # config PAYMENTS: {provider, webhook_secret, webhook_tolerance, stripe: {...}}
 DEV_WEBHOOK_SECRET = "whsec_bazaar_development_only"
+# what orders' get_order raises for an order it does not have, registered here or not
+ORDER_NOT_FOUND = ("OrderNotFound", "NotFound")
 
 
 class Providers(domain.Providers):
-    """What `PaymentProviders` injects: the configured card provider and cash on delivery; the
-    simulated provider keeps its intents in the worker's session (the repository's)."""
+    """What `PaymentProviders` injects: the configured card provider and cash on delivery (the
+    simulated provider keeps its intents in the worker's session, the repository's), and the
+    webhooks' signatures (`webhooks`, with the configured secret and tolerance)."""
 
     def __init__(
         self,
@@ -45,6 +50,12 @@ class Providers(domain.Providers):
             return StripeProvider(self.stripe_client)
         return SimulatedProvider(self.session)
 
+    def verify_webhook(self, payload: str | bytes, signature: str | None) -> dict[str, Any]:
+        return webhooks.verify(payload, signature, self.webhook_secret, tolerance=self.tolerance)
+
+    def sign_webhook(self, payload: str) -> str:
+        return webhooks.sign(payload, self.webhook_secret)
+
 
 class PaymentProviders(DependencyProvider):
     """Builds the Stripe client once (`setup`), from config `PAYMENTS`; refuses to run the stripe
@@ -52,10 +63,7 @@ class PaymentProviders(DependencyProvider):
     a `Database` provider: the simulated provider works in the worker's session."""
 
     def setup(self):
-        found = [d for d in self.container.dependencies if isinstance(d, Database)]
-        if len(found) != 1:
-            raise TypeError(f"{self.container.service_name}: PaymentProviders needs one Database")
-        self.database = found[0]
+        self.database = worker_database(self.container, "PaymentProviders")
         settings = self.container.config.get(PAYMENTS) or {}
         self.card_name = settings.get("provider") or "simulated"
         if self.card_name not in ("simulated", "stripe"):
@@ -89,7 +97,8 @@ class PaymentProviders(DependencyProvider):
 
 
 class RpcOrders(domain.Orders):
-    """The orders service over its RPC proxy: one `get_order` per order id (as an admin)."""
+    """The orders service over its RPC proxy: one `get_order` per order id (as an admin); an
+    order orders does not have is None."""
 
     def __init__(self, orders_rpc):
         self.orders_rpc = orders_rpc
@@ -99,6 +108,8 @@ class RpcOrders(domain.Orders):
         for order_id in order_ids:
             try:
                 found[order_id] = self.orders_rpc.get_order(order_id, None, True)
-            except NotFound:
+            except (BazaarError, RemoteError) as exc:
+                if remote_error_name(exc) not in ORDER_NOT_FOUND:
+                    raise
                 found[order_id] = None
         return found

@@ -9,10 +9,12 @@ abstract classes here, with their adapters in `repository.py`, `providers.py` an
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from services.common.ports import Transactional
 
 PENDING = "pending"
 FAILED = "failed"
@@ -270,8 +272,9 @@ class PaymentHistory:
     refunds: list[RefundRecord]
 
 
-class PaymentsRepository(ABC):
-    """Payments, refunds and provider events in one transaction per unit of work."""
+class PaymentsRepository(Transactional):
+    """Payments, refunds and provider events in one transaction per unit of work (its events:
+    `record_event`; `confirm` commits mid-way: the `Transactional` verbs)."""
 
     @abstractmethod
     def add(self, **values: Any) -> PaymentRecord:
@@ -317,16 +320,16 @@ class PaymentsRepository(ABC):
     ) -> None: ...
 
     @abstractmethod
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        """Dispatch an event once the transaction commits (outbox)."""
-
-    @abstractmethod
-    def commit(self) -> None:
-        """Commit what this request wrote so far (a use case of several transactions)."""
-
-    @abstractmethod
-    def rollback(self) -> None:
-        """Drop what this request wrote since the last commit."""
+    def run_once(
+        self,
+        user_id: str | None,
+        key: str | None,
+        operation: str,
+        request_hash: str | None,
+        action: Callable[[], Any],
+    ) -> Any:
+        """`action()` at most once per (user, Idempotency-Key), its answer stored and replayed;
+        commits (see common.idempotency)."""
 
 
 class PaymentProvider(ABC):
@@ -355,16 +358,24 @@ class PaymentProvider(ABC):
 
 
 class Providers(ABC):
-    """The configured card provider, cash on delivery, and the webhook signing settings."""
+    """The configured card provider, cash on delivery, and the webhooks' signatures (Stripe's
+    scheme, with the configured secret and tolerance)."""
 
     card_name: str  # simulated | stripe
     publishable_key: str | None
-    webhook_secret: str
-    tolerance: int  # seconds a signed webhook stays acceptable
 
     @abstractmethod
     def get(self, name: str) -> PaymentProvider:
         """The provider called `name` (cod, stripe, simulated)."""
+
+    @abstractmethod
+    def verify_webhook(self, payload: str | bytes, signature: str | None) -> dict[str, Any]:
+        """The event of a correctly signed, fresh payload; else InvalidSignature or
+        InvalidWebhook."""
+
+    @abstractmethod
+    def sign_webhook(self, payload: str) -> str:
+        """The signature header of `payload` (the simulated provider's events)."""
 
 
 class Orders(ABC):

@@ -6,20 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from services.common.clock import utcnow
-from services.common.database import insert
-from services.common.outbox import OutboxWriter
+from services.common.database import SqlRepository, insert
 from services.payments.domain import PaymentsRepository
 from services.payments.exceptions import PaymentNotFound
-from services.payments.models import Payment, ProviderEvent, Refund, processed_events
+from services.payments.models import (
+    Payment,
+    ProviderEvent,
+    Refund,
+    idempotency_keys,
+    processed_events,
+)
 
 
-class SqlPaymentsRepository(PaymentsRepository):
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
+class SqlPaymentsRepository(SqlRepository, PaymentsRepository):
+    """`domain.PaymentsRepository` on the worker's session (`SqlRepository`: the session, the
+    outbox writer, record_event, commit and rollback)."""
+
+    def run_once(self, user_id, key, operation, request_hash, action):
+        return idempotency_keys.run(self.session, user_id, key, operation, request_hash, action)
 
     def add(self, **values: Any) -> Payment:
         stamp = utcnow()
@@ -99,12 +105,3 @@ class SqlPaymentsRepository(PaymentsRepository):
                 created_at=utcnow(),
             )
         )
-
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.outbox.add(self.session, event_type, payload)
-
-    def commit(self) -> None:
-        self.session.commit()
-
-    def rollback(self) -> None:
-        self.session.rollback()

@@ -1,8 +1,8 @@
 """The payments service: provider intents, the webhook path, refunds, reconciliation.
 
 Entrypoints only: each RPC or handler validates its arguments, runs one use case of
-`usecases.Payments` (in a unit of work on the worker's session where it writes), and returns
-JSON. Events go through the transactional outbox, published by the `OutboxRelay` timer.
+`usecases.Payments` in a unit of work on the worker's session (reads too), and returns JSON.
+Events go through the transactional outbox, published by the `OutboxRelay` timer.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from services.common.schemas import load
 from services.common.service import BazaarService
 from services.payments import schemas
 from services.payments.dependencies import PaymentProviders, RpcOrders
-from services.payments.models import Base, dead_letters, idempotency_keys
+from services.payments.models import Base, dead_letters
 from services.payments.repository import SqlPaymentsRepository
 from services.payments.usecases import Payments
 
@@ -36,14 +36,16 @@ class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
     providers = PaymentProviders()
     orders_rpc = RpcProxy("orders")
 
-    def _use_cases(self) -> Payments:
-        """The use cases over the worker's repository (reads: nothing to commit)."""
-        return Payments(repo=self.repo, providers=self.providers, orders=RpcOrders(self.orders_rpc))
-
     @contextmanager
     def _payments(self) -> Iterator[Payments]:
-        """The use cases in one unit of work: committed, or rolled back if they raise."""
-        payments = self._use_cases()
+        """The use cases over the worker's repository, providers and the orders service, in one
+        unit of work: committed, or rolled back if they raise."""
+        payments = Payments(
+            repo=self.repo,
+            providers=self.providers,
+            orders=RpcOrders(self.orders_rpc),
+            present=schemas.dump_payment,
+        )
         with unit_of_work(self.db.session):
             yield payments
 
@@ -72,30 +74,24 @@ class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
         """Simulated provider: a test card decides; the outcome travels the webhook path.
         Raises PaymentDeclined for a declined card. The Idempotency-Key store commits."""
         args = load(schemas.ConfirmArgs(), {"intent_id": intent_id, "card_number": card_number})
-        payments = self._use_cases()
-        return idempotency_keys.run(
-            self.db.session,
-            user_id,
-            idempotency_key,
-            "confirm",
-            request_hash,
-            lambda: schemas.dump_payment(
-                payments.confirm(args["intent_id"], args["card_number"], user_id)
-            ),
-        )
+        with self._payments() as payments:
+            return payments.confirm_once(
+                args["intent_id"], args["card_number"], user_id, idempotency_key, request_hash
+            )
 
     @rpc
     def checkout_options(self):
         """{card_provider: simulated|stripe, publishable_key (stripe), methods, test_cards
         (simulated: [{number, outcome}])}: public, what the storefront's payment step shows."""
-        return self._use_cases().checkout_options()
+        with self._payments() as payments:
+            return payments.checkout_options()
 
     @rpc(expected_exceptions=EXPECTED)
     def intent_for_order(self, order_id, user_id=None, is_admin=False):
         """The order's payment with its client secret (created at checkout); another user's
         order raises PaymentNotFound."""
-        payment = self._use_cases().get_payment(order_id, user_id, bool(is_admin))
-        return schemas.dump_payment(payment)
+        with self._payments() as payments:
+            return schemas.dump_payment(payments.get_payment(order_id, user_id, bool(is_admin)))
 
     @rpc(expected_exceptions=EXPECTED)
     def handle_webhook(self, payload, signature):
@@ -105,8 +101,8 @@ class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
 
     @rpc(expected_exceptions=EXPECTED)
     def get_payment(self, order_id, user_id=None, is_admin=False):
-        payment = self._use_cases().get_payment(order_id, user_id, bool(is_admin))
-        return schemas.dump_payment(payment)
+        with self._payments() as payments:
+            return schemas.dump_payment(payments.get_payment(order_id, user_id, bool(is_admin)))
 
     @rpc(expected_exceptions=EXPECTED)
     def list_payment_events(self, order_id):
@@ -114,20 +110,17 @@ class PaymentsService(DeadLetterAdmin, OutboxRelay, BazaarService):
         refund_confirmed, at, amount (minor units or None), currency, provider, reason}], oldest
         first; [] for an order without a payment."""
         args = load(schemas.PaymentEventsArgs(), {"order_id": order_id})
-        return schemas.dump_payment_events(self._use_cases().payment_history(args["order_id"]))
+        with self._payments() as payments:
+            return schemas.dump_payment_events(payments.payment_history(args["order_id"]))
 
     @rpc(expected_exceptions=EXPECTED)
     def refund(self, order_id, amount=None, user_id=None, idempotency_key=None, request_hash=None):
         """Refund what remains (or `amount`, minor units); dispatches payment_refunded."""
         args = load(schemas.RefundArgs(), {"order_id": order_id, "amount": amount})
-
-        def refund():
-            with self._payments() as payments:
-                return schemas.dump_payment(payments.refund(args["order_id"], args["amount"]))
-
-        return idempotency_keys.run(
-            self.db.session, user_id, idempotency_key, "refund", request_hash, refund
-        )
+        with self._payments() as payments:
+            return payments.refund_once(
+                args["order_id"], args["amount"], user_id, idempotency_key, request_hash
+            )
 
     @rpc
     def reconcile(self):

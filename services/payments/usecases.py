@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from services.common.clock import utcnow
-from services.payments import domain, webhooks
+from services.payments import domain
 from services.payments.domain import (
     Orders,
     PaymentProvider,
@@ -48,6 +48,8 @@ class Payments:
     repo: PaymentsRepository
     providers: Providers
     orders: Orders
+    # how a payment is answered (schemas.dump_payment): the idempotent writes store that answer
+    present: Callable[[PaymentRecord], dict[str, Any]]
     clock: Callable[[], datetime] = utcnow
 
     def provider(self, name: str) -> PaymentProvider:
@@ -108,6 +110,24 @@ class Payments:
 
     # -- the simulated provider's confirmation -----------------------------------------------
 
+    def confirm_once(
+        self,
+        intent_id: str,
+        card_number: str,
+        user_id: str | None,
+        idempotency_key: str | None = None,
+        request_hash: str | None = None,
+    ) -> dict[str, Any]:
+        """`confirm`, answered (`present`) at most once per (user, Idempotency-Key): the key's
+        store commits (the claim, then the stored answer)."""
+        return self.repo.run_once(
+            user_id,
+            idempotency_key,
+            "confirm",
+            request_hash,
+            lambda: self.present(self.confirm(intent_id, card_number, user_id)),
+        )
+
     def confirm(self, intent_id: str, card_number: str, user_id: str | None) -> PaymentRecord:
         """Turn a test card into a signed provider event and feed it to `handle_webhook`.
         Commits twice: the simulated intent's change, then the webhook's. Raises
@@ -136,7 +156,7 @@ class Payments:
             ) from None
         self.repo.commit()
         payload = json.dumps(event, separators=(",", ":"))
-        self.handle_webhook(payload, webhooks.sign(payload, self.providers.webhook_secret))
+        self.handle_webhook(payload, self.providers.sign_webhook(payload))
         self.repo.commit()
         payment = self.repo.by_intent(intent_id)
         assert payment is not None
@@ -157,9 +177,7 @@ class Payments:
         """Verify, deduplicate by event id, apply forward-only. Raises InvalidSignature,
         InvalidWebhook. A duplicate rolls its claim back; anything else is the caller's to
         commit. -> {received, event_id, applied, duplicate (repeats only)}."""
-        event = webhooks.verify(
-            payload, signature, self.providers.webhook_secret, tolerance=self.providers.tolerance
-        )
+        event = self.providers.verify_webhook(payload, signature)
         obj = event["data"]["object"]
         intent_id = obj.get("payment_intent") if obj.get("object") == "charge" else obj.get("id")
         if event["type"] not in domain.HANDLED_EVENTS:
@@ -225,6 +243,24 @@ class Payments:
         )
 
     # -- refunds and cash on delivery ---------------------------------------------------------
+
+    def refund_once(
+        self,
+        order_id: str,
+        amount: int | None,
+        user_id: str | None = None,
+        idempotency_key: str | None = None,
+        request_hash: str | None = None,
+    ) -> dict[str, Any]:
+        """`refund`, answered (`present`) at most once per (user, Idempotency-Key). The refund
+        commits its own transaction before the key's store records the answer."""
+
+        def refund() -> dict[str, Any]:
+            answer = self.present(self.refund(order_id, amount))
+            self.repo.commit()
+            return answer
+
+        return self.repo.run_once(user_id, idempotency_key, "refund", request_hash, refund)
 
     def refund(self, order_id: str, amount: int | None) -> PaymentRecord:
         """Refund all that remains (or `amount`); a repeat after a full refund changes nothing.

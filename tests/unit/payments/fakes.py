@@ -5,23 +5,18 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from services.payments import domain
+from services.common.errors import BazaarError, ServiceUnavailable
+from services.payments import domain, webhooks
 from services.payments.exceptions import PaymentNotFound
+from services.payments.schemas import dump_payment
 from services.payments.usecases import Payments
+from tests.unit.fakes import FakeClock
 
 SECRET = "whsec_unit_tests"
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
+SECOND = timedelta(seconds=1)  # the tests' clock moves on a second at each call
 
 
 @dataclass(eq=False)
@@ -60,13 +55,14 @@ class FakeRefund:
 
 
 class FakeRepository(domain.PaymentsRepository):
-    def __init__(self, clock: Clock):
+    def __init__(self, clock: FakeClock):
         self.clock = clock
         self.payments: dict[str, FakePayment] = {}
         self.claimed: list[FakeProviderEvent] = []
         self.delivered: set[tuple[str, str]] = set()
         self.refund_rows: list[FakeRefund] = []
         self.events: list[tuple[str, dict[str, Any]]] = []
+        self.keys: dict[tuple[str, str], dict[str, Any]] = {}
         self.commits = 0
         self.rollbacks = 0
 
@@ -126,6 +122,31 @@ class FakeRepository(domain.PaymentsRepository):
 
     def rollback(self):
         self.rollbacks += 1
+
+    def run_once(self, user_id, key, operation, request_hash, action):
+        """common.idempotency's store in memory: the answer (or expected error) is replayed."""
+        if not key:
+            result = action()
+            self.commit()
+            return result
+        stored = self.keys.get((str(user_id), key))
+        if stored is not None:
+            if "error" in stored:
+                raise stored["error"]
+            return stored["result"]
+        self.commit()  # the claim
+        try:
+            result = action()
+        except ServiceUnavailable:
+            raise
+        except BazaarError as exc:
+            self.rollback()
+            self.keys[(str(user_id), key)] = {"error": exc}
+            self.commit()
+            raise
+        self.keys[(str(user_id), key)] = {"result": result}
+        self.commit()
+        return result
 
     def event_types(self) -> list[str]:
         return [event_type for event_type, _ in self.events]
@@ -213,6 +234,12 @@ class FakeProviders(domain.Providers):
             self.by_name[name] = FakeProvider(name)
         return self.by_name[name]
 
+    def verify_webhook(self, payload, signature):
+        return webhooks.verify(payload, signature, self.webhook_secret, tolerance=self.tolerance)
+
+    def sign_webhook(self, payload):
+        return webhooks.sign(payload, self.webhook_secret)
+
 
 class FakeOrders(domain.Orders):
     def __init__(self, statuses: dict[str, str] | None = None):
@@ -240,9 +267,11 @@ class World:
 
 
 def make_payments(card_name: str = "simulated") -> World:
-    clock = Clock()
+    clock = FakeClock(tick=SECOND)
     repo = FakeRepository(clock)
     providers = FakeProviders(card_name=card_name)
     orders = FakeOrders()
-    payments = Payments(repo=repo, providers=providers, orders=orders, clock=clock)
+    payments = Payments(
+        repo=repo, providers=providers, orders=orders, present=dump_payment, clock=clock
+    )
     return World(payments, repo, providers, orders)

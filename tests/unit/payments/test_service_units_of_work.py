@@ -1,5 +1,5 @@
 """The service's entrypoints through worker_factory with the fakes: one unit of work committed
-per write, none for a read, and payments on the wire with UTC ISO 8601 times."""
+per entrypoint (reads too), and payments on the wire with UTC ISO 8601 times."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -9,7 +9,8 @@ from nameko.testing.services import worker_factory
 from services.payments import schemas
 from services.payments.exceptions import PaymentNotRefundable
 from services.payments.service import PaymentsService
-from tests.unit.payments.fakes import Clock, FakePayment, FakeProviders, FakeRepository
+from tests.unit.fakes import FakeClock
+from tests.unit.payments.fakes import SECOND, FakePayment, FakeProviders, FakeRepository
 
 
 class FakeSession:
@@ -32,15 +33,19 @@ class FakeDb:
 @pytest.fixture
 def service():
     return worker_factory(
-        PaymentsService, db=FakeDb(), repo=FakeRepository(Clock()), providers=FakeProviders()
+        PaymentsService,
+        db=FakeDb(),
+        repo=FakeRepository(FakeClock(tick=SECOND)),
+        providers=FakeProviders(),
     )
 
 
-def test_creating_an_intent_commits_one_unit_of_work_and_reading_it_none(service):
+def test_creating_an_intent_commits_one_unit_of_work_and_reading_it_one_more(service):
+    # a read runs in a unit of work too: its read transaction ends with COMMIT (issue 14, round 2)
     created = service.create_intent("order-1", 2500, "EUR", "user-1", "key-1")
     assert service.db.session.commits == 1
     assert service.get_payment("order-1", "user-1") == created
-    assert service.db.session.commits == 1
+    assert service.db.session.commits == 2
     assert created["created_at"] == "2026-01-01T12:00:01+00:00"
 
 
