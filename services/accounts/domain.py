@@ -23,6 +23,7 @@ from typing import Any
 from services.accounts.exceptions import (
     WeakPassword,
 )
+from services.common.ports import Transactional
 
 ROLES = ("customer", "seller", "admin")
 DEFAULT_ROLE = "customer"
@@ -269,8 +270,9 @@ class Page:
 # --- ports ----------------------------------------------------------------------------------
 
 
-class AccountsRepository(ABC):
-    """Storage of the accounts aggregates, within one transaction."""
+class AccountsRepository(Transactional):
+    """Storage of the accounts aggregates, within one transaction (events, commit and rollback:
+    `Transactional`)."""
 
     @abstractmethod
     def add_user(self, user: User) -> None:
@@ -334,10 +336,6 @@ class AccountsRepository(ABC):
     @abstractmethod
     def flush(self) -> None:
         """Write pending changes now (the one-default-address index checks each statement)."""
-
-    @abstractmethod
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        """Dispatch an event once the transaction commits (outbox)."""
 
 
 class PasswordHasher(ABC):

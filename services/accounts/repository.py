@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from services.accounts import models  # noqa: F401  (maps the domain classes)
 from services.accounts.domain import (
@@ -19,13 +16,12 @@ from services.accounts.domain import (
 )
 from services.accounts.exceptions import EmailTaken
 from services.common import pagination
-from services.common.outbox import OutboxWriter
+from services.common.database import SqlRepository
 
 
-class SqlAccountsRepository(AccountsRepository):
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
+class SqlAccountsRepository(SqlRepository, AccountsRepository):
+    """`domain.AccountsRepository` on the worker's session; events, commit and rollback from
+    `SqlRepository`."""
 
     # users
 
@@ -156,8 +152,3 @@ class SqlAccountsRepository(AccountsRepository):
 
     def flush(self) -> None:
         self.session.flush()
-
-    # events
-
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.outbox.add(self.session, event_type, payload)

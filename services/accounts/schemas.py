@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 from services.accounts import domain
 from services.common import pagination
@@ -57,6 +57,18 @@ class CredentialsSchema(Schema):
 
 class TokenSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=512))
+
+
+class ResetRequestSchema(Schema):
+    """A password reset request: an `email` that is not a string of at most 320 characters loads
+    as None (never an error: the request says nothing about which emails have accounts)."""
+
+    email = fields.String(load_default=None, allow_none=True)
+
+    @pre_load
+    def drop_what_is_no_email(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        email = data.get("email")
+        return {"email": email if isinstance(email, str) and len(email) <= 320 else None}
 
 
 class ResetPasswordSchema(Schema):

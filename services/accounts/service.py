@@ -110,8 +110,7 @@ class AccountsService(outbox.OutboxRelay, common.BazaarService):
     @rpc(expected_exceptions=EXPECTED)
     def request_password_reset(self, email) -> None:
         """Event password_reset_requested if the email is an active user's; None either way."""
-        if not isinstance(email, str) or len(email) > 320:
-            return
+        email = load(schemas.ResetRequestSchema(), {"email": email})["email"]
         with self._accounts() as accounts:
             accounts.request_password_reset(email)
 

@@ -138,9 +138,12 @@ class Accounts:
 
     # password reset
 
-    def request_password_reset(self, email: str) -> None:
-        """Issue a single-use reset token to an active user; silently nothing for unknown emails.
+    def request_password_reset(self, email: str | None) -> None:
+        """Issue a single-use reset token to an active user; silently nothing for unknown emails
+        and for None (no email at all: `schemas.ResetRequestSchema`), which asks nothing.
         Event: password_reset_requested {user_id, email, first_name, token, expires_at}."""
+        if email is None:
+            return
         user = self.repo.get_user_by_email(normalise_email(email))
         if user is None or not user.is_active:
             return

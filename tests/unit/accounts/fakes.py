@@ -1,22 +1,25 @@
-"""Hand-written fakes of the accounts ports: an in-memory repository, hasher, signer and clock."""
+"""Hand-written fakes of the accounts ports: an in-memory repository, hasher and signer (the
+clock and the recorded transaction from tests/unit/fakes.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from services.accounts import domain, usecases
 from services.accounts.exceptions import EmailTaken
+from tests.unit.fakes import FakeClock, RecordedTransaction
 
 
-class FakeRepository(usecases.AccountsRepository):
+class FakeRepository(RecordedTransaction, usecases.AccountsRepository):
+    """Rows in dicts; events are `recorded` (the use cases never commit: the service does)."""
+
     def __init__(self):
+        super().__init__()
         self.users: dict[str, domain.User] = {}
         self.families: dict[str, domain.TokenFamily] = {}
         self.tokens: dict[str, domain.RefreshToken] = {}
         self.resets: dict[str, domain.PasswordReset] = {}
         self.address_book: dict[str, domain.Address] = {}
-        self.events: list[tuple[str, dict[str, Any]]] = []
 
     def add_user(self, user):
         if any(u.email == user.email for u in self.users.values()):
@@ -85,11 +88,8 @@ class FakeRepository(usecases.AccountsRepository):
                 defaults[address.user_id] = defaults.get(address.user_id, 0) + 1
         assert all(n <= 1 for n in defaults.values()), "two default addresses"
 
-    def record_event(self, event_type, payload):
-        self.events.append((event_type, payload))
-
     def event_types(self):
-        return [event_type for event_type, _ in self.events]
+        return [event_type for event_type, _ in self.recorded]
 
 
 class FakeHasher(domain.PasswordHasher):
@@ -119,17 +119,6 @@ class FakeSigner(domain.AccessTokenSigner):
     def sign(self, user, now, ttl):
         self.issued.append((user.id, user.role, now, ttl))
         return f"access-{user.id}-{len(self.issued)}"
-
-
-class FakeClock:
-    def __init__(self, start: datetime | None = None):
-        self.now = start or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
 
 
 class SequentialTokens:

@@ -13,7 +13,9 @@ from services.accounts.exceptions import (
     UserNotFound,
     WeakPassword,
 )
+from services.accounts.schemas import ResetRequestSchema
 from services.accounts.usecases import Accounts
+from services.common.schemas import load
 from tests.unit.accounts.fakes import FakeHasher, make_accounts
 
 PASSWORD = "sturdy-walrus-42"
@@ -44,7 +46,7 @@ def test_registration_stores_a_normalised_email_and_announces_the_user(world):
     accounts, repo, _ = world
     user = accounts.register(" JANE@example.com ", PASSWORD, "Jane", "Doe").user
     assert user.email == "jane@example.com" and user.role == "customer"
-    assert repo.events == [
+    assert repo.recorded == [
         ("user_registered", {"user_id": user.id, "email": "jane@example.com", "first_name": "Jane"})
     ]
 
@@ -59,7 +61,7 @@ def test_registration_with_a_weak_password_creates_nothing(world):
     accounts, repo, _ = world
     with pytest.raises(WeakPassword):
         accounts.register("jane@example.com", "janedoe", "Jane", "Doe")
-    assert repo.users == {} and repo.events == []
+    assert repo.users == {} and repo.recorded == []
 
 
 def test_login_accepts_any_case_of_the_email(world, jane):
@@ -103,7 +105,7 @@ def test_deactivating_a_user_revokes_every_session(world, jane):
 
 
 def requested_token(repo):
-    event_type, payload = repo.events[-1]
+    event_type, payload = repo.recorded[-1]
     assert event_type == "password_reset_requested"
     return payload["token"]
 
@@ -111,13 +113,27 @@ def requested_token(repo):
 def test_a_reset_request_for_an_unknown_email_does_nothing_and_does_not_raise(world):
     accounts, repo, _ = world
     assert accounts.request_password_reset("nobody@example.com") is None
-    assert repo.events == [] and repo.resets == {}
+    assert repo.recorded == [] and repo.resets == {}
+
+
+@pytest.mark.parametrize("email", [None, 42, ["jane@example.com"], "j" * 316 + "@x.io"])
+def test_a_reset_request_with_no_email_loads_as_none_and_asks_nothing(world, email):
+    accounts, repo, _ = world
+    loaded = load(ResetRequestSchema(), {"email": email})["email"]
+    assert loaded is None
+    assert accounts.request_password_reset(loaded) is None
+    assert repo.recorded == [] and repo.resets == {}
+
+
+def test_a_reset_request_keeps_an_email_of_320_characters_as_given():
+    email = " " + "j" * 314 + "@x.io"
+    assert load(ResetRequestSchema(), {"email": email}) == {"email": email}
 
 
 def test_a_reset_request_announces_a_token_that_is_stored_only_hashed(world, jane):
     accounts, repo, clock = world
     accounts.request_password_reset(" Jane@Example.com")
-    event_type, payload = repo.events[-1]
+    event_type, payload = repo.recorded[-1]
     assert event_type == "password_reset_requested"
     assert payload["user_id"] == jane.id and payload["first_name"] == "Jane"
     assert payload["email"] == "jane@example.com"
@@ -131,7 +147,7 @@ def test_resetting_the_password_changes_it_spends_the_token_and_ends_every_sessi
     accounts.request_password_reset("jane@example.com")
     token = requested_token(repo)
     accounts.reset_password(token, NEW_PASSWORD)
-    assert repo.events[-1] == ("password_changed", {"user_id": jane.id})
+    assert repo.recorded[-1] == ("password_changed", {"user_id": jane.id})
     with pytest.raises(InvalidRefreshToken):
         accounts.refresh(session.refresh_token)
     with pytest.raises(InvalidCredentials):
