@@ -28,7 +28,7 @@ from services.common.actor import actor_of
 from services.common.errors import ValidationFailed
 from services.common.rpc import RpcProxy
 from services.media.exceptions import MediaNotFound
-from services.media.settings import MediaSettings
+from services.media.settings import settings_from_config
 
 TAGS = ("products",)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -43,7 +43,7 @@ class MediaFiles(DependencyProvider):
     """Answers `/media/<key>` from the media root: public variants only, no path escapes."""
 
     def setup(self):
-        settings = MediaSettings.from_config(self.container.config)
+        settings = settings_from_config(self.container.config)
         self.root = str(Path(settings.root).resolve())
         self.max_age = settings.cache_max_age
         self.upload_limit = settings.limits.max_bytes + MULTIPART_MARGIN

@@ -9,17 +9,18 @@ from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 
 from services.common.errors import NotFound
-from services.media import domain
+from services.media import domain, imaging
+from services.media.domain import MediaSettings, Storage
 from services.media.exceptions import ProductNotFound
-from services.media.settings import MediaSettings
-from services.media.storage import LocalStorage, Storage
+from services.media.settings import settings_from_config
+from services.media.storage import LocalStorage
 
 
 class Settings(DependencyProvider):
     """The MEDIA config block as `MediaSettings`."""
 
     def setup(self):
-        self.settings = MediaSettings.from_config(self.container.config)
+        self.settings = settings_from_config(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return self.settings
@@ -29,7 +30,7 @@ class MediaStorage(DependencyProvider):
     """The configured `Storage` (local disk under MEDIA.root)."""
 
     def setup(self):
-        settings = MediaSettings.from_config(self.container.config)
+        settings = settings_from_config(self.container.config)
         self.storage: Storage = LocalStorage(settings.root, settings.base_url)
 
     def get_dependency(self, worker_ctx):
@@ -37,8 +38,9 @@ class MediaStorage(DependencyProvider):
 
 
 class Processor(domain.ImageWork):
-    """Pillow work in eventlet's thread pool, at most `workers` images at a time per process, so
-    decoding never blocks the hub (AMQP heartbeats) nor exhausts memory."""
+    """The `domain.ImageWork` port: imaging.py's Pillow work in eventlet's thread pool, at most
+    `workers` images at a time per process, so decoding never blocks the hub (AMQP heartbeats)
+    nor exhausts memory."""
 
     def __init__(self, settings: MediaSettings, gate: Semaphore):
         self.settings = settings
@@ -49,11 +51,11 @@ class Processor(domain.ImageWork):
             return tpool.execute(func, *args, **kwargs)
 
     def inspect(self, content: bytes) -> domain.ImageInfo:
-        return self._run(domain.inspect_image, content, self.settings.limits)
+        return self._run(imaging.inspect_image, content, self.settings.limits)
 
     def render(self, content: bytes) -> list[domain.Variant]:
         return self._run(
-            domain.render_variants,
+            imaging.render_variants,
             content,
             self.settings.limits,
             self.settings.variants,
@@ -63,8 +65,8 @@ class Processor(domain.ImageWork):
 
 class ImageProcessor(DependencyProvider):
     def setup(self):
-        self.settings = MediaSettings.from_config(self.container.config)
-        domain.configure_pillow(self.settings.limits)
+        self.settings = settings_from_config(self.container.config)
+        imaging.configure_pillow(self.settings.limits)
         self.gate = Semaphore(max(1, self.settings.workers))
 
     def get_dependency(self, worker_ctx):

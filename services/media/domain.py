@@ -1,34 +1,25 @@
-"""Image rules: what an acceptable upload is, how variants are made, when an image is published,
-how a media row changes state; and the ports of the use cases (`usecases.Media`).
+"""Image rules: what an acceptable upload is, how a media row changes state, when an image is
+published; the settings the use cases follow; and the ports of the use cases (`usecases.Media`).
 
-Pure functions over bytes and plain values (Pillow only): no nameko, SQLAlchemy or storage. The
-image functions are CPU-bound, so the service runs them off the eventlet hub
-(dependencies.Processor, the `ImageWork` adapter). The ports: `MediaRepository` (repository.py,
-SQL), `ImageWork` (dependencies.Processor), `CatalogLookups` (dependencies.RpcCatalog, the
-catalog's RPCs) and `storage.Storage` (storage.LocalStorage).
+Pure (the standard library only): no nameko, SQLAlchemy, Pillow or storage. Decoding and
+re-encoding images is the `ImageWork` port's (dependencies.Processor, over imaging.py's Pillow
+functions, off the eventlet hub). The ports: `MediaRepository` (repository.py, SQL), `ImageWork`,
+`CatalogLookups` (dependencies.RpcCatalog, the catalog's RPCs) and `Storage`
+(storage.LocalStorage).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import io
-import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from services.common.errors import ValidationFailed
-from services.media.exceptions import (
-    EmptyUpload,
-    ImageTooLarge,
-    ImageTooManyPixels,
-    ImageUnreadable,
-    UnsupportedImageType,
-)
+from services.common.ports import Transactional
+from services.media.exceptions import ImageTooLarge
 
 # Pillow format name -> (content type, file extension). Decided by decoding, never by the name.
 ACCEPTED_FORMATS: dict[str, tuple[str, str]] = {
@@ -56,6 +47,20 @@ FLAGGED = "flagged"
 class ImageLimits:
     max_bytes: int = 10 * 1024 * 1024
     max_pixels: int = 40_000_000
+
+
+@dataclass(frozen=True)
+class MediaSettings:
+    """The MEDIA config block (settings.py reads it from config/bazaar.yaml)."""
+
+    root: str = "var/media"
+    base_url: str = "/media"
+    limits: ImageLimits = field(default_factory=ImageLimits)
+    quality: int = 82
+    variants: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_VARIANTS))
+    await_moderation: bool = False
+    workers: int = 2
+    cache_max_age: int = 31536000
 
 
 @dataclass(frozen=True)
@@ -90,101 +95,6 @@ def decode_upload(content_b64: str, max_bytes: int) -> bytes:
         raise ValidationFailed(
             "invalid input", {"fields": {"content_b64": ["Not valid base64."]}}
         ) from exc
-
-
-def configure_pillow(limits: ImageLimits) -> None:
-    """Make Pillow's own bomb check use our limit and turn its warning into an error."""
-    Image.MAX_IMAGE_PIXELS = limits.max_pixels
-    warnings.simplefilter("error", Image.DecompressionBombWarning)
-
-
-def _open(content: bytes, limits: ImageLimits) -> Image.Image:
-    """Open (header only) an accepted format, refusing oversized dimensions before any decoding."""
-    if not content:
-        raise EmptyUpload("the upload is empty")
-    if len(content) > limits.max_bytes:
-        raise ImageTooLarge(
-            f"the file is over {limits.max_bytes} bytes",
-            {"size": len(content), "limit": limits.max_bytes},
-        )
-    try:
-        image = Image.open(io.BytesIO(content), formats=list(ACCEPTED_FORMATS))
-    except UnidentifiedImageError as exc:
-        raise UnsupportedImageType(
-            "the file is not a JPEG, PNG or WebP image",
-            {"accepted": [t for t, _ in ACCEPTED_FORMATS.values()]},
-        ) from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageTooManyPixels(
-            "the image has too many pixels", {"limit": limits.max_pixels}
-        ) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageUnreadable("the image cannot be decoded") from exc
-    width, height = image.size
-    if width * height > limits.max_pixels or width < 1 or height < 1:
-        image.close()
-        raise ImageTooManyPixels(
-            f"the image is {width}x{height}, over {limits.max_pixels} pixels",
-            {"width": width, "height": height, "limit": limits.max_pixels},
-        )
-    return image
-
-
-def _decode(image: Image.Image, limits: ImageLimits) -> None:
-    try:
-        image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageTooManyPixels(
-            "the image has too many pixels", {"limit": limits.max_pixels}
-        ) from exc
-    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
-        raise ImageUnreadable("the image cannot be decoded") from exc
-
-
-def inspect_image(content: bytes, limits: ImageLimits) -> ImageInfo:
-    """Decode an upload completely and describe it; raises EmptyUpload, ImageTooLarge,
-    UnsupportedImageType (415), ImageTooManyPixels or ImageUnreadable (422)."""
-    image = _open(content, limits)
-    with image:
-        _decode(image, limits)
-        fmt = str(image.format)  # set: Image.open only identifies the accepted formats
-        content_type, extension = ACCEPTED_FORMATS[fmt]
-        return ImageInfo(fmt, content_type, extension, image.width, image.height, len(content))
-
-
-def _normalised(image: Image.Image) -> Image.Image:
-    """Orientation applied, RGB or RGBA pixels, and nothing else: no EXIF, XMP, ICC or comments."""
-    image = ImageOps.exif_transpose(image) or image
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
-    mode = "RGBA" if has_alpha else "RGB"
-    converted = image.convert(mode) if image.mode != mode else image
-    clean = Image.new(mode, converted.size)  # a fresh image carries no metadata at all
-    clean.paste(converted)
-    return clean
-
-
-def render_variants(
-    content: bytes,
-    limits: ImageLimits,
-    sizes: dict[str, int] | None = None,
-    quality: int = 82,
-) -> list[Variant]:
-    """Re-encode an upload as WebP variants (longest edge per `sizes`), all metadata stripped."""
-    image = _open(content, limits)
-    with image:
-        _decode(image, limits)
-        clean = _normalised(image)
-    variants = []
-    for name, edge in (sizes or DEFAULT_VARIANTS).items():
-        resized = clean.copy()
-        resized.thumbnail((edge, edge), Image.Resampling.LANCZOS)
-        resized.info = {}
-        buffer = io.BytesIO()
-        resized.save(buffer, "WEBP", quality=quality, method=4)
-        variants.append(Variant(name, buffer.getvalue(), resized.width, resized.height))
-    return variants
 
 
 def original_key(media_id: str, extension: str) -> str:
@@ -312,9 +222,10 @@ def processed_event(media: MediaRecord, urls: dict[str, str]) -> dict[str, Any]:
 # --- ports ---------------------------------------------------------------------------------------
 
 
-class MediaRepository(ABC):
-    """Media rows and the outbox in one transaction, which the use cases commit themselves: a
-    file is deleted or the catalog told only after the change that warrants it is durable."""
+class MediaRepository(Transactional):
+    """Media rows and the outbox in the worker's transaction. The use cases commit it themselves
+    where they must (a file is deleted or the catalog told only after the change that warrants it
+    is durable); the service's unit of work ends what is left."""
 
     @abstractmethod
     def add(self, **fields: Any) -> MediaRecord:
@@ -333,28 +244,18 @@ class MediaRepository(ABC):
         """Pending rows last changed before `before`, oldest first, locked (rows another worker
         holds are skipped)."""
 
-    @abstractmethod
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        """Write an event to the outbox in the transaction of the change."""
-
-    @abstractmethod
-    def commit(self) -> None: ...
-
-    @abstractmethod
-    def rollback(self) -> None:
-        """End the transaction (and give its connection back) without changes."""
-
 
 class ImageWork(ABC):
-    """The image functions above, run where they do not block the service."""
+    """Decoding and re-encoding images, where it does not block the service."""
 
     @abstractmethod
     def inspect(self, content: bytes) -> ImageInfo:
-        """`inspect_image` with the configured limits."""
+        """Decode an upload completely and describe it, within the configured limits; raises
+        EmptyUpload, ImageTooLarge, UnsupportedImageType, ImageTooManyPixels, ImageUnreadable."""
 
     @abstractmethod
     def render(self, content: bytes) -> list[Variant]:
-        """`render_variants` with the configured limits, sizes and quality."""
+        """The WebP variants of an upload (the configured sizes and quality), metadata stripped."""
 
 
 class CatalogLookups(ABC):
@@ -367,3 +268,31 @@ class CatalogLookups(ABC):
     @abstractmethod
     def detach_media(self, product_id: str, media_id: str) -> None:
         """Take an image off its product (the catalog may have done so already)."""
+
+
+class Storage(ABC):
+    """Where media bytes live. Keys are relative POSIX paths made by the service
+    (`images/ab/<id>/large.webp`); an adapter maps them to its store and to public URLs."""
+
+    @abstractmethod
+    def save(self, key: str, content: bytes, content_type: str) -> None:
+        """Store `content` under `key`, replacing it atomically."""
+
+    @abstractmethod
+    def read(self, key: str) -> bytes:
+        """The bytes under `key`; FileNotFoundError when absent."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove `key`; absent keys are ignored."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def url(self, key: str) -> str:
+        """The public URL of a variant."""
+
+    @abstractmethod
+    def locate(self, key: str) -> str:
+        """Where a co-located reader (moderation) opens `key`: a file path, or an object URL."""

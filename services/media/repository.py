@@ -7,18 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from services.common.outbox import OutboxWriter
+from services.common.database import SqlRepository
 from services.media import domain
 from services.media.exceptions import MediaNotFound
 from services.media.models import Media
 
 
-class SqlMediaRepository(domain.MediaRepository):
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
+class SqlMediaRepository(SqlRepository, domain.MediaRepository):
+    """`record_event`, `commit` and `rollback` from SqlRepository."""
 
     def add(self, **fields: Any) -> Media:
         media = Media(**fields)
@@ -47,12 +44,3 @@ class SqlMediaRepository(domain.MediaRepository):
             .with_for_update(skip_locked=True)
         )
         return list(self.session.execute(query).scalars())
-
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.outbox.add(self.session, event_type, payload)
-
-    def commit(self) -> None:
-        self.session.commit()
-
-    def rollback(self) -> None:
-        self.session.rollback()

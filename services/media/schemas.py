@@ -9,7 +9,6 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from services.common.clock import iso
 from services.common.fields import Id, Text
 from services.media import domain
-from services.media.storage import Storage
 
 
 class RegisterUploadArgs(Schema):
@@ -44,7 +43,7 @@ class ContentModeratedPayload(Schema):
     )
 
 
-def dump_media(media: domain.MediaRecord, storage: Storage) -> dict[str, Any]:
+def dump_media(media: domain.MediaRecord, storage: domain.Storage) -> dict[str, Any]:
     """The RPC shape of a media row; variant URLs only while it is processed."""
     variants = {}
     if media.status == domain.PROCESSED:

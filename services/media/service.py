@@ -1,8 +1,10 @@
 """The media service: validates and stores uploads, makes WebP variants off the hub, and publishes
 an image to its product once it is processed (and approved, when moderation is awaited).
 
-Entrypoints only: each one loads its arguments and runs one use case of `usecases.Media`, which
-commits its own changes (see its docstring); results are dumped by `schemas`.
+Entrypoints only: each one loads its arguments and runs one use case of `usecases.Media` in a
+unit of work on the worker's session (committed when it returns, rolled back when it raises);
+the use cases commit mid-way themselves where a file or the catalog waits on a durable change
+(see their docstring). Results are dumped by `schemas`.
 
 Events (through the transactional outbox, written in the transaction of the change; the relay
 adds event_id and occurred_at):
@@ -16,11 +18,13 @@ adds event_id and occurred_at):
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nameko.timer import timer
 
 from services.common.actor import Actor
-from services.common.database import Database, Repository
+from services.common.database import Database, Repository, unit_of_work
 from services.common.errors import ValidationFailed
 from services.common.messaging import event_handler
 from services.common.outbox import OutboxRelay, OutboxWriter
@@ -47,15 +51,19 @@ class MediaService(OutboxRelay, BazaarService):
     images = ImageProcessor()
     catalog_rpc = RpcProxy("catalog")
 
-    def _media(self) -> Media:
-        """The use cases over the worker's repository, storage, image work and catalog."""
-        return Media(
+    @contextmanager
+    def _media(self) -> Iterator[Media]:
+        """The use cases over the worker's repository, storage, image work and catalog, in one
+        unit of work."""
+        media = Media(
             repo=self.repo,
             storage=self.storage,
             images=self.images,
             catalog=RpcCatalog(self.catalog_rpc),
             settings=self.settings,
         )
+        with unit_of_work(self.db.session):
+            yield media
 
     # -- RPC ---------------------------------------------------------------------------------
 
@@ -76,27 +84,32 @@ class MediaService(OutboxRelay, BazaarService):
                 "user_id": who.user_id,
             },
         )
-        media = self._media().register_upload(who, **args)
-        return schemas.dump_upload(media)
+        with self._media() as media:
+            row = media.register_upload(who, **args)
+        return schemas.dump_upload(row)
 
     @rpc(expected_exceptions=(MediaNotFound,))
     def get_media(self, media_id):
         """One media row (see schemas.dump_media); raises MediaNotFound."""
-        return schemas.dump_media(self._media().get_media(str(media_id)), self.storage)
+        with self._media() as media:
+            row = media.get_media(str(media_id))
+        return schemas.dump_media(row, self.storage)
 
     @rpc
     def list_media(self, product_id):
         """Every image uploaded for a product, oldest first, rejected ones included."""
-        rows = self._media().list_media(str(product_id))
+        with self._media() as media:
+            rows = media.list_media(str(product_id))
         return [schemas.dump_media(m, self.storage) for m in rows]
 
     @rpc(expected_exceptions=(MediaNotFound, ValidationFailed))
     def review_media(self, media_id, verdict):
         """An admin's verdict on an image (approved | rejected), e.g. one moderation flagged."""
         args = load(schemas.ReviewArgs(), {"media_id": media_id, "verdict": verdict})
-        media = self._media()
-        media.apply_verdict(args["media_id"], args["verdict"])
-        return schemas.dump_media(media.get_media(args["media_id"]), self.storage)
+        with self._media() as media:
+            media.apply_verdict(args["media_id"], args["verdict"])
+            row = media.get_media(args["media_id"])
+        return schemas.dump_media(row, self.storage)
 
     # -- events ------------------------------------------------------------------------------
 
@@ -104,17 +117,21 @@ class MediaService(OutboxRelay, BazaarService):
     def handle_media_uploaded(self, payload):
         """Make the variants of a new upload; publish it when allowed. Idempotent."""
         data = load(schemas.MediaUploadedPayload(), payload)
-        self._media().process_upload(data["media_id"])
+        with self._media() as media:
+            media.process_upload(data["media_id"])
 
     @timer(interval=60)
     def resume_stalled_uploads(self):
         """Announce again the uploads still pending long after they were stored (the event was
         lost or the worker died); processing is idempotent."""
-        for media in self._media().resume_stalled_uploads():
-            log.warning("resuming stalled upload %s", media.id)
+        with self._media() as media:
+            resumed = media.resume_stalled_uploads()
+        for row in resumed:
+            log.warning("resuming stalled upload %s", row.id)
 
     @event_handler("moderation", "content_moderated")
     def handle_content_moderated(self, payload):
         """Apply moderation's verdict on an image: rejected -> detached and deleted."""
         data = load(schemas.ContentModeratedPayload(), payload)
-        self._media().apply_moderation(data["subject_type"], data["subject_id"], data["verdict"])
+        with self._media() as media:
+            media.apply_moderation(data["subject_type"], data["subject_id"], data["verdict"])

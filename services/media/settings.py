@@ -1,11 +1,11 @@
-"""The MEDIA config block (config/bazaar.yaml), read the same way by the service and the gateway."""
+"""The MEDIA config block (config/bazaar.yaml) as `domain.MediaSettings`, read the same way by
+the service and the gateway."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from services.media.domain import DEFAULT_VARIANTS, ImageLimits
+from services.media.domain import ImageLimits, MediaSettings
 
 MEDIA = "MEDIA"  # {root, base_url, max_bytes, max_pixels, quality, await_moderation, workers}
 
@@ -16,31 +16,20 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-@dataclass(frozen=True)
-class MediaSettings:
-    root: str = "var/media"
-    base_url: str = "/media"
-    limits: ImageLimits = field(default_factory=ImageLimits)
-    quality: int = 82
-    variants: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_VARIANTS))
-    await_moderation: bool = False
-    workers: int = 2
-    cache_max_age: int = 31536000
-
-    @classmethod
-    def from_config(cls, config: dict) -> MediaSettings:
-        block = config.get(MEDIA) or {}
-        defaults = cls()
-        return cls(
-            root=str(block.get("root", defaults.root)),
-            base_url=str(block.get("base_url", defaults.base_url)),
-            limits=ImageLimits(
-                max_bytes=int(block.get("max_bytes", defaults.limits.max_bytes)),
-                max_pixels=int(block.get("max_pixels", defaults.limits.max_pixels)),
-            ),
-            quality=int(block.get("quality", defaults.quality)),
-            variants={k: int(v) for k, v in (block.get("variants") or defaults.variants).items()},
-            await_moderation=_flag(block.get("await_moderation", defaults.await_moderation)),
-            workers=int(block.get("workers", defaults.workers)),
-            cache_max_age=int(block.get("cache_max_age", defaults.cache_max_age)),
-        )
+def settings_from_config(config: dict) -> MediaSettings:
+    """The MEDIA block of `config`, each missing key at MediaSettings' default."""
+    block = config.get(MEDIA) or {}
+    defaults = MediaSettings()
+    return MediaSettings(
+        root=str(block.get("root", defaults.root)),
+        base_url=str(block.get("base_url", defaults.base_url)),
+        limits=ImageLimits(
+            max_bytes=int(block.get("max_bytes", defaults.limits.max_bytes)),
+            max_pixels=int(block.get("max_pixels", defaults.limits.max_pixels)),
+        ),
+        quality=int(block.get("quality", defaults.quality)),
+        variants={k: int(v) for k, v in (block.get("variants") or defaults.variants).items()},
+        await_moderation=_flag(block.get("await_moderation", defaults.await_moderation)),
+        workers=int(block.get("workers", defaults.workers)),
+        cache_max_age=int(block.get("cache_max_age", defaults.cache_max_age)),
+    )

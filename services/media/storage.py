@@ -1,4 +1,4 @@
-"""Where media bytes live: the `Storage` port, and the local-disk adapter used by default.
+"""Where media bytes live: the local-disk adapter of the `domain.Storage` port, used by default.
 
 Keys are relative POSIX paths made by the service (`images/ab/<id>/large.webp`); an adapter maps
 them to its store and to public URLs. An S3-compatible adapter implements the same six methods
@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from abc import ABC, abstractmethod
 from pathlib import Path
+
+from services.media.domain import Storage
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*(/[A-Za-z0-9][A-Za-z0-9._\-]*)*$")
 
@@ -24,31 +25,6 @@ def check_key(key: str) -> str:
     if not _SAFE_KEY.match(key) or ".." in key.split("/"):
         raise InvalidKey(key)
     return key
-
-
-class Storage(ABC):
-    @abstractmethod
-    def save(self, key: str, content: bytes, content_type: str) -> None:
-        """Store `content` under `key`, replacing it atomically."""
-
-    @abstractmethod
-    def read(self, key: str) -> bytes:
-        """The bytes under `key`; FileNotFoundError when absent."""
-
-    @abstractmethod
-    def delete(self, key: str) -> None:
-        """Remove `key`; absent keys are ignored."""
-
-    @abstractmethod
-    def exists(self, key: str) -> bool: ...
-
-    @abstractmethod
-    def url(self, key: str) -> str:
-        """The public URL of a variant."""
-
-    @abstractmethod
-    def locate(self, key: str) -> str:
-        """Where a co-located reader (moderation) opens `key`: a file path, or an object URL."""
 
 
 class LocalStorage(Storage):

@@ -1,10 +1,11 @@
 """The media use cases: one class, `Media`, over the ports of `domain` (the repository of media
-rows and its outbox, the image work, the catalog lookups) and `storage.Storage`.
+rows and its outbox, the storage, the image work, the catalog lookups).
 
 Pure like the domain (no nameko, SQLAlchemy or redis): unit-tested with the fakes in
-`tests/unit/media/fakes.py`. Unlike accounts, the use cases commit themselves (through the
-repository): a stored file is removed when its row fails to commit, and files are deleted or the
-catalog told only once the change that warrants it is committed.
+`tests/unit/media/fakes.py`. The service runs each in a unit of work, but the use cases also
+commit mid-way themselves (through the repository): a stored file is removed when its row fails
+to commit, and files are deleted or the catalog told only once the change that warrants it is
+committed. The unit of work's own commit then finds nothing left to send.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ from typing import Any, cast
 from services.common.actor import Actor, require_changeable
 from services.common.clock import utcnow
 from services.media import domain
-from services.media.domain import CatalogLookups, ImageWork, MediaRecord, MediaRepository
+from services.media.domain import (
+    CatalogLookups,
+    ImageWork,
+    MediaRecord,
+    MediaRepository,
+    MediaSettings,
+    Storage,
+)
 from services.media.exceptions import MediaError, MediaNotFound, ProductNotFound
-from services.media.settings import MediaSettings
-from services.media.storage import Storage
 
 log = logging.getLogger(__name__)
 STALLED_AFTER = timedelta(minutes=2)  # a pending upload this old lost its event or its worker

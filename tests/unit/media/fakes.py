@@ -1,16 +1,17 @@
 """Hand-written fakes of the media ports: an in-memory repository with its outbox and commits,
-a storage, and the catalog's lookups."""
+a storage, the catalog's lookups, and the image work run inline. The clock and ids are the shared
+ones (tests/unit/fakes.py). The repository keeps its own record of the `Transactional` verbs,
+not `RecordedTransaction`'s: its `recorded` is every event ever written (rolled back ones too),
+its payloads are copies, and its commit can be made to fail."""
 
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from services.media import domain
+from services.media import domain, imaging
 from services.media.exceptions import MediaNotFound, ProductNotFound
-from services.media.storage import Storage
 
 
 class FakeMediaRepository(domain.MediaRepository):
@@ -67,7 +68,7 @@ class FakeMediaRepository(domain.MediaRepository):
         return [event for events in self.commits for event in events]
 
 
-class FakeStorage(Storage):
+class FakeStorage(domain.Storage):
     def __init__(self):
         self.files: dict[str, bytes] = {}
 
@@ -108,26 +109,6 @@ class FakeCatalog(domain.CatalogLookups):
         self.detached.append((product_id, media_id))
 
 
-class FakeClock:
-    def __init__(self, start: datetime | None = None):
-        self.now = start or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
-
-
-class SequentialIds:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self) -> str:
-        self.count += 1
-        return f"{self.count:08d}-0000-4000-8000-000000000000"
-
-
 class InlineImages(domain.ImageWork):
     """The image functions run inline (no thread pool)."""
 
@@ -135,7 +116,7 @@ class InlineImages(domain.ImageWork):
         self.limits = limits or domain.ImageLimits()
 
     def inspect(self, content):
-        return domain.inspect_image(content, self.limits)
+        return imaging.inspect_image(content, self.limits)
 
     def render(self, content):
-        return domain.render_variants(content, self.limits, {"thumbnail": 20, "large": 40})
+        return imaging.render_variants(content, self.limits, {"thumbnail": 20, "large": 40})

@@ -8,21 +8,32 @@ from eventlet.semaphore import Semaphore
 from nameko.testing.services import worker_factory
 
 from services.media.dependencies import Processor
+from services.media.domain import MediaSettings
 from services.media.exceptions import ImageTooLarge, ProductNotFound, UnsupportedImageType
 from services.media.service import MediaService
-from services.media.settings import MediaSettings
 from tests.unit.media import images
 from tests.unit.media.fakes import FakeMediaRepository, FakeStorage
 
 SELLER = {"user_id": "seller-1", "role": "seller"}
 
 
+class UnitOfWorkOnly:
+    """A session the service may only end (its unit of work commits or rolls back)."""
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the service must use its repository, not the session ({name})")
+
+
 class UntouchableDb:
     """The service reaches the database only through its repository."""
 
-    @property
-    def session(self):
-        raise AssertionError("the service must use its repository, not the session")
+    session = UnitOfWorkOnly()
 
 
 @pytest.fixture

@@ -8,18 +8,12 @@ import pytest
 from services.common.actor import Actor
 from services.common.errors import ValidationFailed
 from services.media import domain
+from services.media.domain import MediaSettings
 from services.media.exceptions import MediaNotFound, ProductNotFound
-from services.media.settings import MediaSettings
 from services.media.usecases import Media
+from tests.unit.fakes import FakeClock, SequentialIds
 from tests.unit.media import images
-from tests.unit.media.fakes import (
-    FakeCatalog,
-    FakeClock,
-    FakeMediaRepository,
-    FakeStorage,
-    InlineImages,
-    SequentialIds,
-)
+from tests.unit.media.fakes import FakeCatalog, FakeMediaRepository, FakeStorage, InlineImages
 
 SELLER = Actor("seller-1", "seller")
 
