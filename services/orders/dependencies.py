@@ -3,7 +3,8 @@ the cart, inventory, payments and accounts RPC proxies (each call times out: com
 
 Remote refusals the saga branches on become the domain's `PeerRefusal` types here, so the use
 cases catch a type: other services' registered errors arrive as themselves (service.py imports
-their modules), an unregistered one as nameko's `RemoteError` naming its type.
+their modules), an unregistered one as nameko's `RemoteError` naming its type; either way
+`common.rpc.remote_error_name` tells the type by name.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from nameko.exceptions import RemoteError
 
 from services.common.errors import BazaarError, ServiceUnavailable, ValidationFailed
+from services.common.rpc import remote_error_name
 from services.common.schemas import load
 from services.orders.domain import (
     AddressIncomplete,
@@ -29,11 +31,6 @@ PAYMENT_EVENTS_TIMEOUT = 5.0  # seconds: the order view is still useful without 
 OUT_OF_STOCK_ERRORS = ("OutOfStock", "InsufficientStock")
 
 
-def error_name(exc: BaseException) -> str:
-    """The remote type's name of an RPC error: a `RemoteError`'s, else the exception's own."""
-    return exc.exc_type if isinstance(exc, RemoteError) else type(exc).__name__
-
-
 class RpcPeers(Peers):
     def __init__(self, cart, inventory, payments, accounts):
         self.cart = cart
@@ -47,7 +44,7 @@ class RpcPeers(Peers):
         except (BazaarError, RemoteError) as exc:
             # accounts' AddressNotFound reaches this service as a RemoteError (its type is not
             # registered here)
-            if error_name(exc) != "AddressNotFound":
+            if remote_error_name(exc) != "AddressNotFound":
                 raise
             raise AddressMissing(str(exc)) from exc
         try:
@@ -73,7 +70,7 @@ class RpcPeers(Peers):
         try:
             return self.inventory.reserve(order_id, lines, ttl)
         except Exception as exc:
-            if error_name(exc) not in OUT_OF_STOCK_ERRORS:
+            if remote_error_name(exc) not in OUT_OF_STOCK_ERRORS:
                 raise
             details = getattr(exc, "details", None) or {}
             raise StockShortage(str(exc), details) from exc

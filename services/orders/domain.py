@@ -15,7 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from services.common.actor import Actor
+from services.common.clock import iso
 from services.common.errors import ValidationFailed
+from services.common.ports import Transactional
 from services.orders.exceptions import (
     CartEmpty,
     IllegalTransition,
@@ -192,22 +194,81 @@ def revenue_series(
     return series + sorted(others, key=lambda row: (row["currency"], row["date"]))
 
 
+def stats_first_day(now: datetime, days: int) -> date:
+    """The first day of a window of the last `days` days, today included."""
+    return now.date() - timedelta(days=days - 1)
+
+
+@dataclass(frozen=True)
+class DayRevenue:
+    """Orders confirmed or later, created on `day` in `currency`: their count and total."""
+
+    day: date
+    currency: str
+    revenue: int
+    orders: int
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    product_id: str
+    name: str
+    quantity: int
+    revenue: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class Sales:
+    """What the repository counts for the dashboard, over orders confirmed or later: revenue per
+    day and currency since the window's first day (oldest first), orders by status (all of
+    them), the best-selling products, and the count and total of every counted order."""
+
+    revenue: list[DayRevenue]
+    by_status: dict[str, int]
+    top_products: list[ProductSales]
+    orders_counted: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The dashboard over `days` days from `first_day` (`schemas.dump_stats`)."""
+
+    first_day: date
+    days: int
+    sales: Sales
+
+    @property
+    def currency(self) -> str:
+        """The currency of the first day with revenue (USD without any)."""
+        return self.sales.revenue[0].currency if self.sales.revenue else "USD"
+
+    @property
+    def average_order_value(self) -> int:
+        """The counted orders' mean total, rounded to a minor unit (0 without orders)."""
+        count = self.sales.orders_counted
+        return round(self.sales.amount / count) if count else 0
+
+
+class StatusChangeRecord(Protocol):
+    """A row of an order's history."""
+
+    from_status: str | None
+    to_status: str
+    changed_by: str | None
+    reason: str | None
+    created_at: datetime
+
+
 def order_timeline(
-    history: Iterable[Mapping[str, Any]], payment_events: Iterable[Mapping[str, Any]]
+    history: Iterable[StatusChangeRecord | Mapping[str, Any]],
+    payment_events: Iterable[Mapping[str, Any]],
 ) -> list[dict[str, Any]]:
-    """Status changes and payment events as one list, oldest first (a status change before a
-    payment event of the same instant: the order exists before it is paid)."""
-    entries = [
-        {
-            "kind": "status",
-            "at": entry["created_at"],
-            "from_status": entry.get("from_status"),
-            "to_status": entry["to_status"],
-            "changed_by": entry.get("changed_by"),
-            "reason": entry.get("reason"),
-        }
-        for entry in history
-    ]
+    """Status changes (history records, or their wire form: `schemas.dump_history`'s entries)
+    and payment events as one list, oldest first (a status change before a payment event of the
+    same instant: the order exists before it is paid)."""
+    entries = [_status_entry(entry) for entry in history]
     entries += [
         {
             "kind": "payment",
@@ -224,10 +285,28 @@ def order_timeline(
     return sorted(entries, key=lambda entry: (_instant(entry["at"]), order[entry["kind"]]))
 
 
-def _instant(iso: str | None) -> datetime:
-    if not iso:
+def _status_entry(entry: StatusChangeRecord | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(entry, Mapping):
+        at, fields = entry["created_at"], entry
+    else:
+        at = iso(entry.created_at)
+        fields = {
+            k: getattr(entry, k) for k in ("from_status", "to_status", "changed_by", "reason")
+        }
+    return {
+        "kind": "status",
+        "at": at,
+        "from_status": fields.get("from_status"),
+        "to_status": fields["to_status"],
+        "changed_by": fields.get("changed_by"),
+        "reason": fields.get("reason"),
+    }
+
+
+def _instant(moment_iso: str | None) -> datetime:
+    if not moment_iso:
         return datetime.min.replace(tzinfo=UTC)
-    moment = datetime.fromisoformat(iso)
+    moment = datetime.fromisoformat(moment_iso)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -601,9 +680,9 @@ class Peers(ABC):
         """payments: the order's payment events, with a short timeout (ServiceUnavailable)."""
 
 
-class OrdersRepository(ABC):
-    """Storage of orders, their history and outbox rows. The saga commits step by step
-    (`commit`), each step before the next remote call."""
+class OrdersRepository(Transactional):
+    """Storage of orders, their history and outbox rows (`record_event`). The saga commits step
+    by step (`commit`), each step before the next remote call."""
 
     # the largest amount (minor units) an order's money columns hold
     money_max: int
@@ -643,12 +722,8 @@ class OrdersRepository(ABC):
     ) -> None: ...
 
     @abstractmethod
-    def add_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        """Dispatch an event once the transaction commits (outbox)."""
-
-    @abstractmethod
-    def history(self, order_id: str) -> list[dict[str, Any]]:
-        """[{from_status, to_status, changed_by, reason, created_at}], oldest first."""
+    def history(self, order_id: str) -> list[StatusChangeRecord]:
+        """The order's status changes, oldest first."""
 
     @abstractmethod
     def list_orders(self, query: OrderQuery) -> tuple[list[Any], int]:
@@ -667,7 +742,8 @@ class OrdersRepository(ABC):
     def has_purchased(self, user_id: str, product_id: str) -> bool: ...
 
     @abstractmethod
-    def stats(self, days: int, top: int) -> dict[str, Any]: ...
+    def sales(self, first_day: date, top: int) -> Sales:
+        """The dashboard's counts: revenue per day from `first_day`, the `top` products."""
 
     @abstractmethod
     def run_once(
@@ -689,9 +765,3 @@ class OrdersRepository(ABC):
     @abstractmethod
     def purge(self, keys_before: datetime, events_before: datetime) -> None:
         """Forget completed Idempotency-Keys and processed event ids older than these."""
-
-    @abstractmethod
-    def commit(self) -> None: ...
-
-    @abstractmethod
-    def rollback(self) -> None: ...

@@ -4,24 +4,25 @@ transaction; the Idempotency-Key and processed-event tables are the common ones 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Date, cast, exists, func, select
-from sqlalchemy.orm import Session
 
 from services.common import pagination
-from services.common.clock import iso, utcnow
+from services.common.clock import utcnow
+from services.common.database import SqlRepository
 from services.common.fields import INT32_MAX
-from services.common.outbox import OutboxWriter
 from services.orders import domain
 from services.orders.domain import (
     AWAITING_PAYMENT,
     CANCELLED,
     PENDING,
     PURCHASED,
+    DayRevenue,
     OrderQuery,
     OrdersRepository,
+    ProductSales,
+    Sales,
 )
 from services.orders.exceptions import OrderNotFound
 from services.orders.models import (
@@ -33,23 +34,13 @@ from services.orders.models import (
 )
 
 
-class SqlOrdersRepository(OrdersRepository):
+class SqlOrdersRepository(SqlRepository, OrdersRepository):
+    """`domain.OrdersRepository` on the worker's session (`SqlRepository`: the session, the
+    outbox writer, record_event, commit and rollback: the saga commits step by step)."""
+
     money_max = INT32_MAX  # the money columns are INTEGER
 
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
-
-    # -- the unit of work (the saga commits step by step) ------------------------------------
-
-    def commit(self) -> None:
-        self.session.commit()
-
-    def rollback(self) -> None:
-        self.session.rollback()
-
-    def add_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.outbox.add(self.session, event_type, payload)
+    # -- Idempotency-Keys and processed events -------------------------------------------------
 
     def run_once(
         self, user_id, key, operation, request_hash, action, resource_id=None, on_stale=None
@@ -145,20 +136,14 @@ class SqlOrdersRepository(OrdersRepository):
             )
         )
 
-    def history(self, order_id: str) -> list[dict]:
-        rows = self.session.execute(
-            select(StatusChange).where(StatusChange.order_id == order_id).order_by(StatusChange.id)
-        ).scalars()
-        return [
-            {
-                "from_status": r.from_status,
-                "to_status": r.to_status,
-                "changed_by": r.changed_by,
-                "reason": r.reason,
-                "created_at": iso(r.created_at),
-            }
-            for r in rows
-        ]
+    def history(self, order_id: str) -> list[StatusChange]:
+        return list(
+            self.session.execute(
+                select(StatusChange)
+                .where(StatusChange.order_id == order_id)
+                .order_by(StatusChange.id)
+            ).scalars()
+        )
 
     def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
         select_orders = select(Order)
@@ -232,10 +217,9 @@ class SqlOrdersRepository(OrdersRepository):
         ).first()
         return found is not None
 
-    def stats(self, days: int = 30, top: int = 10) -> dict:
-        """Revenue per day for the last `days` days (today included, every day present), orders
-        by status, the `top` products and the average order, over orders confirmed or later."""
-        first_day = utcnow().date() - timedelta(days=days - 1)
+    def sales(self, first_day: date, top: int = 10) -> Sales:
+        """Revenue per day and currency from `first_day` (days without orders are absent), orders
+        by status, the `top` products and the count and total, over orders confirmed or later."""
         since = datetime.combine(first_day, time.min, tzinfo=UTC)
         counted = tuple(PURCHASED)
         day = cast(Order.created_at, Date)
@@ -267,30 +251,12 @@ class SqlOrdersRepository(OrdersRepository):
                 Order.status.in_(counted)
             )
         ).one()
-        count, amount = int(totals[0]), int(totals[1])
-        currency = revenue[0][1] if revenue else "USD"
-        return {
-            "revenue_per_day": domain.revenue_series(
-                (
-                    {"date": d.isoformat(), "currency": c, "revenue": int(s), "orders": int(n)}
-                    for d, c, s, n in revenue
-                ),
-                first_day,
-                days,
-                currency,
-            ),
-            "orders_by_status": {status: int(n) for status, n in by_status},
-            "top_products": [
-                {
-                    "product_id": p,
-                    "name": name,
-                    "quantity": int(q),
-                    "revenue": int(r),
-                    "currency": c,
-                }
-                for p, name, q, r, c in top_rows
+        return Sales(
+            revenue=[DayRevenue(d, c, int(s), int(n)) for d, c, s, n in revenue],
+            by_status={status: int(n) for status, n in by_status},
+            top_products=[
+                ProductSales(p, name, int(q), int(r), c) for p, name, q, r, c in top_rows
             ],
-            "average_order_value": round(amount / count) if count else 0,
-            "currency": currency,
-            "orders_counted": count,
-        }
+            orders_counted=int(totals[0]),
+            amount=int(totals[1]),
+        )

@@ -174,9 +174,56 @@ def dump_order_page(page: domain.Page) -> dict[str, Any]:
     }
 
 
-def dump_history(history: list[dict[str, Any]]) -> dict[str, Any]:
+def dump_history(history: list[domain.StatusChangeRecord]) -> dict[str, Any]:
     """{data: [{from_status, to_status, changed_by, reason, created_at}]}, oldest first."""
-    return {"data": history}
+    return {
+        "data": [
+            {
+                "from_status": change.from_status,
+                "to_status": change.to_status,
+                "changed_by": change.changed_by,
+                "reason": change.reason,
+                "created_at": iso(change.created_at),
+            }
+            for change in history
+        ]
+    }
+
+
+def dump_stats(stats: domain.Stats) -> dict[str, Any]:
+    """{revenue_per_day (every day of the window, `domain.revenue_series`), orders_by_status,
+    top_products, average_order_value, currency, orders_counted}."""
+    sales = stats.sales
+    return {
+        "revenue_per_day": domain.revenue_series(
+            (
+                {
+                    "date": row.day.isoformat(),
+                    "currency": row.currency,
+                    "revenue": row.revenue,
+                    "orders": row.orders,
+                }
+                for row in sales.revenue
+            ),
+            stats.first_day,
+            stats.days,
+            stats.currency,
+        ),
+        "orders_by_status": dict(sales.by_status),
+        "top_products": [
+            {
+                "product_id": product.product_id,
+                "name": product.name,
+                "quantity": product.quantity,
+                "revenue": product.revenue,
+                "currency": product.currency,
+            }
+            for product in sales.top_products
+        ],
+        "average_order_value": stats.average_order_value,
+        "currency": stats.currency,
+        "orders_counted": sales.orders_counted,
+    }
 
 
 def dump_admin_order(view: domain.AdminOrder) -> dict[str, Any]:

@@ -194,7 +194,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
         top_products (at most `top`, 1-100), average_order_value, currency, orders_counted}."""
         args = load(StatsArgs(), {"days": days, "top": top})
         with self._orders() as orders:
-            return orders.stats(args["days"], args["top"])
+            return schemas.dump_stats(orders.stats(args["days"], args["top"]))
 
     # -- changes ----------------------------------------------------------------------------
 

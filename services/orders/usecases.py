@@ -92,7 +92,7 @@ class Orders:
         previous = domain.change_status(order, target, reason, self.clock())
         self.repo.record_change(order.id, previous, target, by, reason)
         for event_type, payload in domain.status_events(order, previous, reason):
-            self.repo.add_event(event_type, payload)
+            self.repo.record_event(event_type, payload)
 
     # -- placing ----------------------------------------------------------------------------
 
@@ -143,7 +143,7 @@ class Orders:
         order = self.repo.add_order(
             order_id, user_id, args["cart_id"], quote, lines, address, method
         )
-        self.repo.add_event(
+        self.repo.record_event(
             "order_created",
             {
                 "order_id": order_id,
@@ -238,7 +238,7 @@ class Orders:
 
     def history(
         self, order_id: str, user_id: str | None, is_staff: bool, actor: Actor = SYSTEM
-    ) -> list[dict[str, Any]]:
+    ) -> list[domain.StatusChangeRecord]:
         """The visible order's status changes, oldest first; OrderNotFound otherwise."""
         order = self.get_order(order_id, user_id, is_staff, actor)
         return self.repo.history(order.id)
@@ -272,8 +272,10 @@ class Orders:
         """True when an order of the user, confirmed or later, contains the product."""
         return self.repo.has_purchased(user_id, product_id)
 
-    def stats(self, days: int, top: int) -> dict[str, Any]:
-        return self.repo.stats(days, top)
+    def stats(self, days: int, top: int) -> domain.Stats:
+        """The dashboard over the last `days` days, today included (`schemas.dump_stats`)."""
+        first_day = domain.stats_first_day(self.clock(), days)
+        return domain.Stats(first_day, days, self.repo.sales(first_day, top))
 
     def _require_sellers_order(self, order_id: str, actor: Actor) -> None:
         """A seller changes only orders holding their products (OrderNotFound otherwise, even
@@ -294,12 +296,28 @@ class Orders:
     ) -> dict:
         """Cancel before shipping: stock released (the coupon too while unpaid), refunded when
         paid; a repeat on a cancelled order retries a refund that failed."""
-        return self.repo.run_once(
+        return self._once(
+            "cancel_order",
+            order_id,
             user_id,
             idempotency_key,
-            f"cancel_order:{order_id}",
             request_hash,
             lambda: self._cancel(order_id, user_id, reason, is_staff),
+        )
+
+    def _once(
+        self,
+        operation: str,
+        order_id: str,
+        user_id: str | None,
+        idempotency_key: str | None,
+        request_hash: str | None,
+        action: Callable[[], dict],
+    ) -> dict:
+        """A change of one order at most once per (user, Idempotency-Key), keyed
+        "<operation>:<order id>"."""
+        return self.repo.run_once(
+            user_id, idempotency_key, f"{operation}:{order_id}", request_hash, action
         )
 
     def _cancel(self, order_id: str, user_id: str | None, reason: str | None, is_staff: bool):
@@ -334,10 +352,11 @@ class Orders:
         request_hash: str | None = None,
     ) -> dict:
         """Staff: processing, shipped, delivered or cancelled; an illegal move raises."""
-        return self.repo.run_once(
+        return self._once(
+            "update_status",
+            order_id,
             user_id,
             idempotency_key,
-            f"update_status:{order_id}",
             request_hash,
             lambda: self._update_status(order_id, status, user_id, note, actor),
         )
@@ -362,10 +381,11 @@ class Orders:
         request_hash: str | None = None,
     ) -> dict:
         """Staff: store {carrier, number, url}; a processing order becomes shipped."""
-        return self.repo.run_once(
+        return self._once(
+            "set_tracking",
+            order_id,
             user_id,
             idempotency_key,
-            f"set_tracking:{order_id}",
             request_hash,
             lambda: self._set_tracking(order_id, tracking, user_id, actor),
         )
@@ -382,7 +402,7 @@ class Orders:
         if order.status == domain.PROCESSING:
             self.move(order, domain.SHIPPED, user_id, "tracking added")
         else:
-            self.repo.add_event("order_status_changed", domain.tracking_event(order, tracking))
+            self.repo.record_event("order_status_changed", domain.tracking_event(order, tracking))
         self.repo.commit()
         return self.present(order)
 

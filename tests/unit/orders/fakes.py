@@ -4,7 +4,7 @@ Idempotency-Keys, processed events, commits) and the other services (`FakePeers`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from services.common.errors import BazaarError, ServiceUnavailable
@@ -12,6 +12,7 @@ from services.common.fields import INT32_MAX
 from services.orders import domain, usecases
 from services.orders.exceptions import OrderNotFound
 from services.orders.schemas import dump_order
+from tests.unit.fakes import FakeClock
 
 
 @dataclass(eq=False)
@@ -52,15 +53,15 @@ class FakeOrder:
     reservation_expires_at: datetime | None = None
 
 
-class FakeClock:
-    def __init__(self, start: datetime | None = None):
-        self.now = start or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+@dataclass(frozen=True)
+class FakeChange:
+    """A history row (domain.StatusChangeRecord)."""
 
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
+    from_status: str | None
+    to_status: str
+    changed_by: str | None
+    reason: str | None
+    created_at: datetime
 
 
 class FakeRepository(domain.OrdersRepository):
@@ -153,16 +154,16 @@ class FakeRepository(domain.OrdersRepository):
                 "to_status": to_status,
                 "changed_by": str(changed_by or "system"),
                 "reason": reason,
-                "created_at": self.clock().isoformat(),
+                "created_at": self.clock(),
             }
         )
 
-    def add_event(self, event_type, payload):
+    def record_event(self, event_type, payload):
         self.events.append((event_type, payload))
 
     def history(self, order_id):
         return [
-            {k: v for k, v in change.items() if k != "order_id"}
+            FakeChange(**{k: v for k, v in change.items() if k != "order_id"})
             for change in self.changes
             if change["order_id"] == order_id
         ]
@@ -212,8 +213,15 @@ class FakeRepository(domain.OrdersRepository):
             for o in self.orders.values()
         )
 
-    def stats(self, days, top):
-        return {"days": days, "top": top}
+    def sales(self, first_day, top):
+        counted = [o for o in self.orders.values() if o.status in domain.PURCHASED]
+        return domain.Sales(
+            revenue=[],
+            by_status={},
+            top_products=[],
+            orders_counted=len(counted),
+            amount=sum(o.total for o in counted),
+        )
 
     # idempotency
 
@@ -359,6 +367,8 @@ class FakePeers(domain.Peers):
 
 
 class SequentialIds:
+    """order-1, order-2, ... (the shared tests.unit.fakes.SequentialIds are UUID-shaped)."""
+
     def __init__(self):
         self.count = 0
 

@@ -185,3 +185,17 @@ def test_reconciliation_lists_what_the_provider_we_and_the_orders_disagree_on(wo
     ]
     assert stray["id"] in {m["intent_id"] for m in report["mismatches"]}
     assert world.orders.asked == [["order-paid", "order-gone"]]
+
+
+def test_a_confirmation_and_a_refund_with_an_idempotency_key_answer_a_repeat_from_the_store(world):
+    payment = intent(world)
+    first = world.payments.confirm_once(payment.intent_id, PAYS, "user-1", "key-c", "h1")
+    assert first == schemas.dump_payment(payment) and first["status"] == domain.SUCCEEDED
+    commits = world.repo.commits
+    again = world.payments.confirm_once(payment.intent_id, PAYS, "user-1", "key-c", "h1")
+    assert again == first and world.repo.commits == commits
+
+    refunded = world.payments.refund_once("order-1", 1000, "user-1", "key-r", "h2")
+    assert refunded["amount_refunded"] == 1000
+    assert world.payments.refund_once("order-1", 1000, "user-1", "key-r", "h2") == refunded
+    assert payment.amount_refunded == 1000  # refunded once
