@@ -30,6 +30,7 @@ from services.cart.exceptions import (
 from services.common.clock import iso, utcnow
 from services.common.errors import ValidationFailed
 from services.common.money import percent_of
+from services.common.ports import Transactional
 
 PERCENT = "percent"
 FIXED = "fixed"
@@ -542,9 +543,10 @@ class ProductSource(ABC):
         empty list, and the two questions go out together."""
 
 
-class CouponRepository(ABC):
+class CouponRepository(Transactional):
     """Coupons and their redemptions (`repository.SqlCouponRepository`, on the worker's session:
-    the service's unit of work commits). Codes are normalised by the repository."""
+    the service's unit of work commits; a merge commits its announcement before the cart is
+    re-read, through `Transactional`). Codes are normalised by the repository."""
 
     @abstractmethod
     def find(self, code: str) -> Coupon | None:
@@ -598,11 +600,3 @@ class CouponRepository(ABC):
     @abstractmethod
     def remove_row(self, row: CouponRow) -> None:
         """Delete a coupon never redeemed; else keep it (and its history) marked deleted."""
-
-    @abstractmethod
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        """Write an event to the outbox, published if the transaction commits."""
-
-    @abstractmethod
-    def commit(self) -> None:
-        """Commit the transaction now (a merge announces itself before the cart is re-read)."""

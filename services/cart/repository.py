@@ -15,6 +15,7 @@ from services.cart.domain import Coupon, CouponRepository, Redemption, code_take
 from services.cart.exceptions import CouponNotFound
 from services.cart.models import CouponRecord, RedemptionRecord
 from services.common import pagination
+from services.common.database import SqlRepository
 from services.common.outbox import OutboxWriter
 
 
@@ -35,10 +36,12 @@ def to_coupon(record: CouponRecord) -> Coupon:
     )
 
 
-class SqlCouponRepository(CouponRepository):
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
+class SqlCouponRepository(SqlRepository, CouponRepository):
+    """`domain.CouponRepository` on the worker's session; events, commit and rollback from
+    `SqlRepository`."""
+
+    def __init__(self, session: Session, outbox: OutboxWriter | None = None):
+        super().__init__(session, outbox)
         # the rows `lock` and `redemption_of` read, by id, for `redeem` to change without reading
         # them again (the session's identity map holds unchanged rows only weakly)
         self._held: dict[str, Any] = {}
@@ -188,14 +191,6 @@ class SqlCouponRepository(CouponRepository):
         else:
             self.session.delete(row)
         self.session.flush()
-
-    # the transaction
-
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.outbox.add(self.session, event_type, payload)
-
-    def commit(self) -> None:
-        self.session.commit()
 
     def _live(self):
         return select(CouponRecord).where(CouponRecord.deleted_at.is_(None))

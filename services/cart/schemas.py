@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from services.cart.domain import COUPON_TYPES, CouponRow, PricedCart, coupon_data_problem
 from services.common import pagination
@@ -106,7 +115,18 @@ def check_coupon_data(data: dict) -> None:
 
 
 class CouponChanges(CouponData):
-    """Any fields of CouponData (load with partial=True)."""
+    """Any fields of CouponData (load with partial=True): an object, and only the fields it
+    names come out."""
+
+    @pre_load
+    def require_an_object(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValidationError("Must be an object.")
+        return data
+
+    @post_load(pass_original=True)
+    def only_the_named(self, loaded: dict, original: dict, **kwargs: Any) -> dict:
+        return {key: value for key, value in loaded.items() if key in original}
 
 
 class _Event(Schema):

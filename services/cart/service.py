@@ -1,11 +1,17 @@
 """The cart service's entrypoints: carts (Redis), pricing quotes, coupons and redemptions.
 
-Each entrypoint loads its arguments, runs one use case of `usecases.Carts` (in a unit of work
-where it writes coupons, redemptions or events) and dumps the result. A cart with an owner
-(`user_id`) is reached only by that owner; anybody else gets `CartNotFound`.
+Each entrypoint loads its arguments, runs one use case of `usecases.Carts` and dumps the result.
+Every entrypoint that may reach the coupon database (coupons, redemptions, events, and a cart
+holding a coupon, which pricing reads) runs it in a unit of work; the cart-only ones (Redis) in
+none. A unit of work that sent no statement commits nothing: no SQL, no round trip.
+
+A cart with an owner (`user_id`) is reached only by that owner; anybody else gets `CartNotFound`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from services.cart import exceptions
 from services.cart.dependencies import CartStore, RpcProductSource
@@ -53,6 +59,7 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
     inventory_rpc = RpcProxy("inventory")
 
     def _carts(self) -> Carts:
+        """The use cases over the worker's carts, snapshots, proxies and coupon repository."""
         return Carts(
             store=self.carts,
             snapshots=self.carts.products,
@@ -61,6 +68,13 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
             settings=self.carts.settings,
             pricing=self.carts.pricing,
         )
+
+    @contextmanager
+    def _work(self) -> Iterator[Carts]:
+        """The use cases in one unit of work: committed, or rolled back if the block raises."""
+        carts = self._carts()
+        with unit_of_work(self.db.session):
+            yield carts
 
     @rpc
     def storefront_options(self) -> dict:
@@ -73,26 +87,30 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
     @rpc(expected_exceptions=EXPECTED)
     def create_cart(self, user_id: str | None = None) -> dict:
         """A new guest cart, or (with `user_id`) the user's one active cart."""
-        return dump_cart(self._carts().create_cart(user_id))
+        with self._work() as carts:
+            return dump_cart(carts.create_cart(user_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_user_cart(self, user_id: str) -> dict:
         """The user's one active cart, created when they have none."""
-        return dump_cart(self._carts().get_user_cart(user_id))
+        with self._work() as carts:
+            return dump_cart(carts.get_user_cart(user_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_cart(self, cart_id: str, user_id: str | None = None) -> dict:
         """The cart priced now (Cart = Quote + id, expires_at), from product snapshots kept
         current by catalog's events. Raises CartNotFound."""
         args = load(CartRef(), {"cart_id": cart_id, "user_id": user_id})
-        return dump_cart(self._carts().get_cart(**args))
+        with self._work() as carts:
+            return dump_cart(carts.get_cart(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def quote(self, cart_id: str, user_id: str | None = None) -> dict:
         """Lines re-priced by the catalog now (never from snapshots: orders price from this),
         coupon, subtotal, discount, tax, shipping, total. Raises CartNotFound."""
         args = load(CartRef(), {"cart_id": cart_id, "user_id": user_id})
-        return dump_cart(self._carts().quote(**args))
+        with self._work() as carts:
+            return dump_cart(carts.quote(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def add_item(
@@ -109,7 +127,8 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
                 "user_id": user_id,
             },
         )
-        return dump_cart(self._carts().add_item(**args))
+        with self._work() as carts:
+            return dump_cart(carts.add_item(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def update_item(
@@ -125,24 +144,28 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
                 "user_id": user_id,
             },
         )
-        return dump_cart(self._carts().update_item(**args))
+        with self._work() as carts:
+            return dump_cart(carts.update_item(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def remove_item(self, cart_id: str, product_id: str, user_id: str | None = None) -> dict:
         """Remove a line. Raises CartItemNotFound."""
         args = load(ItemRef(), {"cart_id": cart_id, "product_id": product_id, "user_id": user_id})
-        return dump_cart(self._carts().remove_item(**args))
+        with self._work() as carts:
+            return dump_cart(carts.remove_item(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def apply_coupon(self, cart_id: str, code: str, user_id: str | None = None) -> dict:
         """Attach a coupon that applies now; raises the Coupon* error that says why not."""
         args = load(ApplyCouponArgs(), {"cart_id": cart_id, "code": code, "user_id": user_id})
-        return dump_cart(self._carts().apply_coupon(**args))
+        with self._work() as carts:
+            return dump_cart(carts.apply_coupon(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def remove_coupon(self, cart_id: str, user_id: str | None = None) -> dict:
         args = load(CartRef(), {"cart_id": cart_id, "user_id": user_id})
-        return dump_cart(self._carts().remove_coupon(**args))
+        with self._work() as carts:
+            return dump_cart(carts.remove_coupon(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def merge_carts(self, guest_cart_id: str, user_id: str) -> dict:
@@ -150,7 +173,8 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
         commits it before reading the merged cart back). Raises CartNotFound for another
         user's cart."""
         args = load(MergeArgs(), {"guest_cart_id": guest_cart_id, "user_id": user_id})
-        return dump_cart(self._carts().merge_carts(**args))
+        with self._work() as carts:
+            return dump_cart(carts.merge_carts(**args))
 
     @rpc(expected_exceptions=EXPECTED)
     def delete_cart(self, cart_id: str, user_id: str | None = None) -> None:
@@ -195,48 +219,47 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
         CouponExhausted, CouponAlreadyUsed. The validity window and minimum were checked when
         the order was quoted."""
         args = load(RedeemArgs(), {"code": code, "order_id": order_id, "user_id": user_id})
-        with unit_of_work(self.db.session):
-            self._carts().redeem_coupon(**args)
+        with self._work() as carts:
+            carts.redeem_coupon(**args)
 
     @rpc(expected_exceptions=EXPECTED)
     def release_coupon(self, order_id: str) -> None:
         """Give back the coupon use of an order cancelled before payment; idempotent."""
-        with unit_of_work(self.db.session):
-            self._carts().release_coupon(str(order_id))
+        with self._work() as carts:
+            carts.release_coupon(str(order_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def list_coupons(
         self, page: int = 1, limit: int = 20, q: str | None = None, active: bool | None = None
     ) -> dict:
         args = load(CouponListArgs(), {"page": page, "limit": limit, "q": q, "active": active})
-        rows, total = self._carts().list_coupons(**args)
+        with self._work() as carts:
+            rows, total = carts.list_coupons(**args)
         return dump_coupon_page(rows, total, args["page"], args["limit"])
 
     @rpc(expected_exceptions=EXPECTED)
     def get_coupon(self, code: str) -> dict:
-        return dump_coupon(self._carts().get_coupon(str(code)))
+        with self._work() as carts:
+            return dump_coupon(carts.get_coupon(str(code)))
 
     @rpc(expected_exceptions=EXPECTED)
     def create_coupon(self, data: dict) -> dict:
         """Create a coupon. Raises ValidationFailed, CouponCodeTaken."""
         values = load(CouponData(), data)
-        with unit_of_work(self.db.session):
-            record = self._carts().create_coupon(values)
+        with self._work() as carts:
+            record = carts.create_coupon(values)
         return dump_coupon(record)
 
     @rpc(expected_exceptions=EXPECTED)
     def update_coupon(self, code: str, changes: dict) -> dict:
         """Change some fields of a coupon. Raises CouponNotFound, ValidationFailed,
         CouponCodeTaken."""
-        if not isinstance(changes, dict):
-            raise ValidationFailed("invalid input", {"fields": {"_schema": ["Must be an object."]}})
-        loaded = load(CouponChanges(), changes, partial=True)
-        values = {key: value for key, value in loaded.items() if key in changes}
-        with unit_of_work(self.db.session):
-            record = self._carts().update_coupon(str(code), values)
+        values = load(CouponChanges(), changes, partial=True)
+        with self._work() as carts:
+            record = carts.update_coupon(str(code), values)
         return dump_coupon(record)
 
     @rpc(expected_exceptions=EXPECTED)
     def delete_coupon(self, code: str) -> None:
-        with unit_of_work(self.db.session):
-            self._carts().delete_coupon(str(code))
+        with self._work() as carts:
+            carts.delete_coupon(str(code))

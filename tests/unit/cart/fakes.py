@@ -1,4 +1,5 @@
-"""Hand-written fakes of the cart ports: carts, snapshots, the catalog and inventory, coupons."""
+"""Hand-written fakes of the cart ports: carts, snapshots, the catalog and inventory, coupons (the
+clock and the recorded transaction from tests/unit/fakes.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from services.cart import domain, usecases
 from services.cart.exceptions import CartItemNotFound, CartNotFound, CouponNotFound
+from tests.unit.fakes import FakeClock, RecordedTransaction
 
 
 class FakeCartStorage(domain.CartStorage):
@@ -187,13 +189,14 @@ class FakeCouponRow:
         )
 
 
-class FakeCouponRepository(domain.CouponRepository):
+class FakeCouponRepository(RecordedTransaction, domain.CouponRepository):
+    """Coupon rows in a dict; events `recorded`, and `commits` (a merge commits mid-way)."""
+
     def __init__(self):
+        super().__init__()
         self.rows: dict[str, FakeCouponRow] = {}
         # order id -> [coupon id, user id, status]
         self.redemptions: dict[str, list[Any]] = {}
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.commits = 0
         self.counted = 0
 
     def add(self, **values) -> FakeCouponRow:
@@ -265,20 +268,6 @@ class FakeCouponRepository(domain.CouponRepository):
             row.deleted_at, row.active = datetime.now(UTC), False
         else:
             del self.rows[row.id]
-
-    def record_event(self, event_type, payload):
-        self.events.append((event_type, payload))
-
-    def commit(self):
-        self.commits += 1
-
-
-class FakeClock:
-    def __init__(self, now: datetime | None = None):
-        self.now = now or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def make_carts(line_max: int = 10):

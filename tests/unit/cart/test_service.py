@@ -167,3 +167,22 @@ def test_an_empty_cart_is_priced_without_asking_the_catalog(service):
 def test_expires_at_is_in_the_future(service):
     expires = datetime.fromisoformat(service.create_cart()["expires_at"])
     assert datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("changes", [None, [], "value=5", 5])
+def test_coupon_changes_must_be_an_object(service, changes):
+    with pytest.raises(ValidationFailed) as raised:
+        service.update_coupon("ANY", changes)
+    assert raised.value.message == "invalid input"
+    assert raised.value.details == {"fields": {"_schema": ["Must be an object."]}}
+    assert not service.coupons.get_row.called  # refused before the use case
+
+
+def test_coupon_changes_keep_only_the_fields_named():
+    from services.cart.schemas import CouponChanges
+    from services.common.schemas import load
+
+    assert load(CouponChanges(), {"value": 5, "active": False}, partial=True) == {
+        "value": 5,
+        "active": False,
+    }
