@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from services.common.ports import Transactional
 from services.reviews.exceptions import (
     AlreadyVoted,
     InvalidReviewStatus,
@@ -264,9 +265,10 @@ def moderation_record(event: Mapping[str, Any]) -> dict[str, Any]:
 # --- ports ---------------------------------------------------------------------------------------
 
 
-class ReviewRepository(ABC):
+class ReviewRepository(Transactional):
     """Reviews, votes, rating summaries, processed events and the outbox, in the worker's one
-    transaction (the service commits it): the `ReviewStore` the rules use, and the reads."""
+    transaction (the service's unit of work commits it; a use case rolls back early to hold no
+    connection while another service answers): the `ReviewStore` the rules use, and the reads."""
 
     # ReviewStore
 
@@ -323,14 +325,6 @@ class ReviewRepository(ABC):
     @abstractmethod
     def first_delivery(self, event_id: str | None, consumer: str) -> bool:
         """Record that `consumer` handles `event_id`; False for a duplicate."""
-
-    @abstractmethod
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        """Write an event to the outbox in the transaction of the change."""
-
-    @abstractmethod
-    def rollback(self) -> None:
-        """End the transaction without changes (and give its connection back)."""
 
 
 class ShopLookups(ABC):

@@ -8,11 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from services.common import pagination
-from services.common.database import insert
-from services.common.outbox import OutboxWriter
+from services.common.database import SqlRepository, insert
 from services.reviews.domain import PUBLISHED, ReviewRepository, Summary, summarize
 from services.reviews.exceptions import ReviewExists
 from services.reviews.models import HelpfulVote, RatingSummary, Review, processed_events
@@ -26,13 +24,9 @@ ORDERINGS = {
 }
 
 
-class SqlReviewRepository(ReviewRepository):
+class SqlReviewRepository(SqlRepository, ReviewRepository):
     """The `domain.ReviewRepository` port: the rules' `ReviewStore`, the reads of the RPCs, the
-    processed events and the outbox."""
-
-    def __init__(self, session: Session, outbox: OutboxWriter):
-        self.session = session
-        self.outbox = outbox
+    processed events; the outbox (`record_event`), `commit` and `rollback` from SqlRepository."""
 
     # -- ReviewStore ------------------------------------------------------------------------
 
@@ -160,9 +154,3 @@ class SqlReviewRepository(ReviewRepository):
 
     def first_delivery(self, event_id: str | None, consumer: str) -> bool:
         return processed_events.first_delivery(self.session, event_id, consumer)
-
-    def record_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.outbox.add(self.session, event_type, payload)
-
-    def rollback(self) -> None:
-        self.session.rollback()

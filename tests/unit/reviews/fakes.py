@@ -1,9 +1,11 @@
 """Hand-written fakes of the reviews ports: an in-memory repository (with its outbox and
-processed events) and the orders/catalog lookups."""
+processed events) and the orders/catalog lookups. The clock is the shared one
+(tests/unit/fakes.py). The repository keeps its own `Transactional` record, not
+`RecordedTransaction`'s: the service commits, so its `events` are every event the use cases
+wrote, and a rollback (the early one, before other services answer) forgets none of them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +22,7 @@ class FakeReviewRepository(domain.ReviewRepository):
         self.locked: list[str] = []
         self.delivered: set[tuple[str, str]] = set()
         self.events: list[tuple[str, dict[str, Any]]] = []
+        self.commits = 0
         self.rollbacks = 0
 
     # ReviewStore
@@ -110,6 +113,9 @@ class FakeReviewRepository(domain.ReviewRepository):
     def record_event(self, event_type, payload):
         self.events.append((event_type, payload))
 
+    def commit(self):
+        self.commits += 1
+
     def rollback(self):
         self.rollbacks += 1
 
@@ -138,18 +144,9 @@ class FakeShop(domain.ShopLookups):
         return (user_id, product_id) in self.purchases
 
 
-class FakeClock:
-    def __init__(self, start: datetime | None = None):
-        self.now = start or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
-
-
 class SequentialIds:
+    """review-1, review-2, ... (the tests name reviews so, not by tests/unit/fakes.py's UUIDs)."""
+
     def __init__(self):
         self.count = 0
 

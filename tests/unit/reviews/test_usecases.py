@@ -4,7 +4,8 @@ import pytest
 
 from services.reviews.exceptions import ReviewExists, ReviewNotFound, ReviewProductNotFound
 from services.reviews.usecases import Reviews
-from tests.unit.reviews.fakes import FakeClock, FakeReviewRepository, FakeShop, SequentialIds
+from tests.unit.fakes import FakeClock
+from tests.unit.reviews.fakes import FakeReviewRepository, FakeShop, SequentialIds
 
 
 @pytest.fixture
