@@ -71,3 +71,31 @@ class RecordedTransaction:
     def events(self) -> list[tuple[str, dict[str, Any]]]:
         """Every event committed so far, in order."""
         return [event for unit in self.commits for event in unit]
+
+
+class CountingSession:
+    """The worker's session as `unit_of_work` sees it: counts commits and rollbacks, and passes
+    them on to `repo` (a fake repository whose rows should commit and roll back with it)."""
+
+    def __init__(self, repo: Any = None):
+        self.repo = repo
+        self.commits = 0
+        self.rollbacks = 0
+
+    def commit(self) -> None:
+        self.commits += 1
+        if self.repo is not None:
+            self.repo.commit()
+
+    def rollback(self) -> None:
+        self.rollbacks += 1
+        if self.repo is not None:
+            self.repo.rollback()
+
+
+class FakeDatabase:
+    """Stands in for the `db` provider of a service whose repository is a fake: the use cases
+    touch only the repository, the unit of work only this session."""
+
+    def __init__(self, session: Any = None):
+        self.session = session if session is not None else CountingSession()

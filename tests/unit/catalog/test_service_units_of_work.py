@@ -8,36 +8,16 @@ from nameko.testing.services import worker_factory
 from services.catalog.exceptions import CategoryNotEmpty, ProductNotFound
 from services.catalog.service import CatalogService
 from tests.unit.catalog.fakes import FakeRepository, FakeSearch
-
-
-class FakeSession:
-    """The worker's session, which the repository works in: the unit of work's commit and
-    rollback are the repository's (counted here)."""
-
-    def __init__(self, repo):
-        self.repo = repo
-        self.commits = 0
-        self.rollbacks = 0
-
-    def commit(self):
-        self.commits += 1
-        self.repo.commit()
-
-    def rollback(self):
-        self.rollbacks += 1
-        self.repo.rollback()
-
-
-class FakeDb:
-    def __init__(self, repo):
-        self.session = FakeSession(repo)
+from tests.unit.fakes import CountingSession, FakeDatabase
 
 
 @pytest.fixture
 def service():
     repo = FakeRepository()
     repo.add_category_row("c-k", "kitchen", "Kitchen")
-    return worker_factory(CatalogService, db=FakeDb(repo), repo=repo, search=FakeSearch(repo))
+    return worker_factory(
+        CatalogService, db=FakeDatabase(CountingSession(repo)), repo=repo, search=FakeSearch(repo)
+    )
 
 
 def test_a_created_product_is_committed_once_and_returned_in_the_rpc_shape(service):

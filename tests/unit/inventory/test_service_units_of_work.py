@@ -7,32 +7,15 @@ from nameko.testing.services import worker_factory
 
 from services.inventory.exceptions import OutOfStock
 from services.inventory.service import InventoryService
-from tests.unit.fakes import FakeClock
+from tests.unit.fakes import FakeClock, FakeDatabase
 from tests.unit.inventory.fakes import FakeCatalog, FakeRepository
-
-
-class FakeSession:
-    def __init__(self):
-        self.commits = 0
-        self.rollbacks = 0
-
-    def commit(self):
-        self.commits += 1
-
-    def rollback(self):
-        self.rollbacks += 1
-
-
-class FakeDb:
-    def __init__(self):
-        self.session = FakeSession()
 
 
 @pytest.fixture
 def service():
     return worker_factory(
         InventoryService,
-        db=FakeDb(),
+        db=FakeDatabase(),
         repo=FakeRepository(FakeClock()),
         config={"INVENTORY": {"reservation_ttl": 60}},
     )

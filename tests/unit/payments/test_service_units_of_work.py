@@ -9,32 +9,15 @@ from nameko.testing.services import worker_factory
 from services.payments import schemas
 from services.payments.exceptions import PaymentNotRefundable
 from services.payments.service import PaymentsService
-from tests.unit.fakes import FakeClock
+from tests.unit.fakes import FakeClock, FakeDatabase
 from tests.unit.payments.fakes import SECOND, FakePayment, FakeProviders, FakeRepository
-
-
-class FakeSession:
-    def __init__(self):
-        self.commits = 0
-        self.rollbacks = 0
-
-    def commit(self):
-        self.commits += 1
-
-    def rollback(self):
-        self.rollbacks += 1
-
-
-class FakeDb:
-    def __init__(self):
-        self.session = FakeSession()
 
 
 @pytest.fixture
 def service():
     return worker_factory(
         PaymentsService,
-        db=FakeDb(),
+        db=FakeDatabase(),
         repo=FakeRepository(FakeClock(tick=SECOND)),
         providers=FakeProviders(),
     )

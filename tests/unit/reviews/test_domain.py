@@ -1,7 +1,6 @@
-"""Review rules on plain objects, through an in-memory ReviewStore."""
+"""Review rules on plain objects, over the fake repository (tests/unit/reviews/fakes.py)."""
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 
@@ -14,58 +13,9 @@ from services.reviews.exceptions import (
     ReviewExists,
     ReviewNotFound,
 )
+from tests.unit.reviews.fakes import FakeReviewRepository
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-
-
-class FakeStore:
-    """domain.ReviewStore in memory."""
-
-    def __init__(self):
-        self.reviews = {}
-        self.votes = set()
-        self.summaries = {}
-        self.locked = []
-
-    def find(self, review_id, lock=False):
-        return self.reviews.get(review_id)
-
-    def find_by_author(self, user_id, product_id):
-        return next(
-            (
-                r
-                for r in self.reviews.values()
-                if (r.user_id, r.product_id) == (user_id, product_id)
-            ),
-            None,
-        )
-
-    def create(self, **fields):
-        review = SimpleNamespace(**fields)
-        self.reviews[review.id] = review
-        return review
-
-    def remove(self, review):
-        del self.reviews[review.id]
-
-    def add_vote(self, review_id, user_id, now):
-        if (review_id, user_id) in self.votes:
-            return False
-        self.votes.add((review_id, user_id))
-        return True
-
-    def lock_product(self, product_id):
-        self.locked.append(product_id)
-
-    def star_counts(self, product_id):
-        counts = {}
-        for r in self.reviews.values():
-            if r.product_id == product_id and r.status == PUBLISHED:
-                counts[r.rating] = counts.get(r.rating, 0) + 1
-        return counts
-
-    def save_summary(self, product_id, summary, now):
-        self.summaries[product_id] = summary
 
 
 def submit(store, review_id="r1", user_id="u1", product_id="p1", rating=5):
@@ -88,7 +38,7 @@ def names(events):
 
 
 def test_a_new_review_is_pending_and_announced_for_moderation():
-    store = FakeStore()
+    store = FakeReviewRepository()
     review, events = submit(store)
     assert review.status == PENDING
     assert events == [
@@ -107,7 +57,7 @@ def test_a_new_review_is_pending_and_announced_for_moderation():
 
 
 def test_a_second_review_of_the_same_product_by_the_same_user_is_a_conflict():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     with pytest.raises(ReviewExists):
         submit(store, review_id="r2")
@@ -122,7 +72,7 @@ def test_summary_has_average_count_and_a_distribution_per_star():
 
 
 def test_approval_publishes_the_review_and_changes_the_rating():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store, rating=4)
     events = domain.apply_moderation(store, "r1", "approved", {"verdict": "approved"}, NOW)
     assert store.reviews["r1"].status == PUBLISHED
@@ -133,7 +83,7 @@ def test_approval_publishes_the_review_and_changes_the_rating():
 
 
 def test_a_flagged_review_stays_private_and_leaves_the_rating_alone():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     events = domain.apply_moderation(store, "r1", "flagged", {"verdict": "flagged"}, NOW)
     assert store.reviews["r1"].status == FLAGGED
@@ -142,7 +92,7 @@ def test_a_flagged_review_stays_private_and_leaves_the_rating_alone():
 
 
 def test_a_rejected_review_is_announced_without_touching_the_rating():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     events = domain.apply_moderation(store, "r1", "rejected", {}, NOW)
     assert store.reviews["r1"].status == REJECTED
@@ -150,7 +100,7 @@ def test_a_rejected_review_is_announced_without_touching_the_rating():
 
 
 def test_a_late_verdict_does_not_override_an_admin_decision():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     domain.set_status(store, "r1", PUBLISHED, NOW)
     events = domain.apply_moderation(store, "r1", "rejected", {"verdict": "rejected"}, NOW)
@@ -160,11 +110,11 @@ def test_a_late_verdict_does_not_override_an_admin_decision():
 
 
 def test_a_verdict_on_a_deleted_review_is_ignored():
-    assert domain.apply_moderation(FakeStore(), "gone", "approved", {}, NOW) == []
+    assert domain.apply_moderation(FakeReviewRepository(), "gone", "approved", {}, NOW) == []
 
 
 def test_an_admin_approves_a_flagged_review():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store, rating=3)
     domain.apply_moderation(store, "r1", "flagged", {}, NOW)
     review, events = domain.set_status(store, "r1", PUBLISHED, NOW)
@@ -173,7 +123,7 @@ def test_an_admin_approves_a_flagged_review():
 
 
 def test_rejecting_a_published_review_takes_it_out_of_the_rating():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store, rating=5)
     domain.apply_moderation(store, "r1", "approved", {}, NOW)
     _, events = domain.set_status(store, "r1", REJECTED, NOW)
@@ -182,7 +132,7 @@ def test_rejecting_a_published_review_takes_it_out_of_the_rating():
 
 
 def test_an_admin_can_only_publish_or_reject():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     with pytest.raises(InvalidReviewStatus):
         domain.set_status(store, "r1", PENDING, NOW)
@@ -191,7 +141,7 @@ def test_an_admin_can_only_publish_or_reject():
 
 
 def test_helpful_votes_count_once_per_user_and_never_from_the_author():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     domain.apply_moderation(store, "r1", "approved", {}, NOW)
     assert domain.vote_helpful(store, "r1", "u2", NOW).helpful_count == 1
@@ -203,14 +153,14 @@ def test_helpful_votes_count_once_per_user_and_never_from_the_author():
 
 
 def test_nobody_votes_on_an_unpublished_review():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     with pytest.raises(ReviewNotFound):
         domain.vote_helpful(store, "r1", "u2", NOW)
 
 
 def test_the_author_deletes_a_published_review_and_the_rating_follows():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store, rating=2)
     submit(store, review_id="r2", user_id="u2", rating=4)
     domain.apply_moderation(store, "r1", "approved", {}, NOW)
@@ -221,7 +171,7 @@ def test_the_author_deletes_a_published_review_and_the_rating_follows():
 
 
 def test_another_customer_cannot_delete_a_review_but_an_admin_can():
-    store = FakeStore()
+    store = FakeReviewRepository()
     submit(store)
     with pytest.raises(ReviewNotFound):
         domain.delete(store, "r1", "u2", False, NOW)
@@ -231,7 +181,7 @@ def test_another_customer_cannot_delete_a_review_but_an_admin_can():
 
 
 def test_a_shopper_may_review_a_product_once_and_a_purchase_only_earns_the_badge():
-    store = FakeStore()
+    store = FakeReviewRepository()
     assert domain.eligibility(store.find_by_author("u1", "p1"), False) == {
         "can_review": True,
         "reason": None,
