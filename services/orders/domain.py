@@ -420,8 +420,9 @@ def status_events(
     order: OrderRecord, previous: str, reason: str | None
 ) -> list[tuple[str, dict[str, Any]]]:
     """The events of `order`'s move from `previous` to its status, in dispatch order:
-    order_status_changed, then order_confirmed (the cart service empties `cart_id` on it),
-    order_cancelled or order_delivered (payments settles cash on delivery on it)."""
+    order_status_changed, then order_confirmed (the cart service empties `cart_id` on it; its
+    `lines` [{product_id, quantity, price}], price the unit price in minor units, tell what was
+    bought), order_cancelled or order_delivered (payments settles cash on delivery on it)."""
     target = order.status
     common = {
         "order_id": order.id,
@@ -446,7 +447,19 @@ def status_events(
         events.append(
             (
                 "order_confirmed",
-                {**common, "payment_method": order.payment_method, "cart_id": order.cart_id},
+                {
+                    **common,
+                    "payment_method": order.payment_method,
+                    "cart_id": order.cart_id,
+                    "lines": [
+                        {
+                            "product_id": line.product_id,
+                            "quantity": line.quantity,
+                            "price": line.price,
+                        }
+                        for line in order.lines
+                    ],
+                },
             )
         )
     elif target == CANCELLED:

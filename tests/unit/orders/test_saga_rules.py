@@ -11,7 +11,7 @@ from services.common.errors import ValidationFailed
 from services.common.fields import INT32_MAX
 from services.orders import domain
 from services.orders.exceptions import CartEmpty, IllegalTransition
-from tests.unit.orders.fakes import FakeOrder
+from tests.unit.orders.fakes import FakeLine, FakeOrder
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -101,7 +101,25 @@ def test_a_confirmation_announces_the_cart_to_empty():
         "currency": "USD",
         "payment_method": "card",
         "cart_id": "c1",
+        "lines": [],
     }
+
+
+def test_a_confirmation_tells_what_was_bought_line_by_line():
+    bought = [
+        FakeLine(1, "p1", "Mug", 1250, 2, None, 2500, "s1"),
+        FakeLine(2, "p2", "Tea", 300, 1, "tea.png", 300),
+    ]
+    confirmed = order("pending", lines=bought)
+    previous = domain.change_status(confirmed, "confirmed", "cash on delivery", AT)
+    [status_changed, (event_type, payload)] = domain.status_events(confirmed, previous, None)
+    assert event_type == "order_confirmed"
+    assert payload["lines"] == [
+        {"product_id": "p1", "quantity": 2, "price": 1250},
+        {"product_id": "p2", "quantity": 1, "price": 300},
+    ]
+    # the status change announces no lines: only the confirmation grew
+    assert "lines" not in status_changed[1]
 
 
 def test_a_cancellation_keeps_its_reason_and_announces_it():
