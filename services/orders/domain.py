@@ -109,6 +109,38 @@ def check_customer_cancel(current: str) -> None:
         )
 
 
+def new_order(
+    order_id: str,
+    user_id: str,
+    cart_id: str,
+    quote: Mapping[str, Any],
+    address: dict,
+    payment_method: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """The fields of an order placed from the cart's `quote`: `pending`, unpaid, the quote's
+    money (absent discount, tax and shipping are 0; the currency defaults to USD) and coupon."""
+    return {
+        "id": order_id,
+        "user_id": user_id,
+        "cart_id": cart_id,
+        "status": PENDING,
+        "subtotal": int(quote["subtotal"]),
+        "discount": int(quote.get("discount") or 0),
+        "tax": int(quote.get("tax") or 0),
+        "shipping": int(quote.get("shipping") or 0),
+        "total": int(quote["total"]),
+        "currency": quote.get("currency") or "USD",
+        "coupon_code": (quote.get("coupon") or {}).get("code"),
+        "shipping_address": address,
+        "payment_method": payment_method,
+        "payment_status": "unpaid",
+        "refunded_amount": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def snapshot_lines(
     quote_lines: Iterable[Mapping[str, Any]],
     products: Mapping[str, Mapping[str, Any]],

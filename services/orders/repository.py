@@ -23,6 +23,7 @@ from services.orders.domain import (
     OrdersRepository,
     ProductSales,
     Sales,
+    new_order,
 )
 from services.orders.exceptions import OrderNotFound
 from services.orders.models import (
@@ -75,27 +76,8 @@ class SqlOrdersRepository(SqlRepository, OrdersRepository):
         address: dict,
         payment_method: str,
     ) -> Order:
-        stamp = utcnow()
-        order = Order(
-            id=order_id,
-            user_id=user_id,
-            cart_id=cart_id,
-            status=PENDING,
-            subtotal=int(quote["subtotal"]),
-            discount=int(quote.get("discount") or 0),
-            tax=int(quote.get("tax") or 0),
-            shipping=int(quote.get("shipping") or 0),
-            total=int(quote["total"]),
-            currency=quote.get("currency") or "USD",
-            coupon_code=(quote.get("coupon") or {}).get("code"),
-            shipping_address=address,
-            payment_method=payment_method,
-            payment_status="unpaid",
-            refunded_amount=0,
-            created_at=stamp,
-            updated_at=stamp,
-            lines=[OrderLine(**line) for line in lines],
-        )
+        fields = new_order(order_id, user_id, cart_id, quote, address, payment_method, utcnow())
+        order = Order(**fields, lines=[OrderLine(**line) for line in lines])
         self.session.add(order)
         self.record_change(order_id, None, PENDING, user_id, "order placed")
         return order

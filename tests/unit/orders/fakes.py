@@ -111,25 +111,10 @@ class FakeRepository(domain.OrdersRepository):
     # orders
 
     def add_order(self, order_id, user_id, cart_id, quote, lines, address, payment_method):
-        stamp = self.clock()
-        order = FakeOrder(
-            id=order_id,
-            user_id=user_id,
-            cart_id=cart_id,
-            status=domain.PENDING,
-            subtotal=int(quote["subtotal"]),
-            discount=int(quote.get("discount") or 0),
-            tax=int(quote.get("tax") or 0),
-            shipping=int(quote.get("shipping") or 0),
-            total=int(quote["total"]),
-            currency=quote.get("currency") or "USD",
-            coupon_code=(quote.get("coupon") or {}).get("code"),
-            shipping_address=address,
-            payment_method=payment_method,
-            created_at=stamp,
-            updated_at=stamp,
-            lines=[FakeLine(**line) for line in lines],
+        fields = domain.new_order(
+            order_id, user_id, cart_id, quote, address, payment_method, self.clock()
         )
+        order = FakeOrder(**fields, lines=[FakeLine(**line) for line in lines])
         self.orders[order_id] = order
         self.record_change(order_id, None, domain.PENDING, user_id, "order placed")
         return order
