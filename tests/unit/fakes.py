@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.common.errors import BazaarError, ServiceUnavailable
+
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
@@ -99,3 +101,35 @@ class FakeDatabase:
 
     def __init__(self, session: Any = None):
         self.session = session if session is not None else CountingSession()
+
+
+def run_once_in_memory(
+    store: Any, keys: dict, user_id: Any, key: str | None, action, *, claim_commits: bool = False
+) -> Any:
+    """services/common/idempotency.py's `run` over a dict, for fake repositories: without a key
+    the action runs and commits; a stored answer or expected error (a `BazaarError`) is replayed;
+    a `ServiceUnavailable` frees the key. `claim_commits`: the claim is its own commit first (as
+    payments', whose provider call must not run inside an open transaction)."""
+    if not key:
+        result = action()
+        store.commit()
+        return result
+    stored = keys.get((str(user_id), key))
+    if stored is not None:
+        if "error" in stored:
+            raise stored["error"]
+        return stored["result"]
+    if claim_commits:
+        store.commit()
+    try:
+        result = action()
+    except ServiceUnavailable:
+        raise
+    except BazaarError as exc:
+        store.rollback()
+        keys[(str(user_id), key)] = {"error": exc}
+        store.commit()
+        raise
+    keys[(str(user_id), key)] = {"result": result}
+    store.commit()
+    return result

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from services.common.errors import BazaarError, ServiceUnavailable
 from services.common.fields import INT32_MAX
 from services.orders import domain, usecases
 from services.orders.exceptions import OrderNotFound
 from services.orders.schemas import dump_order
-from tests.unit.fakes import FakeClock
+from tests.unit.fakes import FakeClock, run_once_in_memory
 
 
 @dataclass(eq=False)
@@ -213,27 +212,7 @@ class FakeRepository(domain.OrdersRepository):
     def run_once(
         self, user_id, key, operation, request_hash, action, resource_id=None, on_stale=None
     ):
-        if not key:
-            result = action()
-            self.commit()
-            return result
-        stored = self.keys.get((str(user_id), key))
-        if stored is not None:
-            if "error" in stored:
-                raise stored["error"]
-            return stored["result"]
-        try:
-            result = action()
-        except ServiceUnavailable:
-            raise
-        except BazaarError as exc:
-            self.rollback()
-            self.keys[(str(user_id), key)] = {"error": exc}
-            self.commit()
-            raise
-        self.keys[(str(user_id), key)] = {"result": result}
-        self.commit()
-        return result
+        return run_once_in_memory(self, self.keys, user_id, key, action)
 
     def first_delivery(self, event_id, consumer):
         if not event_id:

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.common.errors import BazaarError, ServiceUnavailable
 from services.payments import domain, webhooks
 from services.payments.exceptions import PaymentNotFound
 from services.payments.schemas import dump_payment
 from services.payments.usecases import Payments
-from tests.unit.fakes import FakeClock
+from tests.unit.fakes import FakeClock, run_once_in_memory
 
 SECRET = "whsec_unit_tests"
 SECOND = timedelta(seconds=1)  # the tests' clock moves on a second at each call
@@ -125,28 +124,7 @@ class FakeRepository(domain.PaymentsRepository):
 
     def run_once(self, user_id, key, operation, request_hash, action):
         """common.idempotency's store in memory: the answer (or expected error) is replayed."""
-        if not key:
-            result = action()
-            self.commit()
-            return result
-        stored = self.keys.get((str(user_id), key))
-        if stored is not None:
-            if "error" in stored:
-                raise stored["error"]
-            return stored["result"]
-        self.commit()  # the claim
-        try:
-            result = action()
-        except ServiceUnavailable:
-            raise
-        except BazaarError as exc:
-            self.rollback()
-            self.keys[(str(user_id), key)] = {"error": exc}
-            self.commit()
-            raise
-        self.keys[(str(user_id), key)] = {"result": result}
-        self.commit()
-        return result
+        return run_once_in_memory(self, self.keys, user_id, key, action, claim_commits=True)
 
     def event_types(self) -> list[str]:
         return [event_type for event_type, _ in self.events]
