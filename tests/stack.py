@@ -239,6 +239,12 @@ def stack(config, request):
         # the sweeper cancels a checkout a crash left pending after this many seconds (60 in
         # production): the resilience tests wait for it
         "ORDER_PENDING_GRACE": "15",
+        # recommendations announce changes and recompute trending within a second or two, and an
+        # idle signed-in cart is reminded after 3 s (production: 10 s, 300 s and a day)
+        "RECOMMENDATIONS_PUBLISH_INTERVAL": "1",
+        "RECOMMENDATIONS_TRENDING_INTERVAL": "2",
+        "CART_REMINDER_AFTER": "3",
+        "CART_REMINDER_INTERVAL": "1",
         "READY_SERVICES": ",".join(name for name in entries if name != "gateway"),
         "PYTHONUNBUFFERED": "1",
     }

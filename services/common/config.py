@@ -36,7 +36,7 @@ READY = "READY"  # {timeout, services}
 PASSWORD_RESET_TTL = "PASSWORD_RESET_TTL"
 PASSWORD_HASHING = "PASSWORD_HASHING"  # argon2 parameters
 MODERATION = "MODERATION"  # text and image thresholds
-CART = "CART"  # guest_ttl, user_ttl, line_max, product_cache_ttl
+CART = "CART"  # guest_ttl, user_ttl, line_max, product_cache_ttl, few_left, reminder_*
 PRICING = "PRICING"  # tax, shipping
 PAYMENTS = "PAYMENTS"  # {provider, ...}: services/payments/dependencies.py
 MEDIA = "MEDIA"  # {root, base_url, ...}
@@ -48,6 +48,7 @@ ORDERS = "ORDERS"  # {reservation_ttl, pending_grace, expiry_grace, sweep_interv
 INVENTORY = "INVENTORY"  # {reservation_ttl, expiry_interval, expiry_batch}
 MAIL = "MAIL"  # {transport, dir, from_address, from_name, max_attempts, retry_*, smtp}
 NOTIFICATIONS = "NOTIFICATIONS"  # {storefront_url}
+RECOMMENDATIONS = "RECOMMENDATIONS"  # {half_life, max_lines, trending_*, publish_interval, viewed_*}
 
 
 def config_path() -> Path:
