@@ -49,3 +49,7 @@ class OwnAdminAccess(AccountsError, Conflict):
 
 class LastActiveAdmin(AccountsError, Conflict):
     """The change would leave no active admin to run the shop."""
+
+
+class InvalidUnsubscribeToken(AccountsError):
+    """The unsubscribe link's token is malformed, forged, or names a topic or user we don't know."""
