@@ -32,6 +32,7 @@ from services.moderation import exceptions as moderation
 from services.notifications import exceptions as notifications
 from services.orders import exceptions as orders
 from services.payments import exceptions as payments
+from services.recommendations import exceptions as recommendations
 from services.reviews import exceptions as reviews
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ ERRORS: dict[type[BaseException], tuple[int, str]] = {
     accounts.AddressNotFound: (404, "ADDRESS_NOT_FOUND"),
     accounts.OwnAdminAccess: (409, "OWN_ADMIN_ACCESS"),
     accounts.LastActiveAdmin: (409, "LAST_ACTIVE_ADMIN"),
+    accounts.InvalidUnsubscribeToken: (400, "INVALID_UNSUBSCRIBE_TOKEN"),
     # cart
     cart.CartNotFound: (404, "CART_NOT_FOUND"),
     cart.CartItemNotFound: (404, "CART_ITEM_NOT_FOUND"),
@@ -168,6 +170,9 @@ ERRORS: dict[type[BaseException], tuple[int, str]] = {
     payments.PaymentNotConfirmable: (409, "PAYMENT_NOT_CONFIRMABLE"),
     payments.PaymentNotRefundable: (409, "PAYMENT_NOT_REFUNDABLE"),
     payments.ProviderError: (502, "PAYMENT_PROVIDER_ERROR"),
+    # recommendations
+    recommendations.ProductUnknown: (404, "PRODUCT_NOT_FOUND"),
+    recommendations.CategoryUnknown: (404, "CATEGORY_NOT_FOUND"),
 }
 
 

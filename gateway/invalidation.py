@@ -1,4 +1,5 @@
-"""Response-cache invalidation: catalog events bump the "catalog" namespace.
+"""Response-cache invalidation: catalog events bump the "catalog" namespace, the recommendations
+service's `recommendations_changed` the "recommendations" one.
 
 Mixed into the gateway service (which has `redis = Redis()`). Every public catalog GET is cached
 under the "catalog" namespace; any change readers could see (a product, its price or images, its
@@ -9,12 +10,19 @@ only bumps the generation again.
 Availability is invalidated on catalog's `availability_changed` (sent after catalog applied
 inventory's `stock_changed` to its denormalised column), not on `stock_changed` itself, so that a
 reader cannot re-cache the old availability between the two.
+
+Recommendations follow the same rule one step further: no catalog, order or stock event bumps
+their namespace here, since a reader could re-cache old cards before the recommendations service
+applied the change. The service announces `recommendations_changed` once per publish interval when
+something readers see changed (debounced: one bump per interval at most, so a sale's stream of
+orders leaves the cache useful); the interval is the staleness bound.
 """
 
 from gateway.cache import ResponseCache
 from services.common.messaging import event_handler
 
 NAMESPACE = "catalog"
+RECOMMENDATIONS = "recommendations"
 
 
 class CatalogCacheInvalidation:
@@ -41,3 +49,9 @@ class CatalogCacheInvalidation:
     @event_handler("catalog", "availability_changed")
     def handle_availability_changed(self, payload):
         self._invalidate_catalog()
+
+
+class RecommendationsCacheInvalidation:
+    @event_handler("recommendations", "recommendations_changed")
+    def handle_recommendations_changed(self, payload):
+        ResponseCache(self.redis, ttl=0).invalidate(RECOMMENDATIONS)

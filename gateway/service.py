@@ -4,7 +4,7 @@ Run: `nameko run --config config/bazaar.yaml gateway.service`.
 """
 
 from gateway.health import Readiness
-from gateway.invalidation import CatalogCacheInvalidation
+from gateway.invalidation import CatalogCacheInvalidation, RecommendationsCacheInvalidation
 from gateway.openapi import OpenApiDocument
 from gateway.routes.admin_products import AdminProductRoutes
 from gateway.routes.admin_stats import AdminStatsRoutes
@@ -19,6 +19,7 @@ from gateway.routes.ops import OpsRoutes
 from gateway.routes.orders import AdminOrderRoutes, OrderRoutes
 from gateway.routes.payments import AdminPaymentRoutes, PaymentRoutes
 from gateway.routes.products import ProductRoutes
+from gateway.routes.recommendations import AdminRecommendationRoutes, RecommendationRoutes
 from gateway.routes.reviews import AdminReviewRoutes, ReviewRoutes
 from gateway.routes.users import AdminUserRoutes, UserRoutes
 from gateway.routes.web import WebRoutes
@@ -38,6 +39,9 @@ class GatewayService(
     CategoryRoutes,
     InventoryRoutes,
     CatalogCacheInvalidation,
+    RecommendationRoutes,
+    AdminRecommendationRoutes,
+    RecommendationsCacheInvalidation,
     CartRoutes,
     CouponRoutes,
     ReviewRoutes,
@@ -68,3 +72,4 @@ class GatewayService(
     payments_rpc = RpcProxy("payments")
     media_rpc = RpcProxy("media")
     notifications_rpc = RpcProxy("notifications")
+    recommendations_rpc = RpcProxy("recommendations")
