@@ -1,7 +1,9 @@
-"""Infrastructure of the accounts service: argon2 password hashing and EdDSA access tokens.
+"""Infrastructure of the accounts service: argon2 password hashing, EdDSA access tokens and the
+key of the unsubscribe links.
 
 `Security` loads the signing key and reads the settings once per container (in `setup()`), and
-injects a `SecurityKit` holding the hasher, the signer and the token lifetimes.
+injects a `SecurityKit` holding the hasher, the signer, the unsubscribe tokens and the token
+lifetimes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import argon2
 import jwt
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
@@ -61,10 +65,9 @@ class JwtSigner(domain.AccessTokenSigner):
         self._algorithm = algorithm
 
     @classmethod
-    def from_config(cls, settings: dict[str, Any]) -> JwtSigner:
-        pem = Path(settings["private_key_path"]).read_bytes()
+    def from_config(cls, settings: dict[str, Any], private_key: Any = None) -> JwtSigner:
         return cls(
-            load_pem_private_key(pem, password=None),
+            private_key if private_key is not None else load_private_key(settings),
             issuer=settings["issuer"],
             audience=settings["audience"],
             algorithm=settings.get("algorithm", "EdDSA"),
@@ -82,6 +85,30 @@ class JwtSigner(domain.AccessTokenSigner):
             "exp": iat + ttl,
         }
         return jwt.encode(claims, self._key, algorithm=self._algorithm)
+
+
+def load_private_key(jwt_settings: dict[str, Any]) -> Any:
+    """The JWT signing key (JWT.private_key_path, PEM, unencrypted)."""
+    pem = Path(jwt_settings["private_key_path"]).read_bytes()
+    return load_pem_private_key(pem, password=None)
+
+
+UNSUBSCRIBE_KEY_INFO = b"bazaar-unsubscribe-v1"
+
+
+def unsubscribe_key(private_key: Any) -> bytes:
+    """The HMAC key of the unsubscribe links, derived by HKDF-SHA256 from the JWT private key
+    (its PKCS#8 DER bytes) under its own `info`: no second secret to deploy, and the derived key
+    reveals nothing of the signing key. Rotating the JWT key voids older links (the profile's
+    switch still works)."""
+    material = private_key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=UNSUBSCRIBE_KEY_INFO).derive(
+        material
+    )
 
 
 def settings_from_config(config: dict[str, Any]) -> domain.Settings:
@@ -102,13 +129,16 @@ class SecurityKit:
     hasher: domain.PasswordHasher
     signer: domain.AccessTokenSigner
     settings: domain.Settings
+    unsubscribe: domain.UnsubscribeTokens
 
 
 def security_from_config(config: dict[str, Any]) -> SecurityKit:
+    private_key = load_private_key(config[JWT])
     return SecurityKit(
         hasher=Argon2Hasher(config.get(PASSWORD_HASHING)),
-        signer=JwtSigner.from_config(config[JWT]),
+        signer=JwtSigner.from_config(config[JWT], private_key),
         settings=settings_from_config(config),
+        unsubscribe=domain.UnsubscribeTokens(unsubscribe_key(private_key)),
     )
 
 

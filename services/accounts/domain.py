@@ -12,7 +12,10 @@ token presented again revokes the whole family. A token lives `refresh_ttl` from
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import hmac
 import secrets
 import uuid
 from abc import ABC, abstractmethod
@@ -21,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from services.accounts.exceptions import (
+    InvalidUnsubscribeToken,
     WeakPassword,
 )
 from services.common.ports import Transactional
@@ -165,6 +169,68 @@ def check_password(password: str, email: str) -> None:
         raise WeakPassword("password is too weak", {"fields": {"password": problems}})
 
 
+# --- unsubscribe links ----------------------------------------------------------------------
+
+# What an unsubscribe link can turn off: the topic names the User flag it clears.
+UNSUBSCRIBE_TOPICS = ("cart_reminders",)
+UNSUBSCRIBE_MAC_BYTES = 16  # 128 bits of HMAC-SHA256: unforgeable, and a short enough link
+MAX_REMINDER_USERS = 500  # ids per reminder_preferences call (the cart sweeps in batches of 200)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class UnsubscribeTokens:
+    """Signed unsubscribe links: `b64url(user_id).b64url(topic).b64url(mac[:16])`, the MAC an
+    HMAC-SHA256 under `key` of the first two parts as written. A link does not expire (an old
+    email must keep working) and names no secret; it only ever turns a topic off. The key comes
+    from dependencies.py (derived from the JWT signing key: rotating that voids older links)."""
+
+    def __init__(self, key: bytes):
+        if len(key) < 16:
+            raise ValueError("the unsubscribe key must be at least 128 bits")
+        self._key = key
+
+    def _mac(self, signed: str) -> bytes:
+        digest = hmac.new(self._key, signed.encode("ascii"), hashlib.sha256).digest()
+        return digest[:UNSUBSCRIBE_MAC_BYTES]
+
+    def issue(self, user_id: str, topic: str) -> str:
+        """The token of `user_id`'s `topic` link (one of UNSUBSCRIBE_TOPICS; ValueError else)."""
+        if topic not in UNSUBSCRIBE_TOPICS:
+            raise ValueError(f"unknown unsubscribe topic {topic!r}")
+        signed = f"{_b64(user_id.encode())}.{_b64(topic.encode())}"
+        return f"{signed}.{_b64(self._mac(signed))}"
+
+    def read(self, token: str) -> tuple[str, str]:
+        """(user_id, topic) of a token this key issued; raises InvalidUnsubscribeToken for a
+        malformed, forged or altered one, or one naming an unknown topic. The MAC is compared in
+        constant time, before anything else of the token is trusted."""
+        parts = token.split(".")
+        if len(parts) != 3 or not all(parts):
+            raise InvalidUnsubscribeToken("this unsubscribe link is not valid")
+        try:
+            mac = _unb64(parts[2])
+            signed = f"{parts[0]}.{parts[1]}"
+            expected = self._mac(signed)
+        except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+            raise InvalidUnsubscribeToken("this unsubscribe link is not valid") from exc
+        if not hmac.compare_digest(mac, expected):
+            raise InvalidUnsubscribeToken("this unsubscribe link is not valid")
+        try:
+            user_id, topic = _unb64(parts[0]).decode(), _unb64(parts[1]).decode()
+        except (binascii.Error, ValueError) as exc:  # signed by us, so never in practice
+            raise InvalidUnsubscribeToken("this unsubscribe link is not valid") from exc
+        if topic not in UNSUBSCRIBE_TOPICS:
+            raise InvalidUnsubscribeToken("this unsubscribe link is not valid")
+        return user_id, topic
+
+
 # --- entities (mapped to tables imperatively in models.py) -------------------------------------
 
 
@@ -180,6 +246,7 @@ class User:
     phone: str | None = None
     role: str = DEFAULT_ROLE
     is_active: bool = True
+    cart_reminders: bool = True  # abandoned-cart reminder emails
 
 
 @dataclass(eq=False)
@@ -288,6 +355,10 @@ class AccountsRepository(Transactional):
     def list_users(
         self, *, page: int, limit: int, q: str | None, role: str | None
     ) -> tuple[list[User], int]: ...
+
+    @abstractmethod
+    def reminder_recipients(self, user_ids: list[str]) -> list[str]:
+        """Those of `user_ids` that are active users opted in to cart reminders."""
 
     @abstractmethod
     def active_admins(self) -> list[User]:

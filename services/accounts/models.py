@@ -41,6 +41,9 @@ users = Table(
     Column("phone", String(32)),
     Column("role", String(16), nullable=False, server_default="customer"),
     Column("is_active", Boolean, nullable=False, server_default=text("true")),
+    # emails about items left in the cart (abandoned-cart reminders); the profile and the
+    # unsubscribe link turn them off
+    Column("cart_reminders", Boolean, nullable=False, server_default=text("true")),
     *_timestamps(),
     CheckConstraint("role IN ('customer', 'seller', 'admin')", name="role"),
     Index("uq_users_email", "email", unique=True),

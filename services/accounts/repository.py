@@ -64,6 +64,12 @@ class SqlAccountsRepository(SqlRepository, AccountsRepository):
         ).all()
         return list(rows), int(total or 0)
 
+    def reminder_recipients(self, user_ids: list[str]) -> list[str]:
+        query = select(User.id).where(
+            User.id.in_(user_ids), User.is_active.is_(True), User.cart_reminders.is_(True)
+        )
+        return list(self.session.scalars(query).all())
+
     def active_admins(self) -> list[User]:
         # ORDER BY under FOR UPDATE locks the rows in id order in every transaction: two admins
         # demoting each other wait for one another instead of deadlocking. A row that a

@@ -84,6 +84,22 @@ class ProfileChangesSchema(Schema):
     first_name = _name()
     last_name = _name()
     phone = _optional(32)
+    cart_reminders = fields.Boolean(truthy={True}, falsy={False})
+
+
+class ReminderPreferencesSchema(Schema):
+    user_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        required=True,
+        validate=validate.Length(max=domain.MAX_REMINDER_USERS),
+    )
+
+
+class UnsubscribeTokenSchema(Schema):
+    user_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    topic = fields.String(
+        load_default="cart_reminders", validate=validate.OneOf(domain.UNSUBSCRIBE_TOPICS)
+    )
 
 
 class AddressSchema(Schema):
@@ -131,6 +147,7 @@ def dump_user(user: domain.User) -> dict[str, Any]:
         "phone": user.phone,
         "role": user.role,
         "is_active": user.is_active,
+        "cart_reminders": user.cart_reminders,
         "created_at": iso(user.created_at),
         "updated_at": iso(user.updated_at),
     }

@@ -44,7 +44,11 @@ class AccountsService(outbox.OutboxRelay, common.BazaarService):
         """The use cases over the worker's repository, in one unit of work."""
         kit = self.security
         accounts = Accounts(
-            repo=self.repo, hasher=kit.hasher, signer=kit.signer, settings=kit.settings
+            repo=self.repo,
+            hasher=kit.hasher,
+            signer=kit.signer,
+            settings=kit.settings,
+            unsubscribe_links=kit.unsubscribe,
         )
         with unit_of_work(self.db.session, commit_despite=_COMMIT_DESPITE):
             yield accounts
@@ -132,11 +136,38 @@ class AccountsService(outbox.OutboxRelay, common.BazaarService):
 
     @rpc(expected_exceptions=EXPECTED)
     def update_profile(self, user_id, changes) -> dict:
-        """changes: any of first_name, last_name, phone -> User; raises UserNotFound."""
+        """changes: any of first_name, last_name, phone, cart_reminders -> User; raises
+        UserNotFound."""
         user_id = load(schemas.UserIdSchema(), {"user_id": user_id})["user_id"]
         changes = load(schemas.ProfileChangesSchema(), changes)
         with self._accounts() as accounts:
             return schemas.dump_user(accounts.update_profile(user_id, changes))
+
+    # reminders and unsubscribe links
+
+    @rpc(expected_exceptions=EXPECTED)
+    def reminder_preferences(self, user_ids) -> list:
+        """Those of `user_ids` (at most 500) who are active and opted in to cart reminders, in
+        the order asked (the cart's reminder sweep asks once per batch)."""
+        user_ids = load(schemas.ReminderPreferencesSchema(), {"user_ids": user_ids})["user_ids"]
+        with self._accounts() as accounts:
+            return accounts.reminder_preferences(user_ids)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def unsubscribe_token(self, user_id, topic="cart_reminders") -> str:
+        """The token of the user's unsubscribe link for `topic` (emails put it in
+        {storefront}/unsubscribe?token=...). Signed, not stored: it reads no table."""
+        args = load(schemas.UnsubscribeTokenSchema(), {"user_id": user_id, "topic": topic})
+        with self._accounts() as accounts:
+            return accounts.unsubscribe_token(args["user_id"], args["topic"])
+
+    @rpc(expected_exceptions=EXPECTED)
+    def unsubscribe(self, token) -> dict:
+        """Turn off what an unsubscribe link names -> {"topic", "unsubscribed": True}; idempotent.
+        Raises InvalidUnsubscribeToken."""
+        token = load(schemas.TokenSchema(), {"token": token})["token"]
+        with self._accounts() as accounts:
+            return accounts.unsubscribe(token)
 
     # addresses (a user's own only: another user's address id is AddressNotFound)
 

@@ -24,6 +24,7 @@ from services.accounts.domain import (
     RefreshToken,
     Settings,
     TokenFamily,
+    UnsubscribeTokens,
     User,
     check_password,
     hash_token,
@@ -38,6 +39,7 @@ from services.accounts.exceptions import (
     InvalidCredentials,
     InvalidRefreshToken,
     InvalidResetToken,
+    InvalidUnsubscribeToken,
     LastActiveAdmin,
     OwnAdminAccess,
     RefreshTokenReused,
@@ -56,6 +58,8 @@ class Accounts:
     settings: Settings = field(default_factory=Settings)
     clock: Callable[[], datetime] = utcnow
     new_token: Callable[[], str] = new_opaque_token
+    # the unsubscribe links' signer; None where none is issued or read (the shell's admin tools)
+    unsubscribe_links: UnsubscribeTokens | None = None
 
     # authentication
 
@@ -197,13 +201,41 @@ class Accounts:
         return user
 
     def update_profile(self, user_id: str, changes: dict[str, Any]) -> User:
-        """Change first_name, last_name and/or phone."""
+        """Change first_name, last_name, phone and/or cart_reminders."""
         user = self.get_user(user_id)
-        for name in ("first_name", "last_name", "phone"):
+        for name in ("first_name", "last_name", "phone", "cart_reminders"):
             if name in changes:
                 setattr(user, name, changes[name])
         user.updated_at = self.clock()
         return user
+
+    # reminders and unsubscribe links
+
+    def reminder_preferences(self, user_ids: list[str]) -> list[str]:
+        """Those of `user_ids` who are active and opted in to cart reminders, each once, in the
+        order asked (the caller bounds the batch: schemas.ReminderPreferencesSchema)."""
+        wanted = list(dict.fromkeys(user_ids))
+        if not wanted:
+            return []
+        allowed = set(self.repo.reminder_recipients(wanted))
+        return [user_id for user_id in wanted if user_id in allowed]
+
+    def unsubscribe_token(self, user_id: str, topic: str) -> str:
+        """The token of the user's unsubscribe link for `topic` (the link works signed out)."""
+        return self._links().issue(user_id, topic)
+
+    def unsubscribe(self, token: str) -> dict[str, Any]:
+        """Turn off the topic a link names: {"topic", "unsubscribed": True}. Idempotent (a
+        second click changes nothing and answers the same). Raises InvalidUnsubscribeToken for a
+        bad token, or one of a user who no longer exists."""
+        user_id, topic = self._links().read(token)
+        user = self.repo.get_user(user_id, for_update=True)
+        if user is None:
+            raise InvalidUnsubscribeToken("this unsubscribe link is not valid")
+        if getattr(user, topic):
+            setattr(user, topic, False)
+            user.updated_at = self.clock()
+        return {"topic": topic, "unsubscribed": True}
 
     def list_users(
         self, page: int = 1, limit: int = 20, q: str | None = None, role: str | None = None
@@ -322,6 +354,11 @@ class Accounts:
                 oldest.is_default = True
 
     # helpers
+
+    def _links(self) -> UnsubscribeTokens:
+        if self.unsubscribe_links is None:
+            raise RuntimeError("these Accounts were built without the unsubscribe links' key")
+        return self.unsubscribe_links
 
     def _lock_user(self, user_id: str) -> User:
         """Serialise a user's address changes (one default address)."""

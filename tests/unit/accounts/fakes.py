@@ -43,6 +43,13 @@ class FakeRepository(RecordedTransaction, usecases.AccountsRepository):
             ]
         return users[(page - 1) * limit : page * limit], len(users)
 
+    def reminder_recipients(self, user_ids):
+        return [
+            u.id
+            for u in self.users.values()
+            if u.id in user_ids and u.is_active and u.cart_reminders
+        ]
+
     def active_admins(self):
         admins = [u for u in self.users.values() if u.role == "admin" and u.is_active]
         return sorted(admins, key=lambda u: u.id)
@@ -121,6 +128,9 @@ class FakeSigner(domain.AccessTokenSigner):
         return f"access-{user.id}-{len(self.issued)}"
 
 
+UNSUBSCRIBE_KEY = b"unit-test unsubscribe key, 32 by"
+
+
 class SequentialTokens:
     def __init__(self):
         self.count = 0
@@ -140,5 +150,6 @@ def make_accounts(**settings: int) -> tuple[usecases.Accounts, FakeRepository, F
         settings=domain.Settings(**settings),
         clock=clock,
         new_token=SequentialTokens(),
+        unsubscribe_links=domain.UnsubscribeTokens(UNSUBSCRIBE_KEY),
     )
     return accounts, repo, clock
