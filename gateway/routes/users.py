@@ -1,12 +1,16 @@
-"""Users: own profile and addresses; admin list and update of users."""
+"""Users: own profile and addresses, the unsubscribe link of emails; admin list and update of
+users."""
 
 from gateway.api import api
+from gateway.idempotency import OFF
 from gateway.schemas.accounts import (
     AddressBody,
     AddressListSchema,
     AddressSchema,
     AdminUserUpdateBody,
     ProfileUpdateBody,
+    UnsubscribeBody,
+    UnsubscribeResultSchema,
     UserListQuery,
     UserSchema,
 )
@@ -38,6 +42,25 @@ class UserRoutes:
     )
     def update_profile(self, request, user, body):
         return self.accounts_rpc.update_profile(user.user_id, body)
+
+    @api(
+        "POST",
+        "/api/unsubscribe",
+        # naturally idempotent (a second click answers the same), and anonymous: a key would have
+        # no principal to scope by
+        idempotency=OFF,
+        body=UnsubscribeBody,
+        response=UnsubscribeResultSchema,
+        # the token is the credential here: held to the strict limit of the sign-in routes
+        rate="auth",
+        tags=TAGS,
+        summary=(
+            "Turn off the emails an unsubscribe link names, signed out (400"
+            " INVALID_UNSUBSCRIBE_TOKEN for a bad token)"
+        ),
+    )
+    def unsubscribe(self, request, body):
+        return self.accounts_rpc.unsubscribe(body["token"])
 
     @api(
         "GET",

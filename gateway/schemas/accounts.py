@@ -18,6 +18,9 @@ class UserSchema(CamelSchema):
     phone = fields.String(allow_none=True)
     role = fields.String()
     is_active = fields.Boolean()
+    cart_reminders = fields.Boolean(
+        metadata={"description": "emailed about items left in the cart (abandoned-cart reminders)"}
+    )
     created_at = fields.String()
     updated_at = fields.String()
 
@@ -58,6 +61,23 @@ class ProfileUpdateBody(CamelSchema):
     first_name = _name()
     last_name = _name()
     phone = Text(allow_none=True, max_length=32)
+    cart_reminders = fields.Boolean(
+        metadata={"description": "false: no more emails about items left in the cart"}
+    )
+
+
+class UnsubscribeBody(CamelSchema):
+    token = Text(
+        required=True,
+        min_length=1,
+        max_length=512,
+        metadata={"description": "the token of an email's unsubscribe link (?token=...)"},
+    )
+
+
+class UnsubscribeResultSchema(CamelSchema):
+    topic = fields.String(metadata={"description": "what was turned off: cart_reminders"})
+    unsubscribed = fields.Boolean()
 
 
 class AddressBody(CamelSchema):
