@@ -20,6 +20,9 @@ from services.common.errors import ValidationFailed
 
 TAGS = ("recommendations",)
 NAMESPACE = "recommendations"
+# The two public reads are `auth="optional"`: anyone may call them, and only an anonymous call is
+# served from the response cache (gateway/api.py), so a signed-in read always reaches the service
+# (docs/design/recommendations.md §0: the benchmark's uncached figure, and room to personalise).
 
 
 def _viewer(user, cart_id: str | None) -> dict:
@@ -39,6 +42,7 @@ class RecommendationRoutes:
     @api(
         "GET",
         "/api/products/<product_id>/recommendations",
+        auth="optional",
         query=RecommendationsQuery,
         response=RecommendationsSchema,
         cache=NAMESPACE,
@@ -46,7 +50,7 @@ class RecommendationRoutes:
         summary="Products bought with this one, or similar ones (meta.source says which list "
         "answered)",
     )
-    def get_recommendations(self, request, query, product_id):
+    def get_recommendations(self, request, user, query, product_id):
         return self.recommendations_rpc.recommend(
             product_id,
             kind=query["kind"],
@@ -57,13 +61,14 @@ class RecommendationRoutes:
     @api(
         "GET",
         "/api/recommendations/trending",
+        auth="optional",
         query=TrendingQuery,
         response=RecommendationsSchema,
         cache=NAMESPACE,
         tags=TAGS,
         summary="Products selling fastest lately, in the whole shop or one category",
     )
-    def get_trending(self, request, query):
+    def get_trending(self, request, user, query):
         return self.recommendations_rpc.trending(
             category=query.get("category"), limit=query["limit"]
         )

@@ -1360,6 +1360,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn off the emails an unsubscribe link names, signed out (400 INVALID_UNSUBSCRIBE_TOKEN for a bad token) */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/addresses": {
         parameters: {
             query?: never;
@@ -2140,6 +2157,8 @@ export interface components {
             summary?: components["schemas"]["RatingSummary"];
         };
         ProfileUpdateBody: {
+            /** @description false: no more emails about items left in the cart */
+            cartReminders?: boolean;
             firstName?: string;
             lastName?: string;
             phone?: string | null;
@@ -2363,11 +2382,22 @@ export interface components {
              */
             url: string | null;
         };
+        UnsubscribeBody: {
+            /** @description the token of an email's unsubscribe link (?token=...) */
+            token: string;
+        };
+        UnsubscribeResult: {
+            /** @description what was turned off: cart_reminders */
+            topic?: string;
+            unsubscribed?: boolean;
+        };
         UpdateItemBody: {
             /** @description 0 removes the line */
             quantity: number;
         };
         User: {
+            /** @description emailed about items left in the cart (abandoned-cart reminders) */
+            cartReminders?: boolean;
             createdAt?: string;
             email?: string;
             firstName?: string;
@@ -5501,6 +5531,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StorefrontConfig"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_UNSUBSCRIBE_TOKEN, INVALID_WEBHOOK, LAST_ACTIVE_ADMIN, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_ADMIN_ACCESS, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnsubscribeBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeResult"];
                 };
             };
             /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_UNSUBSCRIBE_TOKEN, INVALID_WEBHOOK, LAST_ACTIVE_ADMIN, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_ADMIN_ACCESS, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
