@@ -11,7 +11,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 
 from services.common.config import MAIL
-from services.common.errors import ServiceUnavailable
+from services.common.errors import NotFound, ServiceUnavailable
 from services.common.redis import RedisClient
 from services.notifications import domain, schemas
 from services.notifications.mail import (
@@ -49,7 +49,9 @@ class Postman(domain.Postman):
         message = build_message(
             sender=self.sender,
             to=email.to_address,
-            rendered=Rendered(email.subject, email.text_body, email.html_body),
+            rendered=Rendered(
+                email.subject, email.text_body, email.html_body, email.list_unsubscribe
+            ),
             message_id=email.message_id,
             headers={"X-Bazaar-Event": email.event_type},
         )
@@ -101,12 +103,14 @@ class LivePush(DependencyProvider):
 
 
 class RpcDirectory(domain.Directory):
-    """Users, orders and products from the accounts, orders and catalog services' proxies."""
+    """Users and unsubscribe links, orders, products and carts from the accounts, orders,
+    catalog and cart services' proxies."""
 
-    def __init__(self, accounts_rpc, orders_rpc, catalog_rpc):
+    def __init__(self, accounts_rpc, orders_rpc, catalog_rpc, cart_rpc):
         self.accounts_rpc = accounts_rpc
         self.orders_rpc = orders_rpc
         self.catalog_rpc = catalog_rpc
+        self.cart_rpc = cart_rpc
 
     def admins(self) -> dict:
         return _call(self.accounts_rpc.list_users, page=1, limit=100, role="admin")
@@ -119,6 +123,15 @@ class RpcDirectory(domain.Directory):
 
     def product(self, product_id: str) -> dict:
         return _call(self.catalog_rpc.get_product, product_id)
+
+    def cart(self, cart_id: str, user_id: str) -> dict | None:
+        try:
+            return _call(self.cart_rpc.get_cart, cart_id, user_id)
+        except NotFound:  # CartNotFound: expired, deleted, or not this user's
+            return None
+
+    def unsubscribe_token(self, user_id: str) -> str:
+        return _call(self.accounts_rpc.unsubscribe_token, user_id, "cart_reminders")
 
 
 def _call(method, *args, **kwargs):

@@ -86,6 +86,40 @@ def money(minor: Any, currency: str | None = "USD") -> str:
     return f"{to_decimal_string(int(minor), currency or 'USD')} {currency or 'USD'}"
 
 
+def absolute_url(base: str, url: Any) -> str | None:
+    """A link an email can carry: absolute URLs as they are, paths (media's `/media/...`) under
+    the storefront's origin `base`; None for nothing."""
+    if not url:
+        return None
+    text = str(url)
+    if text.startswith(("http://", "https://")):
+        return text
+    return f"{base.rstrip('/')}/{text.lstrip('/')}"
+
+
+def reminder_lines(cart: dict[str, Any], storefront: str) -> list[dict[str, Any]]:
+    """The lines a cart reminder shows: those still on sale, at the cart's current price (the
+    cart prices from catalog's latest snapshots), with an absolute image URL."""
+    return [
+        {
+            "product_id": line.get("product_id"),
+            "name": line.get("name") or line.get("product_id"),
+            "quantity": int(line.get("quantity") or 0),
+            "price": line.get("price"),
+            "line_total": line.get("line_total"),
+            "image": absolute_url(storefront, line.get("image")),
+        }
+        for line in cart.get("lines") or []
+        if line.get("available", True) and int(line.get("quantity") or 0) > 0
+    ]
+
+
+def wants_cart_reminders(user: dict[str, Any]) -> bool:
+    """An active user who has not turned cart reminders off (an account without the flag yet
+    counts as opted in: the cart asked accounts before it announced the reminder)."""
+    return user.get("is_active", True) is not False and user.get("cart_reminders") is not False
+
+
 def inbox_message(kind: str, data: dict[str, Any]) -> tuple[str, str]:
     """(title, body) of an inbox entry."""
     order = short_id(data.get("order_id"))
@@ -234,8 +268,9 @@ class Pusher(ABC):
 
 
 class Directory(ABC):
-    """The records of other services the messages need: users (accounts), orders, products
-    (catalog). Raises NotFound or ServiceUnavailable as those services do."""
+    """The records of other services the messages need: users and unsubscribe links (accounts),
+    orders, products (catalog), carts. Raises NotFound or ServiceUnavailable as those services
+    do."""
 
     @abstractmethod
     def admins(self) -> dict:
@@ -250,3 +285,11 @@ class Directory(ABC):
 
     @abstractmethod
     def product(self, product_id: str) -> dict: ...
+
+    @abstractmethod
+    def cart(self, cart_id: str, user_id: str) -> dict | None:
+        """The user's cart priced now (cart.get_cart), or None when it is gone."""
+
+    @abstractmethod
+    def unsubscribe_token(self, user_id: str) -> str:
+        """The token of the user's cart-reminder unsubscribe link (accounts signs it)."""

@@ -35,6 +35,9 @@ class Rendered:
     subject: str
     text: str
     html: str
+    # the page that unsubscribes the recipient from this kind of email (the context's
+    # links.unsubscribe): sent as the List-Unsubscribe header, so mail clients offer it too
+    list_unsubscribe: str | None = None
 
 
 class Templates:
@@ -59,10 +62,12 @@ class Templates:
         subject = "".join(
             text_template.blocks["subject"](text_template.new_context(context))
         ).strip()
+        unsubscribe = (context.get("links") or {}).get("unsubscribe")
         return Rendered(
             subject=" ".join(subject.split()),
             text=text_template.render(context),
             html=self.html.get_template(f"{kind}.html").render(context),
+            list_unsubscribe=str(unsubscribe) if unsubscribe else None,
         )
 
 
@@ -80,6 +85,11 @@ def build_message(
     message["Subject"] = rendered.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
+    if rendered.list_unsubscribe:
+        # RFC 2369. No List-Unsubscribe-Post (RFC 8058 one-click): the link is the storefront's
+        # page, where a person confirms with a button (a scanner's GET must not unsubscribe), and
+        # that page does not take the client's form POST
+        message["List-Unsubscribe"] = f"<{rendered.list_unsubscribe}>"
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(rendered.text)

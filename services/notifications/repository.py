@@ -51,6 +51,7 @@ class SqlEmailLog(SqlRepository, domain.EmailLog):
                 attempts=0,
                 next_attempt_at=stamp,
                 message_id=make_msgid(domain="bazaar.dev"),
+                list_unsubscribe=rendered.list_unsubscribe,
                 created_at=stamp,
                 updated_at=stamp,
             )

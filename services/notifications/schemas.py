@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
 from services.common import pagination
 from services.common.clock import iso
@@ -36,6 +36,19 @@ class EventPayload(Schema):
     order_id = fields.String(allow_none=True)
     product_id = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
+
+
+class CartAbandoned(Schema):
+    """cart's `cart_abandoned`: the reminder to send, and whose cart it is (its lines and times
+    are read again from the cart, which prices them now)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    event_id = fields.String(allow_none=True)
+    reminder_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    cart_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    user_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
 def dump_notification(row: Any) -> dict:

@@ -2,7 +2,8 @@
 
 Consumes accounts (user_registered, password_reset_requested), orders (order_created,
 order_confirmed, order_cancelled, order_status_changed), payments (payment_succeeded,
-payment_failed, payment_refunded) and inventory (stock_low) events. For each, `domain.plan` says
+payment_failed, payment_refunded), inventory (stock_low) and cart (cart_abandoned: the reminder
+email, `usecases.Notifications.remind_cart`) events. For each, `domain.plan` says
 who hears of it and how: an email (Jinja2 templates, logged in `emails` under a unique dedupe key
 so a redelivered event sends nothing more, retried with backoff by a timer), an inbox entry, and a
 live push on Redis pub/sub (services/common/push.py) that the gateway's /ws relays.
@@ -46,6 +47,7 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
     accounts_rpc = RpcProxy("accounts")
     orders_rpc = RpcProxy("orders")
     catalog_rpc = RpcProxy("catalog")
+    cart_rpc = RpcProxy("cart")
 
     @contextmanager
     def _notifications(self) -> Iterator[Notifications]:
@@ -55,7 +57,9 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
             inbox=self.inbox,
             postman=self.postman,
             pusher=self.pusher,
-            directory=RpcDirectory(self.accounts_rpc, self.orders_rpc, self.catalog_rpc),
+            directory=RpcDirectory(
+                self.accounts_rpc, self.orders_rpc, self.catalog_rpc, self.cart_rpc
+            ),
         )
         with unit_of_work(self.db.session):
             yield notifications
@@ -138,6 +142,15 @@ class NotificationsService(DeadLetterAdmin, BazaarService):
     @dead_lettered(dead_letters, "inventory", "stock_low")
     def handle_stock_low(self, payload):
         self._notify("stock_low", payload)
+
+    @event_handler("cart", "cart_abandoned")
+    @dead_lettered(dead_letters, "cart", "cart_abandoned")
+    def handle_cart_abandoned(self, payload):
+        """The reminder email of an abandoned cart, unless it was ordered, emptied or opted out
+        of meanwhile; once per reminder."""
+        payload = load(schemas.CartAbandoned(), payload)
+        with self._notifications() as notifications:
+            notifications.remind_cart(payload)
 
     @timer(interval=1)
     def retry_emails(self):

@@ -118,6 +118,59 @@ class Notifications:
         for email_id in new_emails:
             self.send(email_id)
 
+    def remind_cart(self, payload: dict) -> str | None:
+        """Email the owner of an abandoned cart (a validated `cart_abandoned`: reminder_id,
+        cart_id, user_id) what is left in it, at today's prices, with links to the cart and to
+        unsubscribe. Sends nothing when the user is inactive or has opted out since the cart
+        checked, or when the cart is gone, empty or holds nothing on sale any more (ordered or
+        emptied meanwhile). One email per reminder_id: a redelivered event sends nothing more.
+        Returns the email's id, or None when none was (newly) logged. Raises NotFound or
+        ServiceUnavailable as the directory does (the handler retries, then dead-letters)."""
+        user_id, cart_id = payload["user_id"], payload["cart_id"]
+        try:
+            user = self.directory.user(user_id)
+        except NotFound:
+            log.info("cart reminder %s: user %s is gone", payload["reminder_id"], user_id)
+            return None
+        if not domain.wants_cart_reminders(user) or not user.get("email"):
+            return None
+        cart = self.directory.cart(cart_id, user_id) or {}
+        storefront = self.postman.storefront_url
+        lines = domain.reminder_lines(cart, storefront)
+        if not lines:
+            return None
+        token = quote(self.directory.unsubscribe_token(user_id), safe="")
+        person = {"user_id": user_id, "email": user["email"], "first_name": user.get("first_name")}
+        context = {
+            "data": payload,
+            "recipient": person,
+            "cart": {
+                "lines": lines,
+                "subtotal": cart.get("subtotal"),
+                "currency": cart.get("currency"),
+            },
+            "links": {
+                "storefront": storefront,
+                "cart": f"{storefront}/cart",
+                "unsubscribe": f"{storefront}/unsubscribe?token={token}",
+            },
+        }
+        rendered = self.postman.render("cart_reminder", context)
+        email_id = self.emails.record(
+            dedupe_key=domain.dedupe_key(
+                f"cart_reminder:{payload['reminder_id']}", "email", person["email"]
+            ),
+            event_type="cart_abandoned",
+            kind="cart_reminder",
+            user_id=user_id,
+            to_address=person["email"],
+            rendered=rendered,
+        )
+        self.emails.commit()
+        if email_id:
+            self.send(email_id)
+        return email_id
+
     def retry_due_emails(self) -> None:
         """Send the emails whose (re)try is due: first attempts a crash interrupted, and failed
         ones after their backoff."""

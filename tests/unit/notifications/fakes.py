@@ -1,7 +1,7 @@
 """Hand-written fakes of the notifications ports: in-memory sent log (carrying the transaction:
 tests/unit/fakes.py's `RecordedTransaction`) and inbox, a postman that renders a line and records
 what it sends, a pusher that records (and deduplicates) the messages it would publish, and a
-directory of users, orders and products."""
+directory of users, orders, products, carts and unsubscribe links."""
 
 from __future__ import annotations
 
@@ -148,6 +148,7 @@ class FakeDirectory(domain.Directory):
     users: dict[str, dict] = field(default_factory=dict)
     orders: dict[str, dict] = field(default_factory=dict)
     products: dict[str, dict] = field(default_factory=dict)
+    carts: dict[str, dict] = field(default_factory=dict)  # cart_id -> Cart (with its user_id)
     calls: list[tuple[str, str]] = field(default_factory=list)
 
     def admins(self):
@@ -165,6 +166,15 @@ class FakeDirectory(domain.Directory):
     def product(self, product_id):
         self.calls.append(("product", product_id))
         return self._find(self.products, product_id)
+
+    def cart(self, cart_id, user_id):
+        self.calls.append(("cart", cart_id))
+        cart = self.carts.get(cart_id)
+        return cart if cart is not None and cart.get("user_id") == user_id else None
+
+    def unsubscribe_token(self, user_id):
+        self.calls.append(("unsubscribe_token", user_id))
+        return f"signed.{user_id}/x+y="
 
     @staticmethod
     def _find(records, key):

@@ -64,6 +64,7 @@ def notifications():
         accounts_rpc=MagicMock(),
         orders_rpc=MagicMock(**{"get_order.return_value": ORDER}),
         catalog_rpc=MagicMock(**{"get_product.return_value": {"name": "Teapot"}}),
+        cart_rpc=MagicMock(),
     )
     return Notifications(
         emails=FakeEmailLog(),
