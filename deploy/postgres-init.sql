@@ -9,3 +9,4 @@ CREATE DATABASE bazaar_reviews;
 CREATE DATABASE bazaar_moderation;
 CREATE DATABASE bazaar_media;
 CREATE DATABASE bazaar_notifications;
+CREATE DATABASE bazaar_recommendations;

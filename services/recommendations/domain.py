@@ -50,6 +50,8 @@ class Settings:
     viewed_max: int = 20  # products kept per recently-viewed history
     overfetch: int = 3  # candidates read per result shown
     similar_cap: int = 200  # similar candidates read at most
+    co_purchases_kept: int = 200  # co-purchase rows kept per product by the hourly purge
+    processed_events_days: int = 7  # how long an order event's id is remembered
 
 
 # entities
@@ -369,6 +371,12 @@ class RecommendationsRepository(Transactional):
         """Add one order's units per product to `day`'s sales (units += n, orders += 1), with
         each product's category and root taken from its card (one upsert statement; products
         without a card are skipped)."""
+
+    @abstractmethod
+    def purge(self, events_before: datetime, keep_per_product: int) -> int:
+        """Forget processed event ids older than `events_before`, and each product's
+        co-purchases past its `keep_per_product` best by score; returns the co-purchase rows
+        deleted."""
 
     # cards
 

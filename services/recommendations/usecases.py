@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.common.clock import iso, utcnow
@@ -102,6 +102,12 @@ class Recommendations:
         return self.repo.recompute_trending(
             today, self.settings.trending_days, self.settings.trending_top
         )
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Hourly: forget order event ids past any redelivery, and the co-purchases past each
+        product's best `co_purchases_kept` (bounds hub products); returns the rows deleted."""
+        horizon = (now or self.clock()) - timedelta(days=self.settings.processed_events_days)
+        return self.repo.purge(horizon, self.settings.co_purchases_kept)
 
     def publish_changes(self) -> bool:
         """If readers may see stale results since the last time, record recommendations_changed

@@ -78,6 +78,24 @@ class FakeRecommendationsRepository(RecordedTransaction, domain.RecommendationsR
             row["units"] += n
             row["orders"] += 1
 
+    def purge(self, events_before, keep_per_product):
+        """Keeps no event times (every id stays); prunes co-purchases like the SQL."""
+        self.statements.append("purge")
+        deleted = 0
+        for product_id in {base for base, _ in self.co_purchases}:
+            rows = sorted(
+                (
+                    (other, row)
+                    for (base, other), row in self.co_purchases.items()
+                    if base == product_id
+                ),
+                key=lambda item: (-item[1]["score"], item[0]),
+            )
+            for other, _ in rows[keep_per_product:]:
+                del self.co_purchases[(product_id, other)]
+                deleted += 1
+        return deleted
+
     # cards
 
     def cards(self, product_ids):
