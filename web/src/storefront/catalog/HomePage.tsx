@@ -2,9 +2,12 @@ import { Link } from "react-router";
 import { Empty, QueryState } from "../../shared/ui/Status";
 import { ProductGrid } from "./ProductCard";
 import { useCategoryTree, useDocumentTitle, useFeaturedProducts } from "./queries";
+import { RecentlyViewedStrip } from "./RecentlyViewedStrip";
 import { freeShippingNote, useStorefrontConfig } from "./storefrontConfig";
+import { TrendingProducts } from "./TrendingProducts";
 
-/** The shop's front page: where to start browsing, and what the shop features. */
+/** The shop's front page: where to start browsing, what the shop features, what sells now, and
+ * what this shopper looked at lately. */
 export default function HomePage() {
   useDocumentTitle("Shop electronics, home, fashion and more");
   const featured = useFeaturedProducts(8);
@@ -32,6 +35,8 @@ export default function HomePage() {
           }
         </QueryState>
       </section>
+      <TrendingProducts />
+      <RecentlyViewedStrip />
     </div>
   );
 }

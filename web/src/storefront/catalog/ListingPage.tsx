@@ -19,8 +19,10 @@ import {
 import { ProductGrid } from "./ProductCard";
 import { Breadcrumbs } from "./Breadcrumbs";
 import { useCategoryTree, useDocumentTitle, useProductList } from "./queries";
+import { TrendingProducts } from "./TrendingProducts";
 
-/** /search?q=... and /categories/:slug: the same listing, its whole query in the URL. */
+/** /search?q=... and /categories/:slug: the same listing, its whole query in the URL; a category
+ * page also shows what sells fastest in it. */
 export default function ListingPage() {
   const { slug } = useParams();
   const [params] = useSearchParams();
@@ -140,6 +142,9 @@ export default function ListingPage() {
           />
         </section>
       </div>
+      {category?.id && !query.q ? (
+        <TrendingProducts key={category.id} category={category.id} title={`Trending in ${category.name}`} />
+      ) : null}
     </div>
   );
 }

@@ -2,16 +2,20 @@ import { Link, useParams } from "react-router";
 import { ApiError } from "../../shared/errors";
 import { ErrorMessage, Loading } from "../../shared/ui/Status";
 import { AddToCartForm } from "./AddToCartForm";
+import { AlsoBoughtSection } from "./AlsoBoughtSection";
 import { Breadcrumbs } from "./Breadcrumbs";
 import { findBySlug, trail } from "./categories";
 import { Price } from "./Price";
 import { ProductGallery } from "./ProductGallery";
 import { useCategoryTree, useDocumentTitle, useProductBySlug, type Product } from "./queries";
 import { RatingStars } from "./RatingStars";
+import { useReportView } from "./recommendations";
 import { ReviewsSection } from "./ReviewsSection";
+import { SimilarProducts } from "./SimilarProducts";
 import { StockStatus } from "./StockStatus";
 
-/** /products/:slug: pictures, price, stock, add to cart, description, reviews. */
+/** /products/:slug: pictures, price, stock, add to cart, description, what customers also
+ * bought, reviews, similar products. Showing a product notes it in the shopper's recently viewed. */
 export default function ProductPage() {
   const { slug = "" } = useParams();
   const product = useProductBySlug(slug);
@@ -54,6 +58,7 @@ function ProductDetail({ product }: { product: Product }) {
     ([, value]) => typeof value === "string" || typeof value === "number",
   );
   const name = product.name ?? "";
+  useReportView(product.id);
   return (
     <div className="container page">
       <Breadcrumbs trail={path} current={name} />
@@ -91,7 +96,9 @@ function ProductDetail({ product }: { product: Product }) {
           ) : null}
         </div>
       </article>
+      {product.id ? <AlsoBoughtSection productId={product.id} /> : null}
       {product.id ? <ReviewsSection productId={product.id} productName={name} /> : null}
+      {product.id ? <SimilarProducts productId={product.id} /> : null}
     </div>
   );
 }
