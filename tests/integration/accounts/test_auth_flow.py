@@ -38,9 +38,11 @@ def test_register_returns_the_user_and_an_access_token_the_public_key_verifies(a
         "phone",
         "role",
         "is_active",
+        "cart_reminders",
         "created_at",
         "updated_at",
     }
+    assert user["cart_reminders"] is True  # opted in until the profile or a link says otherwise
     assert result["expires_in"] == config["JWT"]["access_ttl"]
     public_key = Path(config["JWT"]["public_key_path"]).read_text()
     claims = jwt.decode(
