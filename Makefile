@@ -12,7 +12,7 @@ RABBIT_API ?= http://guest:guest@127.0.0.1:15672
 
 .DEFAULT_GOAL := help
 .PHONY: help venv check web web-api web-dev web-test rabbit-management db migrate keys seed seed-large run test test-unit \
-	test-integration test-e2e test-browser test-fuzz fuzz lint format typecheck shell bench bench-web bench-moderation compose-check \
+	test-integration test-e2e test-browser test-fuzz fuzz lint format typecheck shell bench bench-web bench-recommendations bench-moderation compose-check \
 	clean reconcile admin
 
 help: ## list the targets
@@ -79,8 +79,8 @@ admin: $(if $(EMAIL),migrate keys) ## create or restore an admin: make admin EMA
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.com"; exit 2; }
 	@$(MANAGE) admin "$(EMAIL)"
 
-seed-large: migrate ## a million products for benchmarks: make seed-large N=1000000
-	$(PY) scripts/seed_large.py $(or $(N),1000000)
+seed-large: migrate ## a million products for benchmarks: make seed-large N=1000000 [ORDERS=100000]
+	$(PY) scripts/seed_large.py $(or $(N),1000000) --orders $(or $(ORDERS),0)
 
 run: migrate keys seed web ## the whole platform on http://localhost:8000 (Ctrl-C stops it)
 	@echo ""
@@ -138,6 +138,9 @@ bench: venv ## run the k6 scenarios in k6/ against a running platform (make run 
 
 bench-web: venv ## storefront timings and initial JS in headless Chromium (against a running platform)
 	$(PY) scripts/bench_web.py --base-url $${BASE_URL:-http://localhost:8000}
+
+bench-recommendations: venv ## the recommendations service's own costs on seed-large data: make bench-recommendations [ORDERS=10000]
+	$(PY) scripts/bench_recommendations.py --orders $(or $(ORDERS),10000)
 
 bench-moderation: venv ## time the moderation models (text and image) on this machine
 	$(PY) -m scripts.bench_moderation

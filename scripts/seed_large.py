@@ -6,6 +6,10 @@ with COPY (the generated search columns are computed by PostgreSQL during the co
 indexes are built once and the tables analysed. Stock goes to the inventory database the same way.
 The demo catalog (`make seed`) is replaced; run `make seed` again on an empty database to get it
 back. Deterministic: the same N always gives the same products.
+
+`--orders M` also loads M generated orders' worth of recommendations data (co-purchases, sales,
+trending: scripts/seed_large_history.py); `--history-only` loads just that over an existing
+catalog of the same N.
 """
 
 from __future__ import annotations
@@ -400,10 +404,29 @@ def seed_inventory(config: dict, count: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    count = int(argv[0]) if argv else 1_000_000
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=1_000_000, help="products")
+    parser.add_argument(
+        "--orders", type=int, default=0, help="generated order history for recommendations"
+    )
+    parser.add_argument("--customers", type=int, default=None, help="default: orders / 4")
+    parser.add_argument("--days", type=int, default=90, help="the history's span")
+    parser.add_argument(
+        "--history-only", action="store_true", help="keep the catalog, load only the history"
+    )
+    args = parser.parse_args(argv)
     config = load_config()
-    seed_catalog(config, count)
-    seed_inventory(config, count)
+    if not args.history_only:
+        seed_catalog(config, args.count)
+        seed_inventory(config, args.count)
+    if args.orders or args.history_only:
+        from scripts.seed_large_history import seed_history
+
+        seed_history(
+            config, args.count, args.orders, args.customers, args.days, product_rows, categories()
+        )
     return 0
 
 
