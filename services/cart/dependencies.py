@@ -1,8 +1,9 @@
-"""The cart service's DependencyProviders and its adapter of other services' RPC proxies.
+"""The cart service's DependencyProviders and its adapters of other services' RPC proxies.
 
-`CartStore` injects the carts in Redis (`carts.RedisCarts`, with the product snapshots); the
-coupon repository is injected by `services.common.database.Repository` (see service.py);
-`RpcProductSource` asks catalog and inventory through the service's proxies.
+`CartStore` injects the carts in Redis (`carts.RedisCarts`, with the product snapshots and the
+reminder index); the coupon repository and the reminder log are injected by
+`services.common.database.Repository` (see service.py); `RpcProductSource` asks catalog and
+inventory, `RpcPeers` accounts, through the service's proxies.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from nameko.extensions import DependencyProvider
 
 from services.cart.carts import RedisCarts, register_scripts
-from services.cart.domain import CartSettings, PricingSettings, ProductSource
+from services.cart.domain import CartSettings, Peers, PricingSettings, ProductSource
 from services.common.config import CART, PRICING
 from services.common.redis import RedisClient
 
@@ -55,3 +56,23 @@ class RpcProductSource(ProductSource):
         products = {product["id"]: product for product in found}
         stock = stock_call.result() if stock_call else {}
         return products, stock
+
+
+# the most ids accounts' `reminder_preferences` takes in one call
+PREFERENCES_BATCH = 500
+
+
+class RpcPeers(Peers):
+    """Accounts through the service's proxy (every call times out: services/common/rpc.py);
+    `reminder_preferences` asked in calls of at most `PREFERENCES_BATCH` ids."""
+
+    def __init__(self, accounts_rpc):
+        self.accounts_rpc = accounts_rpc
+
+    def reminder_preferences(self, user_ids: Sequence[str]) -> set[str]:
+        ids = list(user_ids)
+        accepting: set[str] = set()
+        for start in range(0, len(ids), PREFERENCES_BATCH):
+            chunk = ids[start : start + PREFERENCES_BATCH]
+            accepting.update(self.accounts_rpc.reminder_preferences(chunk))
+        return accepting

@@ -1,5 +1,6 @@
-"""Cart rules: what may go in a cart, what a coupon allows, and how a cart is priced; and the
-ports the use cases (`usecases.Carts`) reach carts, snapshots, coupons and the catalog through.
+"""Cart rules: what may go in a cart, what a coupon allows, how a cart is priced and when an
+idle cart is reminded; and the ports the use cases (`usecases.Carts`) reach carts, snapshots,
+coupons, the reminder log, the catalog and accounts through.
 
 Plain objects in, plain dicts out: no nameko, SQLAlchemy or Redis here. Money is integer minor
 units throughout.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.cart.exceptions import (
@@ -63,14 +64,21 @@ class PricingSettings:
 @dataclass(frozen=True)
 class CartSettings:
     """Config `CART`: time to live of guest and user carts (seconds), the per-line maximum, how
-    long a product snapshot may serve cart displays (0: always ask the catalog), and at or below
-    how many available units the storefront says "only N left" (`few_left`)."""
+    long a product snapshot may serve cart displays (0: always ask the catalog), at or below
+    how many available units the storefront says "only N left" (`few_left`); and the
+    abandoned-cart reminders: a signed-in cart untouched `reminder_after` seconds gets one,
+    at most one per cart per `reminder_period` seconds, looked for every `reminder_interval`
+    seconds, `reminder_batch` carts per sweep."""
 
     guest_ttl: int = 7 * 24 * 3600
     user_ttl: int = 30 * 24 * 3600
     line_max: int = 99
     product_cache_ttl: int = 60
     few_left: int = 5
+    reminder_after: int = 24 * 3600
+    reminder_period: int = 7 * 24 * 3600
+    reminder_interval: float = 60
+    reminder_batch: int = 200
 
     @classmethod
     def from_config(cls, block: Mapping[str, Any] | None) -> CartSettings:
@@ -81,6 +89,10 @@ class CartSettings:
             line_max=int(block.get("line_max", cls.line_max)),
             product_cache_ttl=int(block.get("product_cache_ttl", cls.product_cache_ttl)),
             few_left=int(block.get("few_left", cls.few_left)),
+            reminder_after=int(block.get("reminder_after", cls.reminder_after)),
+            reminder_period=int(block.get("reminder_period", cls.reminder_period)),
+            reminder_interval=float(block.get("reminder_interval", cls.reminder_interval)),
+            reminder_batch=int(block.get("reminder_batch", cls.reminder_batch)),
         )
 
     def ttl_for(self, user_id: str | None) -> int:
@@ -456,6 +468,139 @@ def price_cart(
     }
 
 
+# -- abandoned-cart reminders ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexedCart:
+    """A cart of the reminder index as the sweeper peeks at it: its `mark` (the index's score,
+    whole epoch seconds from which its idle time counts; None when it left the index since it
+    was listed), the cart (None when gone) and when its owner last changed it (None when
+    unknown: the mark stands in)."""
+
+    cart_id: str
+    mark: int | None
+    cart: Cart | None = None
+    touched_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    """The cart gets a reminder now."""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """The cart gets no reminder and leaves the index; `reason`: gone, guest or empty."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Later:
+    """Not yet: the cart is due at `at`."""
+
+    at: datetime
+
+
+ReminderDecision = Due | Skip | Later
+
+
+def reminder_due(
+    cart: Cart | None,
+    touched_at: datetime,
+    last_reminder_at: datetime | None,
+    now: datetime,
+    settings: CartSettings,
+) -> ReminderDecision:
+    """Whether an owned cart with lines, last changed at `touched_at`, gets a reminder at `now`:
+    once it has been idle `reminder_after` seconds, and not within `reminder_period` seconds of
+    its last reminder (`last_reminder_at`, None for none). A cart that is gone, has no owner or
+    no lines never does (`Skip`); one not due yet is due at `Later.at`."""
+    if cart is None:
+        return Skip("gone")
+    if not cart.user_id:
+        return Skip("guest")
+    if not cart.lines:
+        return Skip("empty")
+    due_at = touched_at + timedelta(seconds=settings.reminder_after)
+    if last_reminder_at is not None:
+        due_at = max(due_at, last_reminder_at + timedelta(seconds=settings.reminder_period))
+    if now < due_at:
+        return Later(due_at)
+    return Due()
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder a cart issued: the cart as it was (`lines` counted, `subtotal` at the
+    prices when each line was last set, minor units of `currency`)."""
+
+    id: str
+    cart_id: str
+    user_id: str
+    touched_at: datetime
+    created_at: datetime
+    lines: int
+    subtotal: int
+    currency: str
+
+
+def new_reminder(
+    reminder_id: str, cart: Cart, touched_at: datetime, now: datetime, currency: str
+) -> Reminder:
+    """The reminder an owned cart issues now. Its subtotal is priced from the lines' own prices
+    (the ones shown when they were set): the email re-reads the cart for current prices."""
+    return Reminder(
+        id=reminder_id,
+        cart_id=cart.id,
+        user_id=str(cart.user_id),
+        touched_at=touched_at,
+        created_at=now,
+        lines=len(cart.lines),
+        subtotal=sum(line.price_at_add * line.quantity for line in cart.lines),
+        currency=currency,
+    )
+
+
+def abandoned_event(reminder: Reminder, cart: Cart) -> dict[str, Any]:
+    """`cart_abandoned` {reminder_id, cart_id, user_id, touched_at, lines: [{product_id,
+    quantity}]}: ids and what notifications needs to decide; it prices the email from the cart."""
+    return {
+        "reminder_id": reminder.id,
+        "cart_id": reminder.cart_id,
+        "user_id": reminder.user_id,
+        "touched_at": iso(reminder.touched_at),
+        "lines": [
+            {"product_id": line.product_id, "quantity": line.quantity}
+            for line in sorted(cart.lines, key=lambda item: item.position)
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class ReminderCounts:
+    """Reminders issued in a window, how many of them an order followed, and the value of
+    those carts (the sum of their subtotals)."""
+
+    sent: int
+    recovered: int
+    recovered_value: int
+
+
+def reminder_figures(counts: ReminderCounts, currency: str) -> dict[str, Any]:
+    """{sent, recovered, recovery_rate (recovered / sent, 4 places; 0 when none were sent),
+    recovered_carts_value (minor units), currency}."""
+    rate = round(counts.recovered / counts.sent, 4) if counts.sent else 0.0
+    return {
+        "sent": counts.sent,
+        "recovered": counts.recovered,
+        "recovery_rate": rate,
+        "recovered_carts_value": counts.recovered_value,
+        "currency": currency,
+    }
+
+
 # -- ports -------------------------------------------------------------------------------------
 
 
@@ -600,3 +745,66 @@ class CouponRepository(Transactional):
     @abstractmethod
     def remove_row(self, row: CouponRow) -> None:
         """Delete a coupon never redeemed; else keep it (and its history) marked deleted."""
+
+
+class ReminderIndex(ABC):
+    """The owned carts with lines, by when their idle time started (`carts.RedisCarts` over
+    `cart:touched`, which the cart's own scripts keep: a change marks it, emptying or deleting
+    takes it out). A sweeper changes an entry only if the cart did not change since it was
+    peeked: a newer change wins."""
+
+    @abstractmethod
+    def claim_sweep(self, seconds: int) -> bool:
+        """True when no other sweep runs now (a claim never ended lapses after `seconds`)."""
+
+    @abstractmethod
+    def end_sweep(self) -> None:
+        """Give up this worker's claim."""
+
+    @abstractmethod
+    def idle_since(self, before: datetime, limit: int) -> list[str]:
+        """Up to `limit` carts whose mark is at or before `before`, the oldest first."""
+
+    @abstractmethod
+    def peek(self, cart_ids: Sequence[str]) -> list[IndexedCart]:
+        """Each cart with its mark as they are now, no time to live refreshed (reading is not
+        a change)."""
+
+    @abstractmethod
+    def reschedule(self, entry: IndexedCart, mark: datetime) -> bool:
+        """Move the cart's mark to `mark`, unless it changed since `entry` was peeked."""
+
+    @abstractmethod
+    def forget(self, entry: IndexedCart) -> bool:
+        """Take the cart out of the index, unless it changed since `entry` was peeked."""
+
+
+class ReminderLog(Transactional):
+    """The reminders the carts issued (`repository.SqlReminderLog`, on the worker's session,
+    with its outbox)."""
+
+    @abstractmethod
+    def last_reminded(self, cart_ids: Sequence[str], since: datetime) -> dict[str, datetime]:
+        """The latest reminder after `since` of each of these carts that had one."""
+
+    @abstractmethod
+    def add(self, reminder: Reminder) -> bool:
+        """Store the reminder; False (nothing stored) when its cart already issued one for the
+        same `touched_at`."""
+
+    @abstractmethod
+    def mark_recovered(self, cart_id: str, order_id: str, now: datetime, since: datetime) -> bool:
+        """The cart's latest reminder after `since`, if no order recovered it yet, is
+        recovered by `order_id` at `now`. False when there was none to mark."""
+
+    @abstractmethod
+    def counts(self, since: datetime) -> ReminderCounts:
+        """The reminders issued after `since`, and those recovered."""
+
+
+class Peers(ABC):
+    """The other services the cart asks (`dependencies.RpcPeers`)."""
+
+    @abstractmethod
+    def reminder_preferences(self, user_ids: Sequence[str]) -> set[str]:
+        """Of these users, the active ones who accept cart reminders (accounts)."""

@@ -1,4 +1,5 @@
-"""Coupons and their redemptions (PostgreSQL `bazaar_cart`). Carts themselves live in Redis."""
+"""Coupons and their redemptions, and the abandoned-cart reminders the carts issued (PostgreSQL
+`bazaar_cart`). Carts themselves live in Redis."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -91,3 +93,29 @@ class RedemptionRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class ReminderRecord(Base):
+    """A reminder an idle owned cart issued (`cart_abandoned`): once per cart and idle spell
+    (unique `(cart_id, touched_at)`: a sweep repeated after a crash stores and announces
+    nothing twice). `lines` and `subtotal` are the cart's when it was reminded (subtotal at the
+    lines' own prices, minor units). An order placed from the cart within the reminder period
+    recovers its latest reminder once (`recovered_order_id` set only while NULL)."""
+
+    __tablename__ = "cart_reminders"
+    __table_args__ = (
+        UniqueConstraint("cart_id", "touched_at", name="uq_cart_reminders_cart_id_touched_at"),
+        Index("ix_cart_reminders_cart_id_created_at", "cart_id", text("created_at DESC")),
+        Index("ix_cart_reminders_created_at", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    cart_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(36))
+    touched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lines: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    subtotal: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    recovered_order_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    recovered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,9 +1,10 @@
-"""Coupons and their redemptions on the worker's SQLAlchemy session (`SqlCouponRepository`, the
-`CouponRepository` port); the service's unit of work commits. Events go to the outbox in the same
-transaction."""
+"""Coupons and their redemptions (`SqlCouponRepository`, the `CouponRepository` port) and the
+reminder log (`SqlReminderLog`, the `ReminderLog` port) on the worker's SQLAlchemy session; the
+service's unit of work commits. Events go to the outbox in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,11 +12,20 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.cart.domain import Coupon, CouponRepository, Redemption, code_taken, normalize_code
+from services.cart.domain import (
+    Coupon,
+    CouponRepository,
+    Redemption,
+    Reminder,
+    ReminderCounts,
+    ReminderLog,
+    code_taken,
+    normalize_code,
+)
 from services.cart.exceptions import CouponNotFound
-from services.cart.models import CouponRecord, RedemptionRecord
+from services.cart.models import CouponRecord, RedemptionRecord, ReminderRecord
 from services.common import pagination
-from services.common.database import SqlRepository
+from services.common.database import SqlRepository, insert
 from services.common.outbox import OutboxWriter
 
 
@@ -208,3 +218,68 @@ class SqlCouponRepository(SqlRepository, CouponRepository):
                 f"no coupon {normalize_code(code)}", {"code": normalize_code(code)}
             )
         return record
+
+
+class SqlReminderLog(SqlRepository, ReminderLog):
+    """`domain.ReminderLog` over `cart_reminders` on the worker's session (the coupon
+    repository's: one unit of work); events, commit and rollback from `SqlRepository`."""
+
+    def last_reminded(self, cart_ids: Sequence[str], since: datetime) -> dict[str, datetime]:
+        if not cart_ids:
+            return {}
+        rows = self.session.execute(
+            select(ReminderRecord.cart_id, func.max(ReminderRecord.created_at))
+            .where(ReminderRecord.cart_id.in_(list(cart_ids)), ReminderRecord.created_at > since)
+            .group_by(ReminderRecord.cart_id)
+        )
+        return {cart_id: latest for cart_id, latest in rows}
+
+    def add(self, reminder: Reminder) -> bool:
+        # ON CONFLICT DO NOTHING on (cart_id, touched_at): a second sweep of the same idle spell
+        # (one that crashed before taking the cart out of the index, or ran concurrently)
+        # stores nothing, and the use case then announces nothing
+        result = self.session.execute(
+            insert(ReminderRecord.__table__)
+            .values(
+                id=reminder.id,
+                cart_id=reminder.cart_id,
+                user_id=reminder.user_id,
+                touched_at=reminder.touched_at,
+                created_at=reminder.created_at,
+                lines=reminder.lines,
+                subtotal=reminder.subtotal,
+                currency=reminder.currency,
+            )
+            .on_conflict_do_nothing(index_elements=["cart_id", "touched_at"])
+        )
+        return result.rowcount == 1
+
+    def mark_recovered(self, cart_id: str, order_id: str, now: datetime, since: datetime) -> bool:
+        latest = (
+            select(ReminderRecord.id)
+            .where(ReminderRecord.cart_id == cart_id, ReminderRecord.created_at > since)
+            .order_by(ReminderRecord.created_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        result = self.session.execute(
+            update(ReminderRecord)
+            .where(ReminderRecord.id == latest, ReminderRecord.recovered_order_id.is_(None))
+            .values(recovered_order_id=order_id, recovered_at=now)
+        )
+        return result.rowcount == 1
+
+    def counts(self, since: datetime) -> ReminderCounts:
+        recovered = ReminderRecord.recovered_order_id.is_not(None)
+        sent, recovered_count, value = self.session.execute(
+            select(
+                func.count(),
+                func.count().filter(recovered),
+                func.coalesce(func.sum(ReminderRecord.subtotal).filter(recovered), 0),
+            )
+            .select_from(ReminderRecord)
+            .where(ReminderRecord.created_at > since)
+        ).one()
+        return ReminderCounts(
+            sent=int(sent), recovered=int(recovered_count), recovered_value=int(value)
+        )

@@ -70,6 +70,10 @@ class RedeemArgs(Schema):
     user_id = _optional_id
 
 
+class ReminderStatsArgs(Schema):
+    days = Int(load_default=30, strict=True, minimum=1, maximum=366)
+
+
 class CouponListArgs(Schema):
     page = Page()
     limit = Limit()
@@ -152,9 +156,11 @@ class ProductChanged(_Event):
 
 class OrderConfirmed(_Event):
     """orders' `order_confirmed`: the cart it was placed from (none for an order without one),
-    and the outbox's event id that makes emptying it happen once."""
+    the order (which recovers the cart's reminder), and the outbox's event id that makes
+    emptying it happen once."""
 
     cart_id = _optional_id
+    order_id = _optional_id
     event_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
 

@@ -1,4 +1,5 @@
-"""The cart service's entrypoints: carts (Redis), pricing quotes, coupons and redemptions.
+"""The cart service's entrypoints: carts (Redis), pricing quotes, coupons and redemptions, and
+the abandoned-cart reminders (a sweep every `CART.reminder_interval` seconds, and their figures).
 
 Each entrypoint loads its arguments, runs one use case of `usecases.Carts` and dumps the result.
 Every entrypoint that may reach the coupon database (coupons, redemptions, events, and a cart
@@ -13,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from nameko.timer import Timer
+
 from services.cart import exceptions
-from services.cart.dependencies import CartStore, RpcProductSource
+from services.cart.dependencies import CartStore, RpcPeers, RpcProductSource
 from services.cart.models import Base, dead_letters
-from services.cart.repository import SqlCouponRepository
+from services.cart.repository import SqlCouponRepository, SqlReminderLog
 from services.cart.schemas import (
     AddItemArgs,
     ApplyCouponArgs,
@@ -29,6 +32,7 @@ from services.cart.schemas import (
     OrderConfirmed,
     ProductChanged,
     RedeemArgs,
+    ReminderStatsArgs,
     StockChanged,
     UpdateItemArgs,
     dump_cart,
@@ -38,6 +42,7 @@ from services.cart.schemas import (
 from services.cart.usecases import Carts
 from services.common import outbox as outboxes
 from services.common import service as common
+from services.common.config import CART
 from services.common.database import Database, Repository, unit_of_work
 from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import ValidationFailed
@@ -48,6 +53,14 @@ from services.common.schemas import load
 EXPECTED = (exceptions.CartError, ValidationFailed)
 
 
+class ReminderTimer(Timer):
+    """A timer whose interval is config CART.reminder_interval (default 60 s)."""
+
+    def setup(self):
+        self.interval = float((self.container.config.get(CART) or {}).get("reminder_interval", 60))
+        super().setup()
+
+
 class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
     name = "cart"
     dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
@@ -55,11 +68,14 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
     db = Database(Base)
     carts = CartStore()
     coupons = Repository(lambda session: SqlCouponRepository(session, outboxes.OutboxWriter()))
+    reminders = Repository(lambda session: SqlReminderLog(session, outboxes.OutboxWriter()))
     catalog_rpc = RpcProxy("catalog")
     inventory_rpc = RpcProxy("inventory")
+    accounts_rpc = RpcProxy("accounts")
 
     def _carts(self) -> Carts:
-        """The use cases over the worker's carts, snapshots, proxies and coupon repository."""
+        """The use cases over the worker's carts (and their reminder index), snapshots,
+        proxies, coupon repository and reminder log."""
         return Carts(
             store=self.carts,
             snapshots=self.carts.products,
@@ -67,6 +83,9 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
             coupons=self.coupons,
             settings=self.carts.settings,
             pricing=self.carts.pricing,
+            index=self.carts,
+            reminders=self.reminders,
+            peers=RpcPeers(self.accounts_rpc),
         )
 
     @contextmanager
@@ -187,9 +206,11 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
     def handle_order_confirmed(self, payload: dict) -> None:
         """The cart an order was placed from is emptied once the order is confirmed (paid, or
         cash on delivery). Once per event (by its outbox `event_id`): a redelivered copy leaves
-        alone what was added since. A cart that expired meanwhile changes nothing."""
+        alone what was added since. A cart that expired meanwhile changes nothing. The order
+        recovers the cart's latest reminder (once; in the unit of work)."""
         event = load(OrderConfirmed(), payload)
-        self._carts().empty_ordered_cart(event["cart_id"], event["event_id"])
+        with self._work() as carts:
+            carts.empty_ordered_cart(event["cart_id"], event["event_id"], event["order_id"])
 
     @event_handler("catalog", "product_updated")
     @dead_lettered(dead_letters, "catalog", "product_updated")
@@ -209,6 +230,23 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
         adding to a cart asks no service; a repeated or older event changes nothing."""
         event = load(StockChanged(), payload)
         self._carts().take_stock_level(event["product_id"], event["available"], event["version"])
+
+    # -- abandoned-cart reminders -------------------------------------------------------------
+
+    @ReminderTimer.decorator(interval=60)
+    def remind_abandoned(self) -> int:
+        """Sweep the reminder index: idle owned carts whose owner accepts reminders announce
+        `cart_abandoned` (outbox), once per cart per `CART.reminder_period`."""
+        with self._work() as carts:
+            return carts.remind_abandoned()
+
+    @rpc(expected_exceptions=EXPECTED)
+    def reminder_stats(self, days: int = 30) -> dict:
+        """{sent, recovered, recovery_rate, recovered_carts_value (minor units), currency} of
+        the reminders issued in the last `days` (1-366) days. Raises ValidationFailed."""
+        args = load(ReminderStatsArgs(), {"days": days})
+        with self._work() as carts:
+            return carts.reminder_stats(**args)
 
     # -- coupons ------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
-"""The cart use cases: one class, `Carts`, over the ports of `domain` (the cart storage, the
-product snapshots, the catalog and inventory as a `ProductSource`, the coupon repository) and a
-clock. The service commits the unit of work where coupons are written.
+"""The cart use cases: one class, `Carts`, over the ports of `domain` (the cart storage and its
+reminder index, the product snapshots, the catalog and inventory as a `ProductSource`, the coupon
+repository, the reminder log, accounts as `Peers`) and a clock. The service commits the unit of
+work where coupons or reminders are written.
 
 Pure like the domain (no nameko, SQLAlchemy or redis): unit-tested with the fakes in
 `tests/unit/cart/fakes.py`.
@@ -11,9 +12,10 @@ A guest cart (no owner) is reached by its unguessable id alone.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.cart.domain import (
@@ -23,10 +25,17 @@ from services.cart.domain import (
     Coupon,
     CouponRepository,
     CouponRow,
+    Due,
+    IndexedCart,
+    Later,
+    Peers,
     PricedCart,
     PricingSettings,
     ProductSource,
+    ReminderIndex,
+    ReminderLog,
     Snapshots,
+    abandoned_event,
     check_coupon,
     check_quantity,
     check_redemption,
@@ -35,8 +44,11 @@ from services.cart.domain import (
     ensure_sellable,
     line_limit,
     merge_caps,
+    new_reminder,
     normalize_code,
     price_cart,
+    reminder_due,
+    reminder_figures,
     storefront_options,
     vanished_coupon,
 )
@@ -55,7 +67,11 @@ class Carts:
     coupons: CouponRepository
     settings: CartSettings
     pricing: PricingSettings
+    index: ReminderIndex
+    reminders: ReminderLog
+    peers: Peers
     clock: Callable[[], datetime] = utcnow
+    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
 
     def storefront_options(self) -> dict[str, Any]:
         """What the storefront states about shipping and quantities (public)."""
@@ -155,10 +171,101 @@ class Carts:
         """Delete a cart (its owner's index too). Raises CartNotFound."""
         self.store.delete(self._owned(cart_id, user_id).id)
 
-    def empty_ordered_cart(self, cart_id: str | None, event_id: str | None) -> None:
-        """Empty the cart an order was placed from, once per event; no cart, nothing to do."""
-        if cart_id:
-            self.store.clear(cart_id, event_id)
+    def empty_ordered_cart(
+        self, cart_id: str | None, event_id: str | None, order_id: str | None = None
+    ) -> None:
+        """Empty the cart an order was placed from, once per event, and count the order as the
+        recovery of the cart's latest reminder within the reminder period (once: a redelivered
+        event, or a later order, finds it recovered); no cart, nothing to do."""
+        if not cart_id:
+            return
+        self.store.clear(cart_id, event_id)
+        if order_id:
+            now = self.clock()
+            self.reminders.mark_recovered(cart_id, order_id, now, self._period_start(now))
+
+    # -- abandoned-cart reminders -------------------------------------------------------------
+
+    def remind_abandoned(self) -> int:
+        """One sweep of the reminder index, when no other sweep runs (claimed for a few
+        intervals at most, ended here): up to `reminder_batch` owned carts idle at least
+        `reminder_after` seconds. A cart gone, emptied or without an owner leaves the index; one
+        reminded within `reminder_period` is postponed to the period's end; of the rest, those
+        whose owner accepts reminders (accounts, one call) each issue one, stored and announced
+        in one transaction as `cart_abandoned` {reminder_id, cart_id, user_id, touched_at,
+        lines: [{product_id, quantity}]}, and then leave the index; the others leave it
+        without. A cart changed meanwhile keeps its newer mark. Returns the reminders issued."""
+        settings = self.settings
+        if not self.index.claim_sweep(max(30, int(settings.reminder_interval * 5))):
+            return 0
+        try:
+            now = self.clock()
+            idle = now - timedelta(seconds=settings.reminder_after)
+            ids = self.index.idle_since(idle, settings.reminder_batch)
+            # a cart changed since it was listed is no longer idle: its newer mark stands
+            entries = [
+                e for e in self.index.peek(ids) if e.mark is not None and e.mark <= _at(idle)
+            ]
+            last = self.reminders.last_reminded(
+                [e.cart_id for e in entries], self._period_start(now)
+            )
+            due = []
+            for entry in entries:
+                decision = reminder_due(
+                    entry.cart, self._touched(entry), last.get(entry.cart_id), now, settings
+                )
+                if isinstance(decision, Due):
+                    due.append(entry)
+                elif isinstance(decision, Later):
+                    self.index.reschedule(
+                        entry, decision.at - timedelta(seconds=settings.reminder_after)
+                    )
+                else:
+                    self.index.forget(entry)
+            if not due:
+                return 0
+            accepting = self.peers.reminder_preferences(
+                sorted({str(entry.cart.user_id) for entry in due if entry.cart})
+            )
+            issued = 0
+            for entry in due:
+                if entry.cart is not None and entry.cart.user_id in accepting:
+                    issued += self._remind(entry, entry.cart, now)
+                self.index.forget(entry)
+            return issued
+        finally:
+            self.index.end_sweep()
+
+    def reminder_stats(self, days: int = 30) -> dict[str, Any]:
+        """{sent, recovered, recovery_rate, recovered_carts_value, currency} of the reminders
+        issued in the last `days` days ("sent" counts those the cart issued: one the email
+        step then skipped, the cart emptied meanwhile, is still counted)."""
+        counts = self.reminders.counts(self.clock() - timedelta(days=days))
+        return reminder_figures(counts, self.pricing.currency)
+
+    def _remind(self, entry: IndexedCart, cart: Cart, now: datetime) -> int:
+        """Store and announce one reminder (its own transaction, committed before the cart
+        leaves the index, so a crash in between reminds again at most into the unique key).
+        1 when issued, 0 when this idle spell already had its reminder."""
+        reminder = new_reminder(
+            self.new_id(), cart, self._touched(entry), now, self.pricing.currency
+        )
+        if not self.reminders.add(reminder):
+            self.reminders.rollback()
+            return 0
+        self.reminders.record_event("cart_abandoned", abandoned_event(reminder, cart))
+        self.reminders.commit()
+        return 1
+
+    @staticmethod
+    def _touched(entry: IndexedCart) -> datetime:
+        """When the owner last changed the cart; its mark when that is unknown."""
+        if entry.touched_at is not None:
+            return entry.touched_at
+        return datetime.fromtimestamp(entry.mark or 0, tz=UTC)
+
+    def _period_start(self, now: datetime) -> datetime:
+        return now - timedelta(seconds=self.settings.reminder_period)
 
     def forget_product(self, product_id: str) -> None:
         """The catalog changed the product: the next cart display asks it again."""
@@ -324,3 +431,8 @@ class Carts:
         if cart.coupon_code and coupon is None:
             quote["coupon_error"] = vanished_coupon(cart.coupon_code)
         return PricedCart(cart, quote)
+
+
+def _at(moment: datetime) -> int:
+    """A time as the index's marks are: whole epoch seconds."""
+    return int(moment.timestamp())

@@ -1,8 +1,10 @@
-"""Hand-written fakes of the cart ports: carts, snapshots, the catalog and inventory, coupons (the
-clock and the recorded transaction from tests/unit/fakes.py)."""
+"""Hand-written fakes of the cart ports: carts and their reminder index, snapshots, the catalog
+and inventory, coupons, the reminder log, accounts (the clock and the recorded transaction from
+tests/unit/fakes.py)."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -12,15 +14,32 @@ from services.cart.exceptions import CartItemNotFound, CartNotFound, CouponNotFo
 from tests.unit.fakes import FakeClock, RecordedTransaction
 
 
-class FakeCartStorage(domain.CartStorage):
-    """Carts as dicts of their lines; ids `cart-1`, `cart-2`..."""
+class FakeCartStorage(domain.CartStorage, domain.ReminderIndex):
+    """Carts as dicts of their lines; ids `cart-1`, `cart-2`... The reminder index as the Lua
+    scripts keep it: `marks` (cart id -> epoch seconds of `clock`) of owned carts with lines,
+    `touched` their owners' last change; `sweeping` while a sweep holds the claim."""
 
-    def __init__(self, settings: domain.CartSettings, pricing: domain.PricingSettings):
+    def __init__(self, settings: domain.CartSettings, pricing: domain.PricingSettings, clock=None):
         self.settings = settings
         self.pricing = pricing
+        self.clock = clock or FakeClock()
         self.carts: dict[str, domain.Cart] = {}
         self.users: dict[str, str] = {}
         self.cleared_for: set[str] = set()
+        self.marks: dict[str, int] = {}
+        self.touched: dict[str, int] = {}
+        self.sweeping = False
+
+    def _mark(self, cart: domain.Cart) -> None:
+        """What the scripts' `mark` does after a change: an owned cart with lines is marked
+        now, one without lines leaves the index; guest carts are never in it."""
+        if not cart.user_id:
+            return
+        if cart.lines:
+            now = int(self.clock().timestamp())
+            self.marks[cart.id] = self.touched[cart.id] = now
+        else:
+            self.marks.pop(cart.id, None)
 
     def _new(self, user_id: str | None) -> domain.Cart:
         cart = domain.Cart(id=f"cart-{len(self.carts) + 1}", user_id=user_id, expires_at="later")
@@ -60,6 +79,7 @@ class FakeCartStorage(domain.CartStorage):
         )
         stored.lines = [line for line in stored.lines if line.product_id != product_id]
         stored.lines.append(domain.CartLine(product_id, wanted, price, position))
+        self._mark(stored)
         return 1, wanted, self.read(cart.id)
 
     def remove_line(self, cart, product_id):
@@ -67,12 +87,18 @@ class FakeCartStorage(domain.CartStorage):
         if not stored.quantity_of(product_id):
             raise CartItemNotFound("the cart has no such item", {"product_id": product_id})
         stored.lines = [line for line in stored.lines if line.product_id != product_id]
+        self._mark(stored)
 
     def set_coupon(self, cart, code):
-        self._cart(cart).coupon_code = code
+        stored = self._cart(cart)
+        stored.coupon_code = code
+        self._mark(stored)
 
     def clear(self, cart_id, event_id=None):
-        if event_id in self.cleared_for or cart_id not in self.carts:
+        if event_id in self.cleared_for:
+            return False
+        self.marks.pop(cart_id, None)
+        if cart_id not in self.carts:
             return False
         if event_id:
             self.cleared_for.add(event_id)
@@ -80,7 +106,12 @@ class FakeCartStorage(domain.CartStorage):
         return True
 
     def delete(self, cart_id):
+        self.marks.pop(cart_id, None)
         return self.carts.pop(cart_id, None) is not None
+
+    def expire(self, cart_id):
+        """The cart's time to live ran out: Redis drops the hash, its index member stays."""
+        del self.carts[cart_id]
 
     def merge(self, guest_id, user_cart_id, caps, coupon):
         if guest_id not in self.carts:
@@ -96,6 +127,47 @@ class FakeCartStorage(domain.CartStorage):
                 )
         if coupon and not user.coupon_code:
             user.coupon_code = coupon
+        self._mark(user)
+        return True
+
+    # the reminder index
+
+    def claim_sweep(self, seconds):
+        if self.sweeping:
+            return False
+        self.sweeping = True
+        return True
+
+    def end_sweep(self):
+        self.sweeping = False
+
+    def idle_since(self, before, limit):
+        limit_mark = int(before.timestamp())
+        idle = sorted((mark, cart_id) for cart_id, mark in self.marks.items() if mark <= limit_mark)
+        return [cart_id for _, cart_id in idle[:limit]]
+
+    def peek(self, cart_ids):
+        peeked = []
+        for cart_id in cart_ids:
+            mark = self.marks.get(cart_id)
+            cart = self.carts.get(cart_id)
+            if mark is None or cart is None:
+                peeked.append(domain.IndexedCart(cart_id, mark))
+                continue
+            touched = datetime.fromtimestamp(self.touched.get(cart_id, mark), UTC)
+            peeked.append(domain.IndexedCart(cart_id, mark, self.read(cart_id), touched))
+        return peeked
+
+    def reschedule(self, entry, mark):
+        if entry.mark is None or self.marks.get(entry.cart_id) != entry.mark:
+            return False
+        self.marks[entry.cart_id] = int(mark.timestamp())
+        return True
+
+    def forget(self, entry):
+        if entry.mark is None or self.marks.get(entry.cart_id) != entry.mark:
+            return False
+        del self.marks[entry.cart_id]
         return True
 
 
@@ -270,14 +342,89 @@ class FakeCouponRepository(RecordedTransaction, domain.CouponRepository):
             del self.rows[row.id]
 
 
-def make_carts(line_max: int = 10):
-    """(use cases, storage, snapshots, catalog-and-inventory, coupons) over fresh fakes."""
-    settings = domain.CartSettings(line_max=line_max)
+class FakeReminderLog(RecordedTransaction, domain.ReminderLog):
+    """Reminders in a list (`rows`, as `domain.Reminder` plus the recovery), committed and
+    rolled back with the recorded events."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self._committed: list[dict[str, Any]] = []
+
+    def _snapshot(self):
+        self._committed = copy.deepcopy(self.rows)
+
+    def _restore(self):
+        self.rows = copy.deepcopy(self._committed)
+
+    def last_reminded(self, cart_ids, since):
+        latest: dict[str, datetime] = {}
+        for row in self.rows:
+            reminder = row["reminder"]
+            if reminder.cart_id in cart_ids and reminder.created_at > since:
+                held = latest.get(reminder.cart_id)
+                latest[reminder.cart_id] = (
+                    max(held, reminder.created_at) if held else reminder.created_at
+                )
+        return latest
+
+    def add(self, reminder):
+        if any(
+            (row["reminder"].cart_id, row["reminder"].touched_at)
+            == (reminder.cart_id, reminder.touched_at)
+            for row in self.rows
+        ):
+            return False
+        self.rows.append({"reminder": reminder, "recovered_order_id": None, "recovered_at": None})
+        return True
+
+    def mark_recovered(self, cart_id, order_id, now, since):
+        mine = [
+            row
+            for row in self.rows
+            if row["reminder"].cart_id == cart_id and row["reminder"].created_at > since
+        ]
+        if not mine:
+            return False
+        latest = max(mine, key=lambda row: row["reminder"].created_at)
+        if latest["recovered_order_id"] is not None:
+            return False
+        latest["recovered_order_id"], latest["recovered_at"] = order_id, now
+        return True
+
+    def counts(self, since):
+        window = [row for row in self.rows if row["reminder"].created_at > since]
+        recovered = [row for row in window if row["recovered_order_id"] is not None]
+        return domain.ReminderCounts(
+            sent=len(window),
+            recovered=len(recovered),
+            recovered_value=sum(row["reminder"].subtotal for row in recovered),
+        )
+
+
+class FakePeers(domain.Peers):
+    """Accounts: the users who accept reminders (`accepting`); `asked` lists each call's ids."""
+
+    def __init__(self):
+        self.accepting: set[str] = set()
+        self.asked: list[list[str]] = []
+
+    def reminder_preferences(self, user_ids):
+        self.asked.append(list(user_ids))
+        return {user_id for user_id in user_ids if user_id in self.accepting}
+
+
+def make_carts(line_max: int = 10, **settings_values: Any):
+    """(use cases, storage, snapshots, catalog-and-inventory, coupons) over fresh fakes; the
+    reminder log, accounts and the clock are `carts.reminders`, `carts.peers`, `carts.clock`."""
+    settings = domain.CartSettings(line_max=line_max, **settings_values)
     pricing = domain.PricingSettings()
-    store = FakeCartStorage(settings, pricing)
+    clock = FakeClock()
+    store = FakeCartStorage(settings, pricing, clock)
     snapshots = FakeSnapshots()
     source = FakeProductSource()
     coupons = FakeCouponRepository()
+    ids = iter(range(1, 1_000_000))
     carts = usecases.Carts(
         store=store,
         snapshots=snapshots,
@@ -285,6 +432,10 @@ def make_carts(line_max: int = 10):
         coupons=coupons,
         settings=settings,
         pricing=pricing,
-        clock=FakeClock(),
+        index=store,
+        reminders=FakeReminderLog(),
+        peers=FakePeers(),
+        clock=clock,
+        new_id=lambda: f"reminder-{next(ids)}",
     )
     return carts, store, snapshots, source, coupons
