@@ -30,13 +30,19 @@ function ProfileForm({ user }: { user: User }) {
     lastName: user.lastName ?? "",
     phone: user.phone ?? "",
   });
+  const [cartReminders, setCartReminders] = useState(user.cartReminders ?? true);
   const fields = update.error instanceof ApiError ? update.error.fields : {};
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [field]: event.target.value }));
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     update.mutate(
-      { firstName: form.firstName.trim(), lastName: form.lastName.trim(), phone: form.phone.trim() || null },
+      {
+        firstName: form.firstName.trim(),
+        lastName: form.lastName.trim(),
+        phone: form.phone.trim() || null,
+        cartReminders,
+      },
       { onSuccess: () => toast("Your profile was saved.", "success") },
     );
   };
@@ -50,6 +56,10 @@ function ProfileForm({ user }: { user: User }) {
         <TextField label="Last name" autoComplete="family-name" value={form.lastName} onChange={set("lastName")} error={fields.lastName} />
       </div>
       <TextField label="Phone (optional)" type="tel" autoComplete="tel" value={form.phone} onChange={set("phone")} error={fields.phone} />
+      <label className="checkbox">
+        <input type="checkbox" checked={cartReminders} onChange={(event) => setCartReminders(event.target.checked)} />
+        Email me about items left in my cart
+      </label>
       {update.error && !Object.keys(fields).length ? <ErrorMessage error={update.error} onRetry={() => submit()} /> : null}
       <button type="submit" className="button" disabled={update.isPending}>
         {update.isPending ? "Saving…" : "Save"}

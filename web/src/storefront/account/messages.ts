@@ -9,6 +9,7 @@ const TEXT: Record<string, (details: Details) => string> = {
   ACCOUNT_DISABLED: () => "This account is disabled. Contact us if you think this is a mistake.",
   EMAIL_TAKEN: () => "An account with this email already exists: sign in instead.",
   INVALID_RESET_TOKEN: () => "This reset link is not valid any more.",
+  INVALID_UNSUBSCRIBE_TOKEN: () => "This unsubscribe link is not valid.",
   COUPON_NOT_FOUND: (d) => `We do not know the coupon code ${String(d.code ?? "").toUpperCase()}.`.replace(" .", "."),
   COUPON_EXPIRED: () => "This coupon has expired.",
   COUPON_NOT_YET_VALID: () => "This coupon is not valid yet.",

@@ -10,6 +10,7 @@ const ForgotPasswordPage = lazyPage(() =>
 const ResetPasswordPage = lazyPage(() =>
   import("./ResetPasswordPage").then((m) => m.ResetPasswordPage),
 );
+const UnsubscribePage = lazyPage(() => import("./UnsubscribePage").then((m) => m.UnsubscribePage));
 const OrderPage = lazyPage(() => import("./OrderPage").then((m) => m.OrderPage));
 const AccountLayout = lazyPage(() => import("./AccountLayout").then((m) => m.AccountLayout));
 const ProfilePage = lazyPage(() => import("./ProfilePage").then((m) => m.ProfilePage));
@@ -25,6 +26,8 @@ export const accountRoutes: RouteObject[] = [
   { path: "forgot-password", element: <ForgotPasswordPage /> },
   // the password-reset email links here: {STOREFRONT_URL}/reset-password?token=...
   { path: "reset-password", element: <ResetPasswordPage /> },
+  // the cart reminder emails' unsubscribe link: {STOREFRONT_URL}/unsubscribe?token=... (no session)
+  { path: "unsubscribe", element: <UnsubscribePage /> },
   // order confirmation and detail; the order emails link here: {STOREFRONT_URL}/orders/{id}
   { path: "orders/:orderId", element: <OrderPage /> },
   {
