@@ -69,6 +69,7 @@ class Recommendations:
         cards = self.products.cards(list(product_ids))
         if cards:
             self.repo.upsert_cards(cards)
+            self._copy_unknown_categories({card.category_id for card in cards})
         found = {card.product_id for card in cards}
         gone = [product_id for product_id in product_ids if product_id not in found]
         if gone:
@@ -198,6 +199,16 @@ class Recommendations:
         return self.views.merge(guest_cart_id, user_id)
 
     # helpers
+
+    def _copy_unknown_categories(self, category_ids: set[str]) -> None:
+        """A card in a category this service has not heard of (one made before it ran, whose
+        category_changed it never saw) brings its category along: one catalog call per unknown
+        category, once, so similarity and trending know its parent and root."""
+        known = self.repo.categories(category_ids)
+        for category_id in sorted(category_ids - set(known)):
+            category = self.products.category(category_id)
+            if category is not None:
+                self.repo.upsert_category(category)
 
     def _card(self, product_id: str) -> ProductCard:
         cards = self.repo.cards([product_id])

@@ -203,6 +203,19 @@ def test_a_new_product_is_copied_from_the_catalog_once_per_event(service, repo):
     assert service.views.dirty
 
 
+def test_a_product_in_a_category_never_announced_brings_its_category_once(service, repo):
+    service.catalog_rpc.get_products.return_value = [catalog_product("d", category_id="cups")]
+    service.catalog_rpc.get_category.return_value = {
+        "id": "cups",
+        "slug": "cups",
+        "ancestors": [{"id": "root", "name": "Home"}],
+    }
+    service.handle_product_created({"product_id": "d"})
+    service.handle_product_updated({"product_id": "d", "changed": ["rating"]})
+    service.catalog_rpc.get_category.assert_called_once_with("cups")
+    assert repo.find_category("cups") == Category("cups", "cups", "root", "root/cups")
+
+
 def test_a_product_the_catalog_no_longer_returns_is_archived(service, repo):
     service.catalog_rpc.get_products.return_value = []
     service.handle_product_updated({"product_id": "a", "changed": ["rating"]})
