@@ -208,3 +208,25 @@ class CouponUpdateBody(CouponBody):
 class CouponListQuery(PageQuery):
     q = Text(max_length=64)
     active = fields.Boolean()
+
+
+# -- abandoned-cart reminders (admin figures) ---------------------------------------------------
+
+
+class ReminderStatsSchema(CamelSchema):
+    """The reminders idle carts issued in the window, and the orders that followed them."""
+
+    sent = fields.Integer(
+        metadata={
+            "description": "reminders the carts issued (one whose email was then skipped, the "
+            "cart emptied meanwhile, still counts)"
+        }
+    )
+    recovered = fields.Integer(
+        metadata={"description": "of those, the ones an order from the same cart followed"}
+    )
+    recovery_rate = fields.Float(metadata={"description": "recovered / sent, 0 when none sent"})
+    recovered_carts_value = Money(
+        metadata={"description": "the recovered carts' subtotals when they were reminded"}
+    )
+    currency = fields.String()
