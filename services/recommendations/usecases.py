@@ -81,8 +81,15 @@ class Recommendations:
         self.views.mark_dirty()
 
     def apply_stock(self, product_id: str, available: int, version: int) -> bool:
-        """A stock_changed event: applied only when its version is newer; returns whether."""
+        """A stock_changed event: applied only when its version is newer; returns whether.
+        A product without a card yet (its product_created not handled yet, since events of
+        two services arrive in no fixed order, or one made before this service ran) is copied
+        from the catalog first, so the level is not lost: its card would otherwise keep the
+        catalog's copy, which may not have applied this event either."""
         applied = self.repo.apply_stock(product_id, available, version)
+        if not applied and not self.repo.cards([product_id]):
+            self.refresh_products([product_id])
+            applied = self.repo.apply_stock(product_id, available, version)
         if applied:
             self.views.mark_dirty()
         return applied

@@ -201,3 +201,15 @@ def test_trending_sql_matches_domain_velocity(config):
     for scope, ranked in expected.items():
         for product_id, score in ranked:
             assert scores[(scope, product_id)] == pytest.approx(score)
+
+
+def test_stock_changed_for_a_product_without_a_card_copies_it_with_that_level(
+    config, shop, deliver
+):
+    shop.product("late", available=0)  # the catalog's copy has not seen the event yet
+    stock = {"product_id": "late", "on_hand": 4, "reserved": 0, "available": 4, "version": 3}
+    deliver("inventory", "stock_changed", stock)
+    deliver("catalog", "product_created", {"product_id": "late", "status": "active"})
+    assert rows(
+        config, "SELECT available, stock_version FROM rec_products WHERE product_id = 'late'"
+    ) == [(4, 3)]

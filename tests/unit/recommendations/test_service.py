@@ -230,6 +230,17 @@ def test_archived_and_stock_events_change_the_card_by_version(service, repo):
     assert repo.cards(["a"])[0].status == "archived"
 
 
+def test_stock_changed_before_product_created_copies_the_card_and_keeps_the_level(service, repo):
+    # the catalog has not applied this stock event yet: its copy still says 0
+    service.catalog_rpc.get_products.return_value = [catalog_product("d", available=0)]
+    service.handle_stock_changed({"product_id": "d", "available": 6, "version": 2})
+    service.handle_product_created({"product_id": "d"})
+    assert repo.cards(["d"])[0].available == 6
+    service.handle_stock_changed({"product_id": "d", "available": 1, "version": 1})
+    assert repo.cards(["d"])[0].available == 6
+    assert service.catalog_rpc.get_products.call_count == 2  # one per event that needed it
+
+
 def test_a_category_is_copied_from_the_catalog_and_forgotten_when_gone(service, repo):
     service.catalog_rpc.get_category.return_value = {
         "id": "new",
