@@ -6,6 +6,7 @@ import { SelectField } from "../../shared/ui/Field";
 import { Empty, QueryState } from "../../shared/ui/Status";
 import { DataTable } from "../ui/DataTable";
 import { PageHeader } from "../ui/PageHeader";
+import { CartRemindersCard } from "./CartRemindersCard";
 import { RevenueChart } from "./RevenueChart";
 
 const PERIODS = [7, 30, 90];
@@ -105,6 +106,7 @@ export function DashboardPage() {
           );
         }}
       </QueryState>
+      <CartRemindersCard days={days} />
     </div>
   );
 }
