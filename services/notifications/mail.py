@@ -10,6 +10,7 @@ import os
 import smtplib
 import tempfile
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
@@ -21,6 +22,11 @@ from services.common.config import MAIL, NOTIFICATIONS, public_url
 from services.notifications import domain
 
 TEMPLATES = Path(__file__).parent / "templates"
+# How messages are written out. The stdlib folds headers at 78 characters, and a header value
+# with no space to break at (List-Unsubscribe's <url>) is then written as RFC 2047 encoded words,
+# which mail clients do not read inside a URL: the headers are folded at RFC 5322's hard limit
+# (998) instead. Bodies are encoded when set, with the default policy, so they do not change.
+WIRE_POLICY = email_policy.default.clone(max_line_length=998)
 
 
 def storefront_url(config: dict) -> str:
@@ -94,6 +100,7 @@ def build_message(
         message[name] = value
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
+    message.policy = WIRE_POLICY
     return message
 
 

@@ -227,6 +227,7 @@ def test_the_email_lists_images_names_quantities_prices_and_the_subtotal():
     rendered = rendered_reminder()
 
     assert rendered.subject == "You left something in your cart"
+    assert rendered.text.startswith("Hello Ada,\n")  # the subject is not repeated in the body
     assert "2 x Teapot at 24.50 USD: 49.00 USD" in rendered.text
     assert "1 x Cup at 5.00 USD: 5.00 USD" in rendered.text
     assert "Subtotal: 54.00 USD" in rendered.text
@@ -264,6 +265,21 @@ def test_the_message_carries_the_unsubscribe_page_as_list_unsubscribe():
     parsed = message_from_bytes(bytes(message), policy=default)
     assert parsed["List-Unsubscribe"] == f"<{SHOP}/unsubscribe?token=abc.def.ghi>"
     assert parsed["List-Unsubscribe-Post"] is None  # the page asks for a click (see mail.py)
+
+
+def test_a_long_unsubscribe_url_is_written_as_it_is_not_as_encoded_words():
+    url = f"{SHOP}/unsubscribe?token=" + "A" * 48 + "." + "B" * 20 + "." + "C" * 22
+    rendered = Templates().render(
+        "cart_reminder",
+        {
+            "recipient": {"first_name": "Ada"},
+            "cart": {"lines": [], "currency": "USD"},
+            "links": {"storefront": SHOP, "cart": f"{SHOP}/cart", "unsubscribe": url},
+        },
+    )
+    raw = bytes(build_message(sender="b@b.dev", to="a@b.dev", rendered=rendered, message_id="<m>"))
+    assert f"\nList-Unsubscribe: <{url}>\n".encode() in raw.replace(b"\r\n", b"\n")
+    assert b"=?utf-8?" not in raw
 
 
 def test_other_emails_carry_no_list_unsubscribe():
