@@ -18,7 +18,8 @@ read or changed. Every change is one Lua script, so concurrent changes to one ca
 update; the scripts that change an owned cart keep `cart:touched` in the same call (no extra
 round trip): a change marks it, the last line removed, clearing and deleting take it out,
 reading leaves it alone. Guest carts are never in it. A member whose cart expired stays until
-the sweeper peeks at it and finds it gone.
+the sweeper peeks at it and finds it gone; a cart last changed before the index existed joins it
+at its next change (there is no backfill).
 """
 
 from __future__ import annotations
