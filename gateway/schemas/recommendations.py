@@ -8,7 +8,7 @@ decimal string on the wire.
 from marshmallow import EXCLUDE, fields, validate
 
 from gateway.schemas.base import CamelSchema, Money
-from services.common.fields import Id, Int, Text
+from services.common.fields import Id, Int
 
 KINDS = ("also_bought", "similar")
 SOURCES = ("also_bought", "similar", "trending")
@@ -38,7 +38,8 @@ class TrendingQuery(CamelSchema):
     class Meta:
         unknown = EXCLUDE
 
-    category = Text(
+    # an id or a slug (categories.slug is String(120)): both are Id-shaped
+    category = Id(
         max_length=120,
         metadata={"description": "a category id or slug; a top category includes its children"},
     )

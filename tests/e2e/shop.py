@@ -1,4 +1,5 @@
-"""Shop flows the end-to-end modules share: a stocked product, a cart holding it, an order."""
+"""Shop flows the end-to-end modules share: a stocked product, a cart holding it, an order, the
+recommendations a shopper is shown."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ ADDRESS = {
 
 
 def new_product(
-    api, seller_headers, *, price: str = "30.00", stock: int = 5, name: str = "E2E Lamp"
+    api,
+    seller_headers,
+    *,
+    price: str = "30.00",
+    stock: int = 5,
+    name: str = "E2E Lamp",
+    category_id: str = "cat-desks",
 ) -> dict:
     """An active product made through the seller API, with `stock` units on hand."""
     created = api.post(
@@ -27,7 +34,7 @@ def new_product(
         json={
             "name": f"{name} {uuid.uuid4().hex[:8]}",
             "brand": "Bazaar Basics",
-            "categoryId": "cat-desks",
+            "categoryId": category_id,
             "price": price,
             "description": f"{name}, made by an end-to-end test.",
             "status": "active",
@@ -46,13 +53,19 @@ def new_product(
 
 def cart_with(api, customer, product_id, quantity=1) -> str:
     """The id of a new cart of `customer` holding `quantity` of the product."""
+    return cart_with_each(api, customer, [product_id], quantity)
+
+
+def cart_with_each(api, customer, product_ids, quantity=1) -> str:
+    """The id of `customer`'s cart holding `quantity` of each product."""
     cart = api.post("/api/cart", headers=customer["headers"]).json()
-    added = api.post(
-        f"/api/cart/{cart['id']}/items",
-        headers=customer["headers"],
-        json={"productId": product_id, "quantity": quantity},
-    )
-    assert added.status_code == 200, added.text
+    for product_id in product_ids:
+        added = api.post(
+            f"/api/cart/{cart['id']}/items",
+            headers=customer["headers"],
+            json={"productId": product_id, "quantity": quantity},
+        )
+        assert added.status_code == 200, added.text
     return cart["id"]
 
 
@@ -64,3 +77,26 @@ def place(api, customer, cart_id, method="card", key=None):
         headers=headers,
         json={"cartId": cart_id, "shippingAddress": ADDRESS, "paymentMethod": method},
     )
+
+
+def buy_together(api, customer, product_ids) -> dict:
+    """A cash-on-delivery order of one of each product (confirmed at once): the order."""
+    placed = place(api, customer, cart_with_each(api, customer, product_ids), method="cod")
+    assert placed.status_code == 201, placed.text
+    return placed.json()
+
+
+def recommended(api, product_id, headers=None, **query) -> dict | None:
+    """GET a product's recommendations (query in camelCase): the body, or None while the
+    recommendations service does not know the product yet (a 404 until it has applied catalog's
+    product_created); anything else fails."""
+    response = api.get(f"/api/products/{product_id}/recommendations", params=query, headers=headers)
+    if response.status_code == 404 and response.json()["error"] == "PRODUCT_NOT_FOUND":
+        return None
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def ids_of(body: dict | None) -> list[str]:
+    """The product ids of a list of recommendation cards, in order (none for no list)."""
+    return [card["productId"] for card in body["data"]] if body else []

@@ -39,7 +39,7 @@ def gateway(container_factory, gateway_config):
     container = container_factory(GatewayService, gateway_config)
     container.recommendations = replace_dependencies(container, "recommendations_rpc")
     container.recommendations.recommend.return_value = answer()
-    container.recommendations.trending.return_value = answer("trending", None, 12)
+    container.recommendations.trending.return_value = answer("trending", "trending", 12)
     container.recommendations.recently_viewed.return_value = {"data": [CARD]}
     container.recommendations.record_view.return_value = None
     container.start()

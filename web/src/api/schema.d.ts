@@ -336,6 +336,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/stats/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Abandoned-cart reminders issued in the last `days`, how many an order from the same cart followed, and those carts' value
+         * @description Roles: admin.
+         */
+        get: operations["admin_reminder_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -2223,6 +2243,20 @@ export interface components {
             lastName: string;
             password: string;
         };
+        ReminderStats: {
+            currency?: string;
+            /** @description of those, the ones an order from the same cart followed */
+            recovered?: number;
+            /**
+             * Format: decimal
+             * @description the recovered carts' subtotals when they were reminded
+             */
+            recoveredCartsValue?: string;
+            /** @description recovered / sent, 0 when none sent */
+            recoveryRate?: number;
+            /** @description reminders the carts issued (one whose email was then skipped, the cart emptied meanwhile, still counts) */
+            sent?: number;
+        };
         ResetPasswordBody: {
             password: string;
             token: string;
@@ -3090,6 +3124,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_UNSUBSCRIBE_TOKEN, INVALID_WEBHOOK, LAST_ACTIVE_ADMIN, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_ADMIN_ACCESS, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    admin_reminder_stats: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderStats"];
                 };
             };
             /** @description Error; `error` is one of ACCOUNT_DISABLED, ADDRESS_NOT_FOUND, ALREADY_VOTED, BAD_REQUEST, CART_EMPTY, CART_ITEM_NOT_FOUND, CART_NOT_FOUND, CATEGORY_NOT_EMPTY, CATEGORY_NOT_FOUND, CONFLICT, COUPON_ALREADY_USED, COUPON_CODE_TAKEN, COUPON_EXHAUSTED, COUPON_EXPIRED, COUPON_INACTIVE, COUPON_MINIMUM_NOT_MET, COUPON_NOT_FOUND, COUPON_NOT_YET_VALID, COUPON_UNAVAILABLE, CURRENCY_MISMATCH, DEAD_LETTER_NOT_FOUND, DECISION_NOT_FOUND, EMAIL_TAKEN, EMPTY_UPLOAD, FORBIDDEN, IDEMPOTENCY_KEY_REUSED, ILLEGAL_STATUS_TRANSITION, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, IMAGE_UNREADABLE, INSUFFICIENT_STOCK, INVALID_ADDRESS, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, INVALID_RESET_TOKEN, INVALID_REVIEW_STATUS, INVALID_SIGNATURE, INVALID_UNSUBSCRIBE_TOKEN, INVALID_WEBHOOK, LAST_ACTIVE_ADMIN, MALFORMED_JSON, MEDIA_NOT_FOUND, METHOD_NOT_ALLOWED, NOTIFICATION_NOT_FOUND, NOT_FOUND, NOT_SIMULATED_PROVIDER, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND, OUT_OF_STOCK, OWN_ADMIN_ACCESS, OWN_REVIEW_VOTE, PAYLOAD_TOO_LARGE, PAYMENT_DECLINED, PAYMENT_NOT_CONFIRMABLE, PAYMENT_NOT_FOUND, PAYMENT_NOT_REFUNDABLE, PAYMENT_PROVIDER_ERROR, PRODUCT_NOT_FOUND, PRODUCT_UNAVAILABLE, QUANTITY_LIMIT_EXCEEDED, RATE_LIMITED, REFRESH_TOKEN_REUSED, REQUEST_IN_FLIGHT, RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND, REVIEW_EXISTS, REVIEW_NOT_FOUND, ROUTE_NOT_FOUND, SERVICE_TIMEOUT, SERVICE_UNAVAILABLE, SLUG_TAKEN, STOCK_NOT_FOUND, UNAUTHORIZED, UNKNOWN_TEST_CARD, UNSUPPORTED_IMAGE_TYPE, UNSUPPORTED_MEDIA_TYPE, USER_NOT_FOUND, VALIDATION_ERROR, WEAK_PASSWORD */

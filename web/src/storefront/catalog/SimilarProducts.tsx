@@ -1,12 +1,14 @@
 import { RecommendationsSection } from "./RecommendationsSection";
-import { showSimilarSection, useRecommendations } from "./recommendations";
+import { notAlreadyShown, showSimilarSection, useRecommendations } from "./recommendations";
 
-/** "Similar products" on a product page: same category, brand or price band. Hidden when the
- * also-bought section above already shows this list, or when there is nothing similar. */
+/** "Similar products" on a product page: same category, brand or price band, less those the
+ * also-bought section above shows. Hidden when that section already shows this very list, or
+ * when nothing similar is left. */
 export function SimilarProducts({ productId }: { productId: string }) {
   const alsoBought = useRecommendations(productId, "also_bought");
   const similar = useRecommendations(productId, "similar");
   const shown =
     alsoBought.isSuccess && showSimilarSection(alsoBought.data.meta?.source, similar.data?.meta?.source);
-  return <RecommendationsSection id="similar" title="Similar products" cards={shown ? similar.data?.data : undefined} />;
+  const cards = shown ? notAlreadyShown(similar.data?.data, alsoBought.data.data) : undefined;
+  return <RecommendationsSection id="similar" title="Similar products" cards={cards} />;
 }

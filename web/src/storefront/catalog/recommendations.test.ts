@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { asProduct, headingFor, showSimilarSection, viewReporter, type ViewSender } from "./recommendations";
+import {
+  asProduct,
+  headingFor,
+  notAlreadyShown,
+  showSimilarSection,
+  viewReporter,
+  type RecommendationCard,
+  type ViewSender,
+} from "./recommendations";
 
 describe("a product's recommendations", () => {
   it("are headed for the list that answered: also bought, else similar, else trending", () => {
@@ -15,6 +23,16 @@ describe("a product's recommendations", () => {
     // nothing similar: trending under a "Similar products" heading would mislead
     expect(showSimilarSection("also_bought", "trending")).toBe(false);
     expect(showSimilarSection("trending", "trending")).toBe(false);
+  });
+
+  it("show a similar product customers also bought only once, in the section above", () => {
+    const card = (productId: string): RecommendationCard => ({ productId, slug: productId });
+    expect(notAlreadyShown([card("a"), card("b"), card("c")], [card("b")]).map((c) => c.productId)).toEqual([
+      "a",
+      "c",
+    ]);
+    expect(notAlreadyShown([card("a")], undefined)).toEqual([card("a")]);
+    expect(notAlreadyShown(undefined, [card("a")])).toEqual([]);
   });
 
   it("draw as product cards, out of stock when none is available", () => {

@@ -51,6 +51,16 @@ export function showSimilarSection(alsoBoughtSource: string | undefined, similar
   return similarSource === "similar" && alsoBoughtSource !== "similar";
 }
 
+/** The cards of `list` not already shown in `shown` (a similar product customers also bought is
+ * shown once, in the section above). */
+export function notAlreadyShown(
+  list: RecommendationCard[] | undefined,
+  shown: RecommendationCard[] | undefined,
+): RecommendationCard[] {
+  const seen = new Set((shown ?? []).map((card) => card.productId));
+  return (list ?? []).filter((card) => !seen.has(card.productId));
+}
+
 // -- reads ----------------------------------------------------------------------------------------
 
 /** A product's recommendations of one kind; `meta.source` says which list answered. */
