@@ -1,33 +1,17 @@
 // The abandoned-cart reminder figures of the dashboard: GET /api/admin/stats/reminders?days=
 // (admin), a route of its own so the dashboard's order figures stay one RPC.
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../shared/api";
+import { api, type components, unwrap } from "../../shared/api";
 import { formatMoney } from "../../shared/format";
 
-/** The response, as gateway/schemas/cart.py ReminderStatsSchema sends it. Written here until
- * `make web-api` adds the route to src/api/schema.d.ts (then it equals
- * components["schemas"]["ReminderStats"]). */
-export interface ReminderStats {
-  sent?: number;
-  recovered?: number;
-  /** recovered / sent, 0 when none were sent */
-  recoveryRate?: number;
-  /** decimal string, the recovered carts' subtotals when they were reminded */
-  recoveredCartsValue?: string;
-  currency?: string;
-}
-
-// Workaround until `make web-api` regenerates src/api/schema.d.ts with this route (E3 runs it
-// once every route of issue 15 is in): the typed client knows only the paths it was generated
-// from, so the path and the answer are typed by hand. Once regenerated, both casts can go:
-// `unwrap(api.GET("/api/admin/stats/reminders", { params: { query: { days } } }))`.
-const REMINDER_STATS = "/api/admin/stats/reminders" as string as "/api/admin/stats";
+/** The answer, as gateway/schemas/cart.py ReminderStatsSchema sends it. */
+export type ReminderStats = components["schemas"]["ReminderStats"];
 
 export function useReminderStats(days: number) {
   return useQuery({
     queryKey: ["admin", "stats", "reminders", days],
-    queryFn: async (): Promise<ReminderStats> =>
-      (await unwrap(api.GET(REMINDER_STATS, { params: { query: { days } } }))) as ReminderStats,
+    queryFn: () =>
+      unwrap(api.GET("/api/admin/stats/reminders", { params: { query: { days } } })),
   });
 }
 
