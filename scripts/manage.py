@@ -167,7 +167,16 @@ def keys(config: dict) -> int:
 def seed(config: dict, only: set[str] | None = None) -> int:
     """Run `scripts/seed/<name>.py: seed(config)` for every service that has one (or those of
     `only`), in dependency order."""
-    order = ["accounts", "catalog", "inventory", "cart", "orders", "payments", "reviews"]
+    order = [
+        "accounts",
+        "catalog",
+        "inventory",
+        "cart",
+        "orders",
+        "payments",
+        "reviews",
+        "recommendations",
+    ]
     for service in order:
         if only is not None and service not in only:
             continue
