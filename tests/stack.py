@@ -208,7 +208,7 @@ def stop_leftover_stack(request) -> None:
 def stack(config, request):
     """Start the platform; yield the gateway's base URL; stop it afterwards."""
     from scripts.manage import seed
-    from services.common.config import service_databases
+    from services.common.config import MEDIA, service_databases
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     stop_leftover_stack(request)
@@ -223,7 +223,9 @@ def stack(config, request):
     redis.Redis.from_url(config["REDIS_URL"]).flushdb()
     api_uri = request.config.getoption("RABBIT_API_URI")
     _fresh_vhost(api_uri)
-    seed(config, services)
+    # the seed draws the demo images where this stack's media service and gateway read them
+    # (VAR_DIR var/test below), not where the pytest process's config points (var/media)
+    seed({**config, MEDIA: {**(config.get(MEDIA) or {}), "root": str(VAR_DIR / "media")}}, services)
 
     PROCFILE.write_text("".join(f"{name}: {command}\n" for name, command in entries.items()))
     port = find_free_port()

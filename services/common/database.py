@@ -43,8 +43,9 @@ class Database(NamekoDatabase):
         workers = int(self.container.config.get(MAX_WORKERS, DEFAULT_MAX_WORKERS))
         self.engine_options = {
             "pool_size": workers,
-            # exactly max_workers: ten services on one dev Postgres stay under its default
-            # max_connections of 100
+            # exactly max_workers, opened only as workers need them: eleven services at full
+            # concurrency hold ~121 (with the outbox listeners), past Postgres' default 100, so
+            # docker-compose and .ci/run give it max_connections 300 (README, make run)
             "max_overflow": 0,
             "pool_timeout": 10,
             **self.engine_options,
