@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer, String
 
@@ -385,6 +385,11 @@ class SqlRecommendationsRepository(SqlRepository, RecommendationsRepository):
             "slug": category.slug,
             "path": category.path or category.category_id,
         }
+        old_path = self.session.execute(
+            select(rec_categories.c.path).where(
+                rec_categories.c.category_id == category.category_id
+            )
+        ).scalar()
         # a slug moved from a deleted category to this one: the old row gives it up
         self.session.execute(
             delete(rec_categories).where(
@@ -399,6 +404,14 @@ class SqlRecommendationsRepository(SqlRepository, RecommendationsRepository):
                 set_={k: statement.excluded[k] for k in values if k != "category_id"},
             )
         )
+        if old_path is not None and old_path != values["path"]:
+            # a moved category: the catalog announces only the category itself, so its
+            # subtree's paths follow here (old prefix replaced by the new one)
+            self.session.execute(
+                update(rec_categories)
+                .where(func.starts_with(rec_categories.c.path, old_path + "/"))
+                .values(path=values["path"] + func.substr(rec_categories.c.path, len(old_path) + 1))
+            )
 
     def delete_category(self, category_id: str) -> None:
         self.session.execute(

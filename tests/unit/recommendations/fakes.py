@@ -5,6 +5,7 @@ the shared one (tests/unit/fakes.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -170,7 +171,13 @@ class FakeRecommendationsRepository(RecordedTransaction, domain.RecommendationsR
         )
 
     def upsert_category(self, category):
+        old = self.category_rows.get(category.category_id)
         self.category_rows[category.category_id] = category
+        if old is not None and old.path != category.path:  # the subtree follows a move
+            for key, row in list(self.category_rows.items()):
+                if row.path.startswith(old.path + "/"):
+                    moved = category.path + row.path[len(old.path) :]
+                    self.category_rows[key] = replace(row, path=moved)
 
     def delete_category(self, category_id):
         self.category_rows.pop(category_id, None)
