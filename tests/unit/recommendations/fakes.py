@@ -5,7 +5,6 @@ the shared one (tests/unit/fakes.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
