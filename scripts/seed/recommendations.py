@@ -5,7 +5,9 @@ pages would get no recommendations and their views would be refused as unknown).
 
 The cards are what the service's own handlers store (`domain.card_from_catalog`, upserted by
 the service's repository, stock included because the catalog keeps inventory's level). Runs
-after the catalog seed; idempotent, and an existing card's stock and version are left alone.
+after the catalog seed, for the demo products (`prod-1`... as the inventory seed; a catalog of
+`make seed-large` gets its cards from that script); idempotent, and an existing card's stock and
+version are left alone.
 No order history: also-bought fills up from real orders (the demo shows similar products until
 then), trending from real sales.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from scripts.seed.catalog import PRODUCT_COUNT
 from services.catalog.models import Category as CatalogCategory
 from services.catalog.models import Product
 from services.common.config import db_uri
@@ -64,7 +67,10 @@ def seed(config: dict[str, Any]) -> None:
             categories = source.scalars(select(CatalogCategory)).all()
             for category in categories:
                 repo.upsert_category(_category(category))
-            products = source.scalars(select(Product).order_by(Product.id)).all()
+            demo = [f"prod-{i}" for i in range(1, PRODUCT_COUNT + 1)]
+            products = source.scalars(
+                select(Product).where(Product.id.in_(demo)).order_by(Product.id)
+            ).all()
             cards = [_card(product) for product in products]
             for start in range(0, len(cards), 500):
                 repo.upsert_cards(cards[start : start + 500])
