@@ -49,7 +49,6 @@ class Settings:
     trending_top: int = 100  # rows kept per trending scope
     viewed_max: int = 20  # products kept per recently-viewed history
     overfetch: int = 3  # candidates read per result shown
-    similar_cap: int = 200  # similar candidates read at most
     co_purchases_kept: int = 200  # co-purchase rows kept per product by the hourly purge
     processed_events_days: int = 7  # how long an order event's id is remembered
 
@@ -406,9 +405,13 @@ class RecommendationsRepository(Transactional):
         highest first, at most `limit`, with their cards (any status)."""
 
     @abstractmethod
-    def similar_candidates(self, card: ProductCard, limit: int) -> list[ProductCard]:
-        """Cards like `card` (any status, maybe itself): its category within one price band,
-        its parent's leaves in its band, and its brand in its band, at most `limit`."""
+    def similar_candidates(
+        self, card: ProductCard, limit: int, include_out_of_stock: bool = False
+    ) -> list[ProductCard]:
+        """The eligible cards like `card` (never itself): its category within one price band,
+        its parent's other leaves in its band, and its brand in its band. It holds the `limit`
+        best of that pool by `similarity` (the caller scores and ranks, so it may hold more), and
+        reads the leaf first: a read costs `limit`-bounded work whatever the pool's size."""
 
     @abstractmethod
     def trending_rows(self, scope: str, limit: int) -> list[Candidate]:

@@ -59,8 +59,33 @@ rec_products = Table(
     Column("rating_average", REAL),
     Column("rating_count", Integer),
     Column("updated_at", DateTime(timezone=True)),
-    Index("ix_rec_products_category_band", "category_id", "price_band", postgresql_where=_ACTIVE),
-    Index("ix_rec_products_brand_band", "brand", "price_band", postgresql_where=_ACTIVE),
+    # similar products, read tier by tier in the order the ranking wants (repository.py
+    # _SIMILAR_*): each tier is an index range already sorted by ratings, read up to its limit
+    Index(
+        "ix_rec_products_similar",
+        "category_id",
+        "price_band",
+        text("rating_count DESC NULLS LAST"),
+        "product_id",
+        postgresql_where=_ACTIVE,
+    ),
+    Index(
+        "ix_rec_products_similar_brand",
+        "category_id",
+        text("lower(brand)"),
+        "price_band",
+        text("rating_count DESC NULLS LAST"),
+        "product_id",
+        postgresql_where=_ACTIVE,
+    ),
+    Index(
+        "ix_rec_products_brand_band",
+        text("lower(brand)"),
+        "price_band",
+        text("rating_count DESC NULLS LAST"),
+        "product_id",
+        postgresql_where=_ACTIVE,
+    ),
 )
 
 rec_categories = Table(

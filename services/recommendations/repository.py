@@ -12,13 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer, String
 
 from services.common.database import SqlRepository, insert
 from services.recommendations.domain import (
-    ACTIVE,
     ARCHIVED,
     Candidate,
     Category,
@@ -124,6 +123,68 @@ _RECOMPUTE_TRENDING = text(
     """
 )
 
+
+# Similar products (domain.similarity), tier by tier. Within the product's own leaf category and
+# one price band either side the score is 6 + brand (2) + band (2 equal, 1 next), so the tiers
+# below, read in this order, are the leaf's candidates best first: same brand and band (10),
+# same brand next band (9), same band (8), next band (7). Each tier is one range of
+# ix_rec_products_similar(_brand) already sorted by ratings (the ranking's tie-break), read up to
+# :n, so a read touches at most 6 x :n rows whatever the category's size. Brands compare by
+# lower() here and by casefold() in the domain, which re-scores and ranks what this returns.
+_CARD_SQL = (
+    "product_id, slug, name, price, currency, image, category_id, brand, status, available, "
+    "rating_average, rating_count"
+)
+_ELIGIBLE_SQL = "status = 'active' AND product_id <> :self AND available >= :min_available"
+_RATINGS_SQL = "ORDER BY rating_count DESC NULLS LAST, product_id LIMIT :n"
+_SAME_BRAND = "lower(brand) = lower(:brand)"
+_OTHER_BRAND = "(CAST(:brand AS text) IS NULL OR lower(brand) IS DISTINCT FROM lower(:brand))"
+
+
+def _tier(score: int, where: str) -> str:
+    return (
+        f"(SELECT {_CARD_SQL}, {score} AS tier FROM rec_products "  # noqa: S608 (constants)
+        f"WHERE {_ELIGIBLE_SQL} AND category_id = :category AND {where} {_RATINGS_SQL})"
+    )
+
+
+_SIMILAR_LEAF = text(
+    "SELECT * FROM ("  # noqa: S608 (constants; values are bound)
+    + " UNION ALL ".join(
+        _tier(score, where)
+        for score, where in (
+            (10, f"{_SAME_BRAND} AND price_band = :band"),
+            (9, f"{_SAME_BRAND} AND price_band = :band - 1"),
+            (9, f"{_SAME_BRAND} AND price_band = :band + 1"),
+            (8, f"{_OTHER_BRAND} AND price_band = :band"),
+            (7, f"{_OTHER_BRAND} AND price_band = :band - 1"),
+            (7, f"{_OTHER_BRAND} AND price_band = :band + 1"),
+        )
+    )
+    + ") AS leaf ORDER BY tier DESC, rating_count DESC NULLS LAST, product_id LIMIT :n"
+)
+
+# When the leaf has fewer than :n: its sibling categories (same parent) in the same band, each
+# sibling one sorted index range, and the same brand in the same band elsewhere (at most 6 points
+# each, below every leaf candidate); the use case scores and ranks them.
+_SIMILAR_NEAR = text(
+    f"""
+    SELECT near.* FROM rec_categories sibling
+    CROSS JOIN LATERAL (
+        SELECT {_CARD_SQL} FROM rec_products
+        WHERE {_ELIGIBLE_SQL} AND category_id = sibling.category_id AND price_band = :band
+        {_RATINGS_SQL}
+    ) AS near
+    WHERE sibling.parent_id = (
+        SELECT parent_id FROM rec_categories WHERE category_id = :category
+    ) AND sibling.category_id <> :category
+    UNION ALL
+    (SELECT {_CARD_SQL} FROM rec_products
+     WHERE {_ELIGIBLE_SQL} AND {_SAME_BRAND} AND price_band = :band
+       AND category_id <> :category
+     {_RATINGS_SQL})
+    """  # noqa: S608 (constants; values are bound)
+)
 
 # Each product's co-purchases past its `keep` best: the long tail of hub products, which no read
 # reaches (a read takes 3 x 24 at most). Only products holding more than `keep` rows are ranked.
@@ -300,38 +361,22 @@ class SqlRecommendationsRepository(SqlRepository, RecommendationsRepository):
         )
         return [Candidate(_card(row), float(row.score)) for row in rows]
 
-    def similar_candidates(self, card: ProductCard, limit: int) -> list[ProductCard]:
-        """Active cards only (the partial indexes): the ranking would drop the others anyway.
-        The three sources are read in order of likeness, each up to `limit`, and the first
-        `limit` distinct cards are kept."""
-        band = card.price_band
-        active = rec_products.c.status == ACTIVE
-        siblings = select(rec_categories.c.category_id).where(
-            rec_categories.c.parent_id.is_not(None),
-            rec_categories.c.parent_id
-            == select(rec_categories.c.parent_id)
-            .where(rec_categories.c.category_id == card.category_id)
-            .scalar_subquery(),
-        )
-        sources = [
-            and_(
-                rec_products.c.category_id == card.category_id,
-                rec_products.c.price_band.between(band - 1, band + 1),
-            ),
-            and_(rec_products.c.category_id.in_(siblings), rec_products.c.price_band == band),
-        ]
-        if card.brand:
-            sources.append(
-                and_(rec_products.c.brand == card.brand, rec_products.c.price_band == band)
-            )
-        found: dict[str, ProductCard] = {}
-        for where in sources:
-            rows = self.session.execute(select(*_CARD_COLUMNS).where(active, where).limit(limit))
-            for row in rows:
+    def similar_candidates(
+        self, card: ProductCard, limit: int, include_out_of_stock: bool = False
+    ) -> list[ProductCard]:
+        params = {
+            "self": card.product_id,
+            "category": card.category_id,
+            "brand": card.brand,
+            "band": card.price_band,
+            "min_available": 0 if include_out_of_stock else 1,
+            "n": int(limit),
+        }
+        found = {row.product_id: _card(row) for row in self.session.execute(_SIMILAR_LEAF, params)}
+        if len(found) < limit:
+            for row in self.session.execute(_SIMILAR_NEAR, params):
                 found.setdefault(row.product_id, _card(row))
-            if len(found) >= limit:
-                break
-        return list(found.values())[:limit]
+        return list(found.values())
 
     def trending_rows(self, scope: str, limit: int) -> list[Candidate]:
         rows = self.session.execute(

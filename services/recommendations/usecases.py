@@ -144,7 +144,7 @@ class Recommendations:
             return domain.rank(rows, limit, product_id, include_out_of_stock)
 
         def similar() -> list[ProductCard]:
-            cards = self.repo.similar_candidates(base, self.settings.similar_cap)
+            cards = self.repo.similar_candidates(base, fetch, include_out_of_stock)
             categories = self.repo.categories(
                 {base.category_id} | {card.category_id for card in cards}
             )

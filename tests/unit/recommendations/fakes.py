@@ -131,16 +131,27 @@ class FakeRecommendationsRepository(RecordedTransaction, domain.RecommendationsR
         rows.sort(key=lambda c: -c.score)
         return rows[:limit]
 
-    def similar_candidates(self, card, limit):
-        """Everything in the same root, or of the same brand: wider than the SQL, which the
-        ranking narrows anyway."""
-        root = domain.root_of(card.category_id, self.category_rows)
-        return [
-            c
+    def similar_candidates(self, card, limit, include_out_of_stock=False):
+        """The pool the SQL reads (the leaf within a band, the parent's leaves and the brand in
+        the band), its best `limit` by similarity: the contract, not the SQL's tiers."""
+        rows = self.category_rows
+        parent = rows[card.category_id].parent_id if card.category_id in rows else None
+
+        def in_pool(c):
+            distance = abs(c.price_band - card.price_band)
+            if c.category_id == card.category_id:
+                return distance <= 1
+            sibling = parent is not None and c.category_id in rows
+            sibling = sibling and rows[c.category_id].parent_id == parent
+            brand = bool(card.brand and c.brand and c.brand.casefold() == card.brand.casefold())
+            return distance == 0 and (sibling or brand)
+
+        pool = [
+            Candidate(c, domain.similarity(card, c, rows))
             for c in self.cards_by_id.values()
-            if domain.root_of(c.category_id, self.category_rows) == root
-            or (card.brand and c.brand == card.brand)
-        ][:limit]
+            if in_pool(c)
+        ]
+        return domain.rank(pool, limit, card.product_id, include_out_of_stock)
 
     def trending_rows(self, scope, limit):
         return [

@@ -182,8 +182,9 @@ def test_similar_prefers_same_leaf_then_brand_then_price_band(recs, repo):
     repo.cards_by_id["f"] = card("f", category_id="other", brand="Acme", price=1600)
     result = recs.recommend("a", "similar", limit=8)
     # b: same leaf (8); c: same root and band (4), as e: same brand and band (4, after c by
-    # id); f: same brand, next band (3); d: another root and brand, no candidate
-    assert [c.product_id for c in result.items] == ["b", "c", "e", "f"]
+    # id); f: same brand in the next band, outside the pool (another category's products come
+    # in only in the same band); d: another root and brand, no candidate
+    assert [c.product_id for c in result.items] == ["b", "c", "e"]
 
 
 def test_recommend_for_an_unknown_product_is_product_unknown(recs):
