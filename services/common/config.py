@@ -48,7 +48,7 @@ ORDERS = "ORDERS"  # {reservation_ttl, pending_grace, expiry_grace, sweep_interv
 INVENTORY = "INVENTORY"  # {reservation_ttl, expiry_interval, expiry_batch}
 MAIL = "MAIL"  # {transport, dir, from_address, from_name, max_attempts, retry_*, smtp}
 NOTIFICATIONS = "NOTIFICATIONS"  # {storefront_url}
-RECOMMENDATIONS = "RECOMMENDATIONS"  # {half_life, max_lines, trending_*, publish_interval, viewed_*}
+RECOMMENDATIONS = "RECOMMENDATIONS"  # {half_life, max_lines, trending_*, publish_*, viewed_*}
 
 
 def config_path() -> Path:

@@ -44,8 +44,9 @@ class RecommendArgs(Schema):
 
 
 class TrendingArgs(Schema):
-    # a category id or slug (both fit an Id); none: the whole shop
-    category = Id(load_default=None, allow_none=True)
+    # a category id or slug (both fit an Id; slugs are String(120), as the gateway allows);
+    # none: the whole shop
+    category = Id(max_length=120, load_default=None, allow_none=True)
     limit = Int(minimum=1, maximum=MAX_RESULTS, load_default=12, strict=True)
 
 

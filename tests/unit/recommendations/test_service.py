@@ -142,6 +142,11 @@ def test_trending_takes_a_category_slug_and_refuses_an_unknown_one(service, repo
     assert [c["product_id"] for c in service.trending()["data"]] == ["a"]
     with pytest.raises(CategoryUnknown):
         service.trending(category="nowhere")
+    # a slug as long as the catalog allows (120) is looked up, one longer is refused
+    with pytest.raises(CategoryUnknown):
+        service.trending(category="s" * 120)
+    with pytest.raises(ValidationFailed):
+        service.trending(category="s" * 121)
 
 
 # recently viewed

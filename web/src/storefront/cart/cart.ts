@@ -173,6 +173,13 @@ const createGuestCart = singleFlight(async (): Promise<string> => {
   return cart.id;
 });
 
+/** This browser's guest cart id, creating the guest cart when it has none (one creation at a
+ * time, shared with adding to the cart): what a guest's recently viewed products are kept by. */
+export function ensureGuestCartId(): Promise<string> {
+  const id = getGuestCartId();
+  return id ? Promise.resolve(id) : createGuestCart();
+}
+
 /** The id of the cart to change, creating the guest cart when this browser has none. */
 async function ensureCartId(queryClient: QueryClient): Promise<string> {
   const session = getSession();
@@ -184,7 +191,7 @@ async function ensureCartId(queryClient: QueryClient): Promise<string> {
     if (!cart.id) throw new ApiError(500, {});
     return cart.id;
   }
-  return getGuestCartId() ?? createGuestCart();
+  return ensureGuestCartId();
 }
 
 function currentSource(): CartSource {

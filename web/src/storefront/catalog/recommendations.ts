@@ -7,7 +7,8 @@ import { useEffect, useRef } from "react";
 import { api, unwrap, type components } from "../../shared/api";
 import { useSession } from "../../shared/hooks";
 import { getSession } from "../../shared/session";
-import { CART_ID_KEY, getGuestCartId, setGuestCartId, singleFlight } from "../cart/cartId";
+import { ensureGuestCartId } from "../cart/cart";
+import { getGuestCartId } from "../cart/cartId";
 import type { Product } from "./queries";
 
 export type RecommendationCard = components["schemas"]["RecommendationCard"];
@@ -139,25 +140,9 @@ export function viewReporter(sender: ViewSender): (productId: string) => Promise
   };
 }
 
-/** A new guest cart for this browser (POST /api/cart), the one in flight when asked twice. */
-const createGuestCart = singleFlight(async (): Promise<string> => {
-  const cart = await unwrap(api.POST("/api/cart", {}));
-  if (!cart.id) throw new Error("the cart service answered without a cart id");
-  setGuestCartId(cart.id);
-  // cart.ts follows the stored guest id through the window's "storage" event (sent by the
-  // browser only to other tabs); its own helper that creates the cart is not exported, so this
-  // tab is told the same way, and the header's cart badge and the cart page pick the cart up
-  try {
-    window.dispatchEvent(new StorageEvent("storage", { key: CART_ID_KEY }));
-  } catch {
-    /* no window (tests): nothing listens */
-  }
-  return cart.id;
-});
-
 const sender: ViewSender = {
   userId: () => getSession()?.user?.id ?? null,
-  guestCartId: async () => getGuestCartId() ?? createGuestCart(),
+  guestCartId: ensureGuestCartId,
   send: (body) => unwrap(api.POST("/api/recently-viewed", { body })),
 };
 
