@@ -47,7 +47,12 @@ def confirmed_payload() -> dict:
 
 
 def test_the_cart_loads_an_order_confirmed_with_lines_and_keeps_what_it_needs():
-    assert load(OrderConfirmed(), confirmed_payload()) == {"cart_id": "c1", "event_id": "evt-1"}
+    # the cart it empties, the order that recovers its reminder, the event id that makes it once
+    assert load(OrderConfirmed(), confirmed_payload()) == {
+        "cart_id": "c1",
+        "order_id": "o1",
+        "event_id": "evt-1",
+    }
 
 
 def test_notifications_load_an_order_confirmed_with_lines_as_sent():
