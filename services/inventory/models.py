@@ -1,4 +1,5 @@
-"""Inventory tables: stock per product, reservations and their lines, the movements ledger."""
+"""Inventory tables: stock per product, reservations and their lines, the movements ledger, and
+the dead letters of its event handlers."""
 
 from __future__ import annotations
 
@@ -18,11 +19,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.clock import utcnow
+from services.common.deadletter import DeadLetters
 from services.common.models import service_metadata
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata(outbox=True)
+
+
+# order_cancelled events whose handler failed every retry (listed and replayed by an admin)
+dead_letters = DeadLetters(Base.metadata)
 
 
 class Stock(Base):

@@ -47,6 +47,16 @@ class AdjustStockInput(Schema):
     user_id = Id(load_default=None, allow_none=True)
 
 
+class OrderCancelled(Schema):
+    """orders' `order_cancelled` (order_id, user_id, total, currency, reason, event_id,
+    occurred_at): only the order id matters here, the rest is ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    order_id = Id(required=True)
+
+
 # -- serializers ------------------------------------------------------------------------------
 
 

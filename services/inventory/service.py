@@ -1,8 +1,9 @@
 """The inventory service: stock levels, reservations with expiry, the movements ledger.
 
 Entrypoints only: each RPC validates its arguments, runs one use case of `usecases.Inventory`
-in a unit of work on the worker's session (reads too), and returns JSON. Events go through
-the transactional outbox, published by the `OutboxRelay` timer.
+in a unit of work on the worker's session (reads too), and returns JSON; the one event handler
+(orders' `order_cancelled`) likewise. Events go through the transactional outbox, published by
+the `OutboxRelay` timer.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from services.common import service as common
 from services.common.actor import Actor
 from services.common.config import INVENTORY
 from services.common.database import Database, Repository, unit_of_work
+from services.common.deadletter import DeadLetterAdmin, dead_lettered
 from services.common.errors import BazaarError
+from services.common.messaging import event_handler
 from services.common.rpc import RpcProxy, rpc
-from services.common.schemas import load
+from services.common.schemas import load, load_event
 from services.inventory import schemas
 from services.inventory.dependencies import RpcCatalog
-from services.inventory.models import Base
+from services.inventory.models import Base, dead_letters
 from services.inventory.repository import SqlInventoryRepository
 from services.inventory.usecases import Inventory
 
@@ -42,8 +45,9 @@ class ExpiryTimer(Timer):
         super().setup()
 
 
-class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
+class InventoryService(DeadLetterAdmin, transactional_outbox.OutboxRelay, common.BazaarService):
     name = "inventory"
+    dead_letters = dead_letters  # DeadLetterAdmin lists and replays these
 
     db = Database(Base)
     repo = Repository(
@@ -169,6 +173,40 @@ class InventoryService(transactional_outbox.OutboxRelay, common.BazaarService):
         """The reserved units return to sale (a committed reservation is restocked). Idempotent."""
         with self._inventory() as inventory:
             inventory.release(order_id)
+
+    @event_handler("orders", "order_cancelled")
+    @dead_lettered(dead_letters, "orders", "order_cancelled")
+    def handle_order_cancelled(self, payload: dict) -> None:
+        """Release a cancelled order's reservation: the durable half of orders' compensation.
+
+        orders' `release_stock` RPC stays the fast path, but orders calls it best effort on a
+        failed checkout (`_best_effort` in services/orders/usecases.py) and it fails whenever the
+        broker is away: a reserve whose reply was lost in a RabbitMQ restart left its units
+        reserved until expiry (reservation_ttl, 900 s) for an order already cancelled. This
+        event comes through orders' transactional outbox, so it arrives once the broker is back.
+        Either may come first: `release` changes a reservation once (released, expired or
+        unknown -> nothing; committed -> restocked, once).
+
+        It never releases what orders would not have. Every move to `cancelled` in orders' use
+        cases also calls `release_stock`: a failed checkout (no stock answer, coupon refused or
+        unreachable, payment intent or cash-on-delivery commit failed), the sweeper's stuck
+        `pending` orders, a customer's or staff's cancel (a committed reservation restocked, as
+        here), `payment_failed` and an expired reservation. The two exceptions are no-ops here:
+        `out_of_stock` (inventory refused the reserve; a reserve is all lines or none and, for an
+        order it already holds, answers that reservation instead of refusing, so there is none)
+        and a payment whose stock was gone (`commit_paid_stock` failed: on a reservation that was
+        released, expired or unknown, a no-op here; on any other failure orders leaves the
+        reservation to its expiry, which frees the same units later, so this only frees them
+        sooner, for an order refunded and cancelled). A cancelled order moves only to
+        `refunded`, so nothing would commit a reservation this released.
+
+        Not covered: a reserve request that inventory handles only after this event (it would
+        find no reservation yet); the reservation's expiry still frees those units.
+        """
+        event = load_event(schemas.OrderCancelled(), payload, "order_cancelled")
+        if event is not None:
+            with self._inventory() as inventory:
+                inventory.release(event["order_id"])
 
     @ExpiryTimer.decorator(interval=5)
     def expire_reservations(self) -> None:
