@@ -17,6 +17,7 @@ import {
   getGuestCartId,
   guestCartToMerge,
   setGuestCartId,
+  showChangedCart,
   singleFlight,
   type CartSource,
 } from "./cartId";
@@ -212,7 +213,7 @@ async function changeCart(
     forgetGuest();
     cart = await change(await createGuestCart());
   }
-  queryClient.setQueryData(keyOf(currentSource()), cart);
+  await showChangedCart(queryClient, keyOf(currentSource()), cart);
   return cart;
 }
 

@@ -1,5 +1,6 @@
 // Where a guest's cart id is kept between visits, and when it must be folded into a user's cart.
 // Pure logic with an injectable store so it can be unit-tested without a browser.
+import type { QueryClient } from "@tanstack/react-query";
 
 export const CART_ID_KEY = "bazaar.cartId";
 
@@ -99,3 +100,16 @@ export function singleFlight<T>(run: () => Promise<T>): () => Promise<T> {
  * other: each answer is the whole cart, and the one shown is the answer to the last change.
  */
 export const CART_MUTATION_SCOPE = { id: "cart" } as const;
+
+/** Show a change's answer as the cart under `key`. A read of the cart still in flight began
+ * before the change (for example the one the header starts when a product page creates the
+ * guest cart for a view): it is cancelled first, so it cannot land after the answer and show
+ * the cart as it was. */
+export async function showChangedCart<T>(
+  queryClient: QueryClient,
+  key: readonly unknown[],
+  cart: T,
+): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: key });
+  queryClient.setQueryData(key, cart);
+}

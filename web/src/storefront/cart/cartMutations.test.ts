@@ -1,6 +1,6 @@
 import { MutationObserver, QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { CART_MUTATION_SCOPE, singleFlight } from "./cartId";
+import { CART_MUTATION_SCOPE, showChangedCart, singleFlight } from "./cartId";
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -60,5 +60,18 @@ describe("cart changes in one mutation scope", () => {
     answers.first.resolve("cart after first");
     await Promise.all([first, second]);
     expect(events).toEqual(["send first", "answer first", "send second", "answer second"]);
+  });
+});
+
+describe("a change's answer and a read that began before it", () => {
+  it("keeps the change's cart when the older read answers last", async () => {
+    const client = new QueryClient();
+    const key = ["cart", "guest", "c1"];
+    const read = deferred<string>();
+    const reading = client.fetchQuery({ queryKey: key, queryFn: () => read.promise }).catch(() => null);
+    await showChangedCart(client, key, "cart with the line");
+    read.resolve("cart before the line");
+    await reading;
+    expect(client.getQueryData(key)).toBe("cart with the line");
   });
 });
