@@ -64,8 +64,13 @@ def events():
 
 
 @pytest.fixture
-def inventory(runner_factory, inventory_config, events):
+def inventory_runner(runner_factory, inventory_config, events):
     runner = runner_factory(inventory_config, InventoryService, Listener)
     runner.start()
+    return runner
+
+
+@pytest.fixture
+def inventory(inventory_runner, inventory_config):
     with ServiceRpcProxy("inventory", inventory_config, timeout=30) as proxy:
         yield proxy
