@@ -28,7 +28,7 @@ from services.recommendations.repository import SqlRecommendationsRepository
 
 
 def _card(product: Product) -> domain.ProductCard:
-    image = product.images[0].url if product.images else None
+    images = [{"url": i.url, "medium_url": i.medium_url} for i in product.images[:1]]
     return domain.card_from_catalog(
         {
             "id": product.id,
@@ -36,7 +36,7 @@ def _card(product: Product) -> domain.ProductCard:
             "name": product.name,
             "price": product.price,
             "currency": product.currency,
-            "image": image,
+            "images": images,
             "category_id": product.category_id,
             "brand": product.brand,
             "status": product.status,

@@ -308,14 +308,18 @@ def merge_histories(
 
 
 def card_from_catalog(product: Mapping[str, Any]) -> ProductCard:
-    """A card from the catalog's `get_products` shape (catalog schemas.dump_product)."""
+    """A card from the catalog's `get_products` shape (catalog schemas.dump_product). Its image
+    is the first picture's medium variant (800 px), what a grid of cards shows (the catalog's
+    `image` is the 1600 px original), else whatever image the product has."""
+    images = product.get("images") or []
+    image = (images[0].get("medium_url") or images[0].get("url")) if images else None
     return ProductCard(
         product_id=product["id"],
         slug=product["slug"],
         name=product["name"],
         price=int(product["price"]),
         currency=product["currency"],
-        image=product.get("image"),
+        image=image or product.get("image"),
         category_id=product["category_id"],
         brand=product.get("brand"),
         status=product.get("status") or ACTIVE,

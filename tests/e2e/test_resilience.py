@@ -43,7 +43,16 @@ KEEP_TRYING = 40.0  # how long (s) a buyer retries a failed request before givin
 SETTLE = 75.0  # how long (s) the stack may take to finish every saga once it is ready again
 TERMINAL = ("confirmed", "cancelled")
 OUTBOX_SERVICES = ("accounts", "cart", "catalog", "inventory", "orders", "payments", "reviews")
-DEAD_LETTER_SERVICES = ("orders", "payments", "notifications", "reviews", "moderation", "cart")
+DEAD_LETTER_SERVICES = (
+    "orders",
+    "payments",
+    "notifications",
+    "reviews",
+    "moderation",
+    "cart",
+    "inventory",
+    "recommendations",
+)
 EXTRA_LOG = ROOT / "var" / "test" / "e2e-extra-instances.log"
 
 

@@ -33,8 +33,8 @@ def test_every_demo_product_gets_a_card_once_and_keeps_later_stock(config, tmp_p
         products = conn.execute(
             text(
                 "SELECT p.id, p.slug, p.price, p.brand, p.category_id, p.available, "
-                "(SELECT url FROM product_images i WHERE i.product_id = p.id "
-                "ORDER BY position LIMIT 1) AS image FROM products p"
+                "(SELECT coalesce(medium_url, url) FROM product_images i "
+                "WHERE i.product_id = p.id ORDER BY position LIMIT 1) AS image FROM products p"
             )
         ).all()
         category_ids = set(conn.execute(text("SELECT id FROM categories")).scalars())

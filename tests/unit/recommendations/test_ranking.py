@@ -211,6 +211,11 @@ def test_catalog_shapes_become_cards_and_categories():
         rating_average=4.5,
         rating_count=2,
     )
+    pictured = {
+        **product,
+        "images": [{"url": "/media/p1-large.webp", "medium_url": "/media/p1-medium.webp"}],
+    }
+    assert domain.card_from_catalog(pictured).image == "/media/p1-medium.webp"
     category = domain.category_from_catalog(
         {"id": "leaf", "slug": "leaf", "ancestors": [{"id": "root", "name": "Root"}]}
     )
