@@ -2,7 +2,8 @@
 
 nameko acks and drops a message whose handler raises (docs/architecture.md#stack-facts).
 Wrapping the handler with `dead_lettered` retries it a few times (rolling the worker's session
-back in between); when every attempt failed the event is written to the service's `dead_letters`
+back in between; for up to a minute while the error says a peer or the broker is away); when
+every attempt failed the event is written to the service's `dead_letters`
 table instead of vanishing, and the handler returns normally, so the message is acked once and never
 loops. An admin lists the letters and replays one (`replay`), which calls the original handler once
 more with the payload.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -36,9 +38,11 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import OperationalError
 
 from services.common import pagination
-from services.common.errors import NotFound
+from services.common.errors import NotFound, ServiceUnavailable
+from services.common.messaging import CONNECTION_LOST
 from services.common.rpc import rpc
 
 log = logging.getLogger(__name__)
@@ -132,26 +136,55 @@ def _as_dict(row) -> dict:
     return data
 
 
+# How long a handler keeps retrying an error that says a peer or the broker is away (an RPC that
+# timed out, a lost connection, a database that went away) before the event is dead-lettered: a
+# broker or database restart takes tens of seconds to recover from, and three quick attempts
+# (each an RPC timeout of 5 s) dead-lettered a payment_succeeded that a restart had only delayed
+# (tests/e2e/test_resilience.py). Other errors are the event's own: three attempts.
+TRANSIENT_WINDOW = 60.0
+MAX_DELAY = 5.0
+
+
+def transient(exc: BaseException) -> bool:
+    """An error that says something else is away for now, not that the event is bad."""
+    return isinstance(exc, (ServiceUnavailable, OperationalError, *CONNECTION_LOST))
+
+
 def dead_lettered(
     dead_letters: DeadLetters,
     source_service: str,
     event_type: str,
     attempts: int = 3,
     backoff: float = 0.2,
+    transient_window: float | None = None,
 ):
-    """Retry the handler `attempts` times, then store the event as a dead letter (see module)."""
+    """Retry the handler `attempts` times, or for `transient_window` seconds (default
+    TRANSIENT_WINDOW, read when the handler runs) while the errors are `transient` (with
+    doubling pauses of at most MAX_DELAY), then store the event as a dead letter (see module)."""
 
     def decorate(handler):
         @functools.wraps(handler)
         def wrapper(self, payload):
-            for attempt in range(1, attempts + 1):
+            window = TRANSIENT_WINDOW if transient_window is None else transient_window
+            started = time.monotonic()
+            attempt = 0
+            while True:
+                attempt += 1
                 try:
                     return handler(self, payload)
                 except Exception as exc:
                     self.db.session.rollback()
-                    if attempt < attempts:
-                        log.warning("%s failed (attempt %d): %s", handler.__name__, attempt, exc)
-                        eventlet.sleep(backoff * attempt)
+                    away = transient(exc)
+                    if attempt < attempts or (away and time.monotonic() - started < window):
+                        delay = min(backoff * 2**attempt, MAX_DELAY) if away else backoff * attempt
+                        log.warning(
+                            "%s failed (attempt %d), again in %.1fs: %s",
+                            handler.__name__,
+                            attempt,
+                            delay,
+                            exc,
+                        )
+                        eventlet.sleep(delay)
                         continue
                     log.error(
                         "%s failed %d times, dead-lettered", handler.__name__, attempt, exc_info=exc
@@ -166,7 +199,7 @@ def dead_lettered(
                         attempt,
                     )
                     self.db.session.commit()
-            return None
+                    return None
 
         wrapper.dead_letter_handler = handler
         return wrapper

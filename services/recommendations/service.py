@@ -211,13 +211,14 @@ class RecommendationsService(DeadLetterAdmin, OutboxRelay, BazaarService):
 
     @TrendingTimer.decorator(interval=300)
     def recompute_trending(self) -> int | None:
-        """Replace the trending rows from the recent sales; one instance per tick (a Redis lock
-        held for the interval). Returns the rows written, None when another instance holds the
-        lock."""
-        if not self.views.claim_trending(self.tunables.trending_interval):
-            return None
-        with self._work() as reco:
-            return reco.recompute_trending()
+        """Replace the trending rows from the recent sales; one instance at a time (a Redis
+        lock held for the recompute, lapsing after five intervals if its holder dies). Returns
+        the rows written, None when another instance holds the lock."""
+        with self.views.trending_turn(5 * self.tunables.trending_interval) as mine:
+            if not mine:
+                return None
+            with self._work() as reco:
+                return reco.recompute_trending()
 
     @PublishTimer.decorator(interval=10)
     def publish_changes(self) -> bool:

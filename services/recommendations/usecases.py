@@ -105,11 +105,16 @@ class Recommendations:
         self.views.mark_dirty()
 
     def recompute_trending(self, now: datetime | None = None) -> int:
-        """Replace the trending rows from the last `trending_days` of sales; returns the rows."""
+        """Replace the trending rows from the last `trending_days` of sales; returns the rows.
+        Readers may now see other trending products (and fallbacks), so the change is marked for
+        the next announcement: without it a quiet shop's cache kept the old list."""
         today = (now or self.clock()).date()
-        return self.repo.recompute_trending(
+        rows = self.repo.recompute_trending(
             today, self.settings.trending_days, self.settings.trending_top
         )
+        if rows:
+            self.views.mark_dirty()
+        return rows
 
     def purge(self, now: datetime | None = None) -> int:
         """Hourly: forget order event ids past any redelivery, and the co-purchases past each

@@ -7,7 +7,7 @@ Redis keys (all owned by the recommendations service, prefix `reco:`):
   reco:viewed:g:<cart_id>   ZSET, a guest's history (their cart id is the capability)
   reco:dirty                "1": readers may see stale results since the last
                             recommendations_changed (deleted by the publisher)
-  reco:lock:trending        SET NX EX: one trending recompute per tick across instances
+  reco:lock:trending        redis-py Lock: one trending recompute at a time across instances
 Each history keeps the newest `viewed_max` products and expires `user_ttl` / `guest_ttl` after its
 last write.
 
@@ -20,11 +20,13 @@ outbox row) rolls back, so the announcement is not lost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 from sqlalchemy import event
 
 from services.recommendations.domain import Settings, Viewer, ViewHistory
@@ -124,10 +126,24 @@ class RedisViewHistory(ViewHistory):
             self._taken = True
         return taken
 
-    def claim_trending(self, seconds: float) -> bool:
-        """SET reco:lock:trending NX EX: whether this instance recomputes trending this tick
-        (the lock lapses after `seconds`, at least 1, so a crashed holder blocks one tick)."""
-        return bool(self.client.set(TRENDING_LOCK_KEY, "1", nx=True, ex=max(1, int(seconds))))
+    @contextmanager
+    def trending_turn(self, seconds: float) -> Iterator[bool]:
+        """Whether this instance recomputes trending now: redis-py's `Lock` on
+        reco:lock:trending (a token in the key, released by its holder only), held while the
+        recompute runs and lapsing after `seconds` (at least 1) if the holder dies. Held for
+        the work, not for the interval: nameko's timer fires at exact multiples of it, so a
+        lock kept for the interval was often still there at the next tick, which then skipped."""
+        lock = self.client.lock(TRENDING_LOCK_KEY, timeout=max(1.0, seconds), blocking=False)
+        if not lock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            try:
+                lock.release()
+            except LockError:  # it lapsed meanwhile and another instance may hold it: not ours
+                log.warning("the trending lock lapsed before the recompute ended")
 
     # the transaction's outcome
 

@@ -253,9 +253,13 @@ def test_inbox_entries_are_marked_read_by_their_owner_only(
 
 
 def test_an_event_that_cannot_be_handled_is_dead_lettered_and_replayable(
-    container_factory, service_config, tmp_path
+    container_factory, service_config, tmp_path, monkeypatch
 ):
+    from services.common import deadletter
     from services.common.errors import ServiceUnavailable
+
+    # down for good: the three ordinary attempts, not a minute of waiting for it to come back
+    monkeypatch.setattr(deadletter, "TRANSIENT_WINDOW", 0.0)
 
     container, accounts, cfg = start(
         container_factory, service_config, {"transport": "file", "dir": str(tmp_path / "mail")}

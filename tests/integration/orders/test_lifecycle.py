@@ -260,9 +260,13 @@ def test_stats_count_revenue_status_and_top_products(orders, container, dispatch
 
 
 def test_a_handler_that_keeps_failing_ends_in_the_dead_letters_and_can_be_replayed(
-    orders, container, dispatch, card_order, shop
+    orders, container, dispatch, card_order, shop, monkeypatch
 ):
+    from services.common import deadletter
     from services.common.errors import ServiceUnavailable
+
+    # down for good: the three ordinary attempts, not a minute of waiting for it to come back
+    monkeypatch.setattr(deadletter, "TRANSIENT_WINDOW", 0.0)
 
     shop.state.fail["commit"] = ServiceUnavailable("inventory is down")
     paid(container, dispatch, card_order)

@@ -132,6 +132,15 @@ def test_an_order_marks_readers_stale_and_one_publish_tells_them(recs, repo, vie
     assert repo.events == [("recommendations_changed", {"at": recs.clock().isoformat()})]
 
 
+def test_a_trending_recompute_that_wrote_rows_marks_readers_stale(recs, views):
+    assert recs.recompute_trending() == 0  # no sales yet: nothing a reader could see changed
+    assert not views.dirty
+    recs.record_order(order("e1", "u1", "a", "b"))
+    assert recs.publish_changes()
+    assert recs.recompute_trending() > 0
+    assert views.dirty and recs.publish_changes()
+
+
 # reads
 
 
