@@ -182,7 +182,13 @@ def _b64(raw: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """The bytes `_b64` wrote as `text`, and only those: characters outside the URL-safe
+    alphabet (which urlsafe_b64decode skips) or a non-canonical spelling raise binascii.Error,
+    so one token has one spelling."""
+    raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    if _b64(raw) != text:
+        raise binascii.Error("not the canonical spelling")
+    return raw
 
 
 class UnsubscribeTokens:
