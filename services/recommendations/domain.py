@@ -51,6 +51,9 @@ class Settings:
     overfetch: int = 3  # candidates read per result shown
     co_purchases_kept: int = 200  # co-purchase rows kept per product by the hourly purge
     processed_events_days: int = 7  # how long an order event's id is remembered
+    # how long a customer's vote for a pair bars another (six half-lives: it weighs under 2%);
+    # older ones are forgotten, and a new purchase of the pair then votes afresh
+    votes_kept_days: int = 180
 
 
 # entities
@@ -376,10 +379,10 @@ class RecommendationsRepository(Transactional):
         without a card are skipped)."""
 
     @abstractmethod
-    def purge(self, events_before: datetime, keep_per_product: int) -> int:
-        """Forget processed event ids older than `events_before`, and each product's
-        co-purchases past its `keep_per_product` best by score; returns the co-purchase rows
-        deleted."""
+    def purge(self, events_before: datetime, keep_per_product: int, votes_before: datetime) -> int:
+        """Forget processed event ids older than `events_before`, customers' votes (one per
+        pair) cast before `votes_before`, and each product's co-purchases past its
+        `keep_per_product` best by score; returns the co-purchase rows deleted."""
 
     # cards
 

@@ -276,8 +276,9 @@ class SqlRecommendationsRepository(SqlRepository, RecommendationsRepository):
             _ADD_DAILY_SALES, {"day": day, "ids": ids, "units": [int(units[i]) for i in ids]}
         )
 
-    def purge(self, events_before: datetime, keep_per_product: int) -> int:
+    def purge(self, events_before: datetime, keep_per_product: int, votes_before: datetime) -> int:
         processed_events.purge(self.session, events_before)
+        self.session.execute(delete(customer_pairs).where(customer_pairs.c.first_at < votes_before))
         result = self.session.execute(_PRUNE_CO_PURCHASES, {"keep": int(keep_per_product)})
         return result.rowcount or 0
 

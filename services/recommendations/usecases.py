@@ -117,10 +117,16 @@ class Recommendations:
         return rows
 
     def purge(self, now: datetime | None = None) -> int:
-        """Hourly: forget order event ids past any redelivery, and the co-purchases past each
-        product's best `co_purchases_kept` (bounds hub products); returns the rows deleted."""
-        horizon = (now or self.clock()) - timedelta(days=self.settings.processed_events_days)
-        return self.repo.purge(horizon, self.settings.co_purchases_kept)
+        """Hourly: forget order event ids past any redelivery, customers' votes past
+        `votes_kept_days` (customer_pairs would otherwise grow with every order forever), and
+        the co-purchases past each product's best `co_purchases_kept` (bounds hub products);
+        returns the co-purchase rows deleted."""
+        now = now or self.clock()
+        return self.repo.purge(
+            now - timedelta(days=self.settings.processed_events_days),
+            self.settings.co_purchases_kept,
+            now - timedelta(days=self.settings.votes_kept_days),
+        )
 
     def publish_changes(self) -> bool:
         """If readers may see stale results since the last time, record recommendations_changed

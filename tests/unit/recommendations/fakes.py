@@ -35,6 +35,7 @@ class FakeRecommendationsRepository(RecordedTransaction, domain.RecommendationsR
         super().__init__()
         self.delivered: set[tuple[str, str]] = set()
         self.customer_pairs: set[tuple[str, str, str]] = set()
+        self.vote_times: dict[tuple[str, str, str], datetime] = {}  # customer_pairs.first_at
         self.co_purchases: dict[tuple[str, str], dict[str, Any]] = {}
         self.sales: dict[tuple[date, str], dict[str, int]] = {}
         self.cards_by_id: dict[str, ProductCard] = {c.product_id: c for c in cards}
@@ -58,6 +59,7 @@ class FakeRecommendationsRepository(RecordedTransaction, domain.RecommendationsR
         self.statements.append("record_customer_pairs")
         new = [(a, b) for a, b in pairs if (user_id, a, b) not in self.customer_pairs]
         self.customer_pairs.update((user_id, a, b) for a, b in new)
+        self.vote_times.update({(user_id, a, b): at for a, b in new})
         return new
 
     def add_co_purchases(self, pairs, weight, at):
@@ -78,9 +80,15 @@ class FakeRecommendationsRepository(RecordedTransaction, domain.RecommendationsR
             row["units"] += n
             row["orders"] += 1
 
-    def purge(self, events_before, keep_per_product):
-        """Keeps no event times (every id stays); prunes co-purchases like the SQL."""
+    def purge(self, events_before, keep_per_product, votes_before):
+        """Keeps no event times (every id stays); forgets votes cast before `votes_before`
+        (by their first_at) and prunes co-purchases like the SQL."""
         self.statements.append("purge")
+        self.customer_pairs = {
+            vote
+            for vote in self.customer_pairs
+            if self.vote_times.get(vote, votes_before) >= votes_before
+        }
         deleted = 0
         for product_id in {base for base, _ in self.co_purchases}:
             rows = sorted(

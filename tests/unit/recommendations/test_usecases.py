@@ -141,6 +141,19 @@ def test_a_trending_recompute_that_wrote_rows_marks_readers_stale(recs, views):
     assert views.dirty and recs.publish_changes()
 
 
+def test_votes_past_their_keeping_are_forgotten_so_a_new_purchase_votes_again(recs, repo, clock):
+    long_ago = clock.now - timedelta(days=200)
+    recs.record_order(order("e1", "u1", "a", "b", at=long_ago))
+    recs.record_order(order("e2", "u2", "a", "b"))
+    recs.purge()
+    assert repo.customer_pairs == {("u2", "a", "b")}  # u1's vote, 200 days old, is gone
+    assert repo.votes("a", "b") == 2  # the co-purchase sums it added stay, decayed
+    recs.record_order(order("e3", "u1", "a", "b"))  # u1 buys the pair again: a fresh vote
+    assert repo.votes("a", "b") == 3
+    recs.record_order(order("e4", "u2", "a", "b"))  # u2's vote is recent: still one
+    assert repo.votes("a", "b") == 3
+
+
 # reads
 
 
