@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nameko.timer import Timer
-
 from services.cart import exceptions
 from services.cart.dependencies import CartStore, RpcPeers, RpcProductSource
 from services.cart.models import Base, dead_letters
@@ -49,16 +47,9 @@ from services.common.errors import ValidationFailed
 from services.common.messaging import event_handler
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
+from services.common.timer import configured_timer
 
 EXPECTED = (exceptions.CartError, ValidationFailed)
-
-
-class ReminderTimer(Timer):
-    """A timer whose interval is config CART.reminder_interval (default 60 s)."""
-
-    def setup(self):
-        self.interval = float((self.container.config.get(CART) or {}).get("reminder_interval", 60))
-        super().setup()
 
 
 class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
@@ -233,7 +224,7 @@ class CartService(DeadLetterAdmin, outboxes.OutboxRelay, common.BazaarService):
 
     # -- abandoned-cart reminders -------------------------------------------------------------
 
-    @ReminderTimer.decorator(interval=60)
+    @configured_timer(CART, "reminder_interval", 60)
     def remind_abandoned(self) -> int:
         """Sweep the reminder index: idle owned carts whose owner accepts reminders announce
         `cart_abandoned` (outbox), once per cart per `CART.reminder_period`."""

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
-from nameko.timer import Timer
 
 from services.common import outbox as transactional_outbox
 from services.common import service as common
@@ -25,6 +24,7 @@ from services.common.errors import BazaarError
 from services.common.messaging import event_handler
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load, load_event
+from services.common.timer import configured_timer
 from services.inventory import schemas
 from services.inventory.dependencies import RpcCatalog
 from services.inventory.models import Base, dead_letters
@@ -34,15 +34,6 @@ from services.inventory.usecases import Inventory
 log = logging.getLogger(__name__)
 
 EXPECTED = (BazaarError,)
-
-
-class ExpiryTimer(Timer):
-    """A timer whose interval is read from config INVENTORY.expiry_interval at setup."""
-
-    def setup(self):
-        settings = self.container.config.get(INVENTORY) or {}
-        self.interval = float(settings.get("expiry_interval", self.interval))
-        super().setup()
 
 
 class InventoryService(DeadLetterAdmin, transactional_outbox.OutboxRelay, common.BazaarService):
@@ -208,7 +199,7 @@ class InventoryService(DeadLetterAdmin, transactional_outbox.OutboxRelay, common
             with self._inventory() as inventory:
                 inventory.release(event["order_id"])
 
-    @ExpiryTimer.decorator(interval=5)
+    @configured_timer(INVENTORY, "expiry_interval", 5)
     def expire_reservations(self) -> None:
         """Release reservations past their expiry, one transaction each; reservation_expired.
         One that fails is rolled back and logged; the others go on. The batch is read in the

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from nameko.dependency_providers import Config
-from nameko.timer import Timer, timer
+from nameko.timer import timer
 
 from services.common.actor import Actor
 from services.common.config import ORDERS
@@ -26,6 +26,7 @@ from services.common.outbox import OutboxRelay, OutboxWriter
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load
 from services.common.service import BazaarService
+from services.common.timer import configured_timer
 from services.orders import domain, schemas
 from services.orders.dependencies import RpcPeers
 from services.orders.models import Base, dead_letters
@@ -50,14 +51,6 @@ for _module in (
 ):
     with contextlib.suppress(ImportError):
         importlib.import_module(_module)
-
-
-class SweepTimer(Timer):
-    """A timer whose interval is config ORDERS.sweep_interval (default 5 s)."""
-
-    def setup(self):
-        self.interval = float((self.container.config.get(ORDERS) or {}).get("sweep_interval", 5))
-        super().setup()
 
 
 EXPECTED = (BazaarError,)
@@ -288,7 +281,7 @@ class OrdersService(DeadLetterAdmin, OutboxRelay, BazaarService):
 
     # -- recovery and dead letters ----------------------------------------------------------
 
-    @SweepTimer.decorator(interval=5)
+    @configured_timer(ORDERS, "sweep_interval", 5)
     def sweep(self):
         """Cancel checkouts a crash left pending and unpaid orders past their reservation."""
         pending_grace = timedelta(seconds=float(self.settings.get("pending_grace", 60)))

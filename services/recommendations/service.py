@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nameko.timer import Timer, timer
+from nameko.timer import timer
 
 from services.common.config import RECOMMENDATIONS
 from services.common.database import Database, Repository, unit_of_work
@@ -28,6 +28,7 @@ from services.common.outbox import OutboxRelay, OutboxWriter
 from services.common.rpc import RpcProxy, rpc
 from services.common.schemas import load, load_event
 from services.common.service import BazaarService
+from services.common.timer import configured_timer
 from services.recommendations import schemas
 from services.recommendations.dependencies import RpcProductSource, Tunables, ViewStore
 from services.recommendations.exceptions import RecommendationsError
@@ -36,26 +37,6 @@ from services.recommendations.repository import SqlRecommendationsRepository
 from services.recommendations.usecases import Recommendations
 
 EXPECTED = (RecommendationsError, ValidationFailed)
-
-
-class _ConfiguredTimer(Timer):
-    """A timer whose interval is config RECOMMENDATIONS.<key> (seconds), as orders' SweepTimer."""
-
-    key = ""
-    default = 0.0
-
-    def setup(self):
-        settings = self.container.config.get(RECOMMENDATIONS) or {}
-        self.interval = float(settings.get(self.key, self.default))
-        super().setup()
-
-
-class TrendingTimer(_ConfiguredTimer):
-    key, default = "trending_interval", 300.0
-
-
-class PublishTimer(_ConfiguredTimer):
-    key, default = "publish_interval", 10.0
 
 
 class RecommendationsService(DeadLetterAdmin, OutboxRelay, BazaarService):
@@ -209,7 +190,7 @@ class RecommendationsService(DeadLetterAdmin, OutboxRelay, BazaarService):
 
     # -- timers ---------------------------------------------------------------------------------
 
-    @TrendingTimer.decorator(interval=300)
+    @configured_timer(RECOMMENDATIONS, "trending_interval", 300)
     def recompute_trending(self) -> int | None:
         """Replace the trending rows from the recent sales; one instance at a time (a Redis
         lock held for the recompute, lapsing after five intervals if its holder dies). Returns
@@ -220,7 +201,7 @@ class RecommendationsService(DeadLetterAdmin, OutboxRelay, BazaarService):
             with self._work() as reco:
                 return reco.recompute_trending()
 
-    @PublishTimer.decorator(interval=10)
+    @configured_timer(RECOMMENDATIONS, "publish_interval", 10)
     def publish_changes(self) -> bool:
         """Announce recommendations_changed {at} (outbox) when something readers see changed
         since the last announcement."""
