@@ -102,8 +102,6 @@ class RpcProductSource(domain.ProductSource):
         cards = []
         for start in range(0, len(ids), GET_PRODUCTS_MAX):
             found = self.catalog_rpc.get_products(ids[start : start + GET_PRODUCTS_MAX])
-            if isinstance(found, dict):
-                found = found.get("data", [])
             cards += [domain.card_from_catalog(product) for product in found]
         return cards
 
